@@ -1,0 +1,89 @@
+//! `src/errors.rs`: per operation, an enum of the error statuses the spec documents.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{code, doc_attrs};
+use super::rust_type::{ident, type_tokens};
+use crate::ir::{Api, Operation, Response, StatusMatch};
+
+/// Name of the error enum of `operation`.
+pub fn error_type_name(operation: &Operation) -> String {
+    format!("{}Error", operation.type_name)
+}
+
+/// The documented error responses of `operation`: everything that is not 2xx.
+pub fn error_responses(operation: &Operation) -> impl Iterator<Item = &Response> {
+    operation.responses.iter().filter(|response| !response.is_success())
+}
+
+/// The `errors` module.
+pub fn errors_rs(api: &Api) -> TokenStream {
+    let enums = api.operations.iter().map(error_enum);
+    quote! {
+        //! Per operation, the error statuses its spec documents, each with its parsed body.
+        //!
+        //! They come wrapped in [`Error::Api`](crate::Error::Api), next to the raw response.
+        #(#enums)*
+    }
+}
+
+/// How a status is shown in docs and `Display`: `404`, `4XX`, `default`.
+pub fn status_label(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(digit) => format!("{digit}XX"),
+        StatusMatch::Default => "default".to_string(),
+    }
+}
+
+fn error_enum(operation: &Operation) -> TokenStream {
+    let name = ident(&error_type_name(operation));
+    let method = &operation.method_name;
+    let docs = doc_attrs(&[format!(
+        "Error statuses documented for [`Client::{method}`](crate::Client::{method}) ({} `{} {}`).",
+        code(&operation.operation_id),
+        operation.http_method,
+        operation.path
+    )]);
+    let mut variants = Vec::new();
+    let mut display_arms = Vec::new();
+    for response in error_responses(operation) {
+        let variant = ident(&response.variant_name);
+        let label = status_label(response.status);
+        let variant_docs = doc_attrs(&[format!("`{label}`: {}", response.description)]);
+        let message = format!("{} ({label})", response.description.trim());
+        match &response.body {
+            Some(body) => {
+                let body = type_tokens(body, false);
+                variants.push(quote! { #variant_docs #variant(#body), });
+                display_arms.push(quote! { Self::#variant(_) => f.write_str(#message), });
+            }
+            None => {
+                variants.push(quote! { #variant_docs #variant, });
+                display_arms.push(quote! { Self::#variant => f.write_str(#message), });
+            }
+        }
+    }
+    let display_body = if display_arms.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#display_arms)* })
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display_body
+            }
+        }
+
+        impl std::error::Error for #name {}
+    }
+}

@@ -1,0 +1,111 @@
+//! `Cargo.toml` and `src/lib.rs` of the generated crate.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{code, inner_doc_attrs};
+use crate::ir::{Api, ParameterLocation, TypeRef};
+
+/// Runtime dependencies of every generated crate. Versions are the ones the generator
+/// is tested with; the workspace `Cargo.lock` pins them for `generated-client`.
+const DEPENDENCIES: &str = r#"[dependencies]
+bytes = "1"
+chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
+reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
+secrecy = "0.10"
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+serde_with = "3"
+uuid = { version = "1", features = ["serde"] }
+
+[dev-dependencies]
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+"#;
+
+/// The package manifest. The crate version is the spec's `info.version` when it is a
+/// plain `MAJOR.MINOR.PATCH`, else `0.0.0`.
+pub fn cargo_toml(api: &Api, crate_name: &str) -> String {
+    let version = if is_plain_semver(&api.version) { api.version.as_str() } else { "0.0.0" };
+    let description = format!("Rust client for the {} (version {}), generated from its OpenAPI document.", api.title, api.version)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    format!(
+        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.80\"\ndescription = \"{description}\"\npublish = false\n\n{DEPENDENCIES}"
+    )
+}
+
+fn is_plain_semver(version: &str) -> bool {
+    let parts: Vec<&str> = version.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The crate root: docs with a compiling example, modules and re-exports.
+pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
+    let crate_ident = crate_name.replace('-', "_");
+    let mut paragraphs = vec![
+        format!("# {}", api.title),
+        format!("Async Rust client for the {} (version {}).", api.title, code(&api.version)),
+    ];
+    if let Some(description) = &api.description {
+        paragraphs.push(description.clone());
+    }
+    paragraphs.push(
+        "- [`Client`]: one method per operation, each returning a request builder to `.await`.\n\
+         - [`types`]: the request and response bodies.\n\
+         - [`errors`]: per operation, the error statuses the spec documents.\n\
+         - [`Error`]: what every call can fail with; the raw response is always kept."
+            .to_string(),
+    );
+    paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
+    let docs = inner_doc_attrs(&paragraphs);
+    quote! {
+        #docs
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        mod client;
+        mod error;
+        pub mod errors;
+        pub mod operations;
+        mod request;
+        pub mod types;
+
+        pub use client::{Client, ClientBuilder};
+        pub use error::{BuildError, Error, InvalidRequest, RawResponse};
+    }
+}
+
+/// A crate-level example: build a client and call the first operation whose required
+/// arguments are all strings, numbers or UUIDs.
+fn example(api: &Api, crate_ident: &str) -> String {
+    let token = if api.auth.is_empty() { "" } else { "\n    .bearer_token(std::env::var(\"API_TOKEN\")?)" };
+    let mut text = format!(
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {crate_ident}::Client::builder(){token}\n    .build()?;\n"
+    );
+    let callable = api.operations.iter().find(|operation| {
+        operation.body.as_ref().is_none_or(|body| !body.required)
+            && operation.parameters.iter().filter(|parameter| parameter.required).all(|parameter| {
+                matches!(parameter.ty, TypeRef::String | TypeRef::Integer(_) | TypeRef::Uuid)
+                    && parameter.location != ParameterLocation::Header
+            })
+    });
+    if let Some(operation) = callable {
+        let arguments: Vec<String> = operation
+            .parameters
+            .iter()
+            .filter(|parameter| parameter.required)
+            .map(|parameter| match parameter.ty {
+                TypeRef::String => format!("{:?}", format!("my-{}", parameter.name.replace('_', "-"))),
+                TypeRef::Uuid => "uuid::Uuid::nil()".to_string(),
+                _ => "1".to_string(),
+            })
+            .collect();
+        text.push_str(&format!(
+            "let result = client.{}({}).await?;\nprintln!(\"{{result:?}}\");\n",
+            operation.method_name,
+            arguments.join(", ")
+        ));
+    }
+    text.push_str("# Ok(())\n# }\n");
+    text
+}

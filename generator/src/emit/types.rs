@@ -1,0 +1,415 @@
+//! `src/types.rs`: one Rust type per named schema.
+
+use heck::ToSnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, ToTokens};
+
+use super::docs::{code, doc_attrs};
+use super::rust_type::{argument_tokens, ident, type_tokens};
+use crate::ir::{Api, Constraints, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+
+/// Above this many constructor arguments clippy asks for a builder; a schema with that
+/// many required properties gets a constructor anyway, since every one is needed.
+const CLIPPY_TOO_MANY_ARGUMENTS: usize = 7;
+
+/// The `types` module.
+pub fn types_rs(api: &Api) -> TokenStream {
+    let mut defaults = Vec::new();
+    let items: Vec<TokenStream> = api.types.iter().map(|definition| type_def(api, definition, &mut defaults)).collect();
+    let defaults_module = if defaults.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// Default values from the spec, for `#[serde(default = ...)]`.
+            mod defaults {
+                #(#defaults)*
+            }
+        }
+    };
+    quote! {
+        //! Data types: one per schema in the spec's `components/schemas`, plus one per
+        //! inline object or enum, named after where it appears.
+        //!
+        //! Structs are `#[non_exhaustive]`: build them with `new` (required properties) and
+        //! the `with_*` setters (optional ones), so a property added to the spec later does
+        //! not break your code. Optional properties are `Option<T>`; properties that may
+        //! also be `null` are `Option<Option<T>>` (outer: present, inner: not null).
+        #(#items)*
+        #defaults_module
+    }
+}
+
+fn type_def(api: &Api, definition: &TypeDef, defaults: &mut Vec<TokenStream>) -> TokenStream {
+    let origin = format!("Generated from {}.", code(&definition.origin));
+    let docs = doc_attrs(&[definition.docs.as_deref().unwrap_or(""), &origin]);
+    let name = ident(&definition.name);
+    match &definition.kind {
+        TypeKind::Struct(structure) => struct_def(api, &definition.name, docs, structure, defaults),
+        TypeKind::StringEnum(string_enum) => string_enum_def(&definition.name, docs, string_enum),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target, true);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// How a property is held, from `required`, `nullable` and `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldForm {
+    /// Required, not nullable: `T`.
+    Plain,
+    /// Required and nullable: `Option<T>`, written as `null` when `None`.
+    RequiredNullable,
+    /// Optional with a default the spec gives: `T`, filled in when absent, so readers
+    /// never handle a case the spec rules out.
+    Defaulted,
+    /// Optional: `Option<T>`, left out when `None`.
+    Optional,
+    /// Optional and nullable: `Option<Option<T>>`; absent and `null` stay distinct.
+    OptionalNullable,
+}
+
+fn field_form(field: &Field, has_default: bool) -> FieldForm {
+    match (field.required, field.nullable, has_default) {
+        (true, false, _) => FieldForm::Plain,
+        (true, true, _) => FieldForm::RequiredNullable,
+        (false, true, _) => FieldForm::OptionalNullable,
+        (false, false, true) => FieldForm::Defaulted,
+        (false, false, false) => FieldForm::Optional,
+    }
+}
+
+fn struct_def(
+    api: &Api,
+    type_name: &str,
+    docs: TokenStream,
+    structure: &Struct,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let name = ident(type_name);
+    let mut fields = Vec::new();
+    let mut parameters = Vec::new();
+    let mut initialisers = Vec::new();
+    let mut setters = Vec::new();
+    for field in &structure.fields {
+        let field_name = ident(&field.rust_name);
+        let ty = type_tokens(&field.ty, true);
+        let default = field.default.as_ref().and_then(|value| default_value(api, &field.ty, value));
+        let form = field_form(field, default.is_some());
+        let summary = field.docs.clone().unwrap_or_else(|| format!("The {} property.", code(&field.json_name)));
+        let field_docs = doc_attrs(&[
+            summary.as_str(),
+            &format!("{} {}", presence_docs(form), constraint_docs(&field.constraints, field.default.as_ref())),
+        ]);
+        let rename = (field.json_name != field.rust_name).then(|| {
+            let json_name = &field.json_name;
+            quote!(#[serde(rename = #json_name)])
+        });
+        let (field_ty, serde_attr) = match form {
+            FieldForm::Plain => (ty.clone(), quote!()),
+            FieldForm::RequiredNullable => (quote!(Option<#ty>), quote!()),
+            FieldForm::Optional => (
+                quote!(Option<#ty>),
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            ),
+            FieldForm::OptionalNullable => (
+                quote!(Option<Option<#ty>>),
+                quote!(#[serde(
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    with = "::serde_with::rust::double_option"
+                )]),
+            ),
+            FieldForm::Defaulted => {
+                let function = format!("{}_{}", type_name.to_snake_case(), field.rust_name.trim_end_matches('_'));
+                let function_ident = ident(&function);
+                let crate_ty = type_tokens(&field.ty, false);
+                defaults.push(quote! {
+                    pub(super) fn #function_ident() -> #crate_ty {
+                        #default
+                    }
+                });
+                let path = format!("defaults::{function}");
+                (ty.clone(), quote!(#[serde(default = #path)]))
+            }
+        };
+        fields.push(quote! {
+            #field_docs
+            #rename
+            #serde_attr
+            pub #field_name: #field_ty,
+        });
+        initialisers.push(match form {
+            FieldForm::Plain => {
+                let argument_ty = argument_tokens(&field.ty, true);
+                parameters.push(quote!(#field_name: #argument_ty));
+                if field.ty == TypeRef::String {
+                    quote!(#field_name: #field_name.into())
+                } else {
+                    quote!(#field_name)
+                }
+            }
+            FieldForm::RequiredNullable => {
+                parameters.push(quote!(#field_name: Option<#ty>));
+                quote!(#field_name)
+            }
+            FieldForm::Optional | FieldForm::OptionalNullable => quote!(#field_name: None),
+            FieldForm::Defaulted => {
+                let function = ident(&format!("{}_{}", type_name.to_snake_case(), field.rust_name.trim_end_matches('_')));
+                quote!(#field_name: defaults::#function())
+            }
+        });
+        if let Some(setter) = setter(field, form, &ty) {
+            setters.push(setter);
+        }
+    }
+    let allow_many = (parameters.len() > CLIPPY_TOO_MANY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new_docs = if parameters.is_empty() {
+        " Creates a value with every optional property absent or at its spec default."
+    } else {
+        " Creates a value from the required properties; optional ones start absent or at their spec default."
+    };
+    let default_impl = parameters.is_empty().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #new_docs]
+            #allow_many
+            pub fn new(#(#parameters),*) -> Self {
+                Self {
+                    #(#initialisers,)*
+                }
+            }
+
+            #(#setters)*
+        }
+
+        #default_impl
+    }
+}
+
+/// What `None` means for a field of this form.
+fn presence_docs(form: FieldForm) -> &'static str {
+    match form {
+        FieldForm::Plain => "Required.",
+        FieldForm::RequiredNullable => "Required; `None` is JSON `null`.",
+        FieldForm::Defaulted => "Optional; when absent, the spec's default applies.",
+        FieldForm::Optional => "Optional; `None` when absent.",
+        FieldForm::OptionalNullable => "Optional and nullable: `None` when absent, `Some(None)` when `null`.",
+    }
+}
+
+/// `with_<field>` for properties that `new` does not take.
+fn setter(field: &Field, form: FieldForm, ty: &TokenStream) -> Option<TokenStream> {
+    let field_name = ident(&field.rust_name);
+    let setter_name = ident(&format!("with_{}", field.rust_name.trim_end_matches('_')));
+    let docs = format!(" Sets {}.", code(&field.json_name));
+    let (argument, value) = match form {
+        FieldForm::Plain | FieldForm::RequiredNullable => return None,
+        FieldForm::Optional => (quote!(impl Into<#ty>), quote!(Some(#field_name.into()))),
+        FieldForm::Defaulted => (quote!(impl Into<#ty>), quote!(#field_name.into())),
+        FieldForm::OptionalNullable => {
+            let docs = format!(" Sets {}; `None` sends an explicit `null`.", code(&field.json_name));
+            return Some(quote! {
+                #[doc = #docs]
+                pub fn #setter_name(mut self, #field_name: Option<#ty>) -> Self {
+                    self.#field_name = Some(#field_name);
+                    self
+                }
+            });
+        }
+    };
+    Some(quote! {
+        #[doc = #docs]
+        pub fn #setter_name(mut self, #field_name: #argument) -> Self {
+            self.#field_name = #value;
+            self
+        }
+    })
+}
+
+/// A spec default as a Rust expression of `ty`, or `None` when it cannot be written
+/// faithfully (the field then stays `Option` and the default is only documented).
+fn default_value(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> Option<TokenStream> {
+    match (ty, value) {
+        (TypeRef::Boolean, serde_json::Value::Bool(flag)) => Some(quote!(#flag)),
+        (TypeRef::Integer(_), serde_json::Value::Number(number)) => {
+            number.as_i64().map(|number| Literal::i64_unsuffixed(number).into_token_stream())
+        }
+        (TypeRef::Number(_), serde_json::Value::Number(number)) => {
+            number.as_f64().map(|number| Literal::f64_unsuffixed(number).into_token_stream())
+        }
+        (TypeRef::String, serde_json::Value::String(text)) => Some(quote!(String::from(#text))),
+        (TypeRef::Named(name), serde_json::Value::String(text)) => {
+            let variant = api.types.iter().find(|definition| definition.name == *name).and_then(|definition| match &definition.kind {
+                TypeKind::StringEnum(string_enum) => {
+                    string_enum.variants.iter().find(|variant| variant.value == *text)
+                }
+                _ => None,
+            })?;
+            let type_ident = ident(name);
+            let variant_ident = ident(&variant.rust_name);
+            Some(quote!(crate::types::#type_ident::#variant_ident))
+        }
+        _ => None,
+    }
+}
+
+/// "Default: `x`. Minimum: 1. ..." from a schema's keywords.
+pub fn constraint_docs(constraints: &Constraints, default: Option<&serde_json::Value>) -> String {
+    let mut parts = Vec::new();
+    if let Some(default) = default {
+        let shown = match default {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        parts.push(format!("Default: {}.", code(&shown)));
+    }
+    if let Some(format) = &constraints.format {
+        parts.push(format!("Format: {}.", code(format)));
+    }
+    if let Some((minimum, exclusive)) = constraints.minimum {
+        parts.push(format!("Minimum: {}{}.", number_text(minimum), if exclusive { " (exclusive)" } else { "" }));
+    }
+    if let Some((maximum, exclusive)) = constraints.maximum {
+        parts.push(format!("Maximum: {}{}.", number_text(maximum), if exclusive { " (exclusive)" } else { "" }));
+    }
+    if let Some(step) = constraints.multiple_of {
+        parts.push(format!("Multiple of {}.", number_text(step)));
+    }
+    match (constraints.min_length, constraints.max_length) {
+        (Some(min), Some(max)) => parts.push(format!("Length: {min} to {max} characters.")),
+        (Some(min), None) => parts.push(format!("Length: at least {min} characters.")),
+        (None, Some(max)) => parts.push(format!("Length: at most {max} characters.")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = &constraints.pattern {
+        parts.push(format!("Pattern: {}.", code(pattern)));
+    }
+    match (constraints.min_items, constraints.max_items) {
+        (Some(min), Some(max)) => parts.push(format!("Items: {min} to {max}.")),
+        (Some(min), None) => parts.push(format!("Items: at least {min}.")),
+        (None, Some(max)) => parts.push(format!("Items: at most {max}.")),
+        (None, None) => {}
+    }
+    parts.join(" ")
+}
+
+/// `8.0` -> `8`, `0.5` -> `0.5`.
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        value.to_string()
+    }
+}
+
+/// A string enum with a catch-all variant; serde goes through `as_str`/`From<String>` so
+/// every value, known or not, round-trips byte for byte.
+fn string_enum_def(type_name: &str, docs: TokenStream, string_enum: &StringEnum) -> TokenStream {
+    let name = ident(type_name);
+    let catch_all = ident(&string_enum.catch_all);
+    let variant_idents: Vec<_> = string_enum.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
+    let values: Vec<&str> = string_enum.variants.iter().map(|variant| variant.value.as_str()).collect();
+    let variant_docs: Vec<String> = values.iter().map(|value| format!(" {}", code(value))).collect();
+    let catch_all_docs = " A value this version of the crate does not know; kept as sent, so it serialises back unchanged.";
+    let default_impl = string_enum.default.as_ref().and_then(|default| {
+        let variant = string_enum.variants.iter().find(|variant| variant.value == *default)?;
+        let variant = ident(&variant.rust_name);
+        let docs = format!(" The spec's default, {}.", code(default));
+        Some(quote! {
+            impl Default for #name {
+                #[doc = #docs]
+                fn default() -> Self {
+                    Self::#variant
+                }
+            }
+        })
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variant_idents,
+            )*
+            #[doc = #catch_all_docs]
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variant_idents => #values, )*
+                    Self::#catch_all(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variant_idents, )*
+                    other => Self::#catch_all(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#variant_idents, )*
+                    _ => Self::#catch_all(value),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        #default_impl
+    }
+}

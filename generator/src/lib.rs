@@ -1,0 +1,98 @@
+//! OpenAPI 3.0 -> Rust client crate generator.
+//!
+//! One pipeline, one module per stage (see `ARCHITECTURE.md` at the repository root):
+//!
+//! ```text
+//! load      file -> openapiv3::OpenAPI        (YAML or JSON; errors with line:column)
+//! resolve   $ref -> definitions               (components, missing targets, cycles)
+//! normalise OpenAPI -> ir::Api                (named types, fields, enums, operations)
+//! emit      ir::Api -> proc_macro2::TokenStream per file
+//! format    tokens -> text                    (syn + prettyplease, generated-file header)
+//! write     text -> files, or a diff for --check
+//! ```
+
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod normalise;
+pub mod resolve;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, GenerateError, Warning};
+
+/// What the caller chooses about the generated crate; everything else comes from the spec.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Cargo package name of the generated crate, e.g. `ai-agent-client`.
+    pub crate_name: String,
+    /// How the spec is named in the generated-file header (a path relative to the
+    /// repository, so the output does not depend on where it was checked out).
+    pub spec_label: String,
+}
+
+/// A generated crate held in memory: relative path -> file contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Files keyed by their path relative to the crate root (`Cargo.toml`, `src/lib.rs`, ...).
+    pub files: BTreeMap<PathBuf, String>,
+    /// Constructs that were generated as a documented fallback, each with its JSON pointer.
+    pub warnings: Vec<Warning>,
+}
+
+/// Runs the whole pipeline on the spec at `spec_path`.
+///
+/// # Errors
+/// A [`GenerateError`] naming the file and, where known, the JSON pointer and
+/// line:column of the problem. The generator never panics on a spec.
+pub fn generate(spec_path: &Path, options: &Options) -> Result<Output, GenerateError> {
+    let loaded = load::load_file(spec_path)?;
+    generate_loaded(&loaded, options)
+}
+
+/// Runs the pipeline on spec text already in memory; `file_name` is used in messages
+/// and to choose between JSON and YAML.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_from_str(
+    text: &str,
+    file_name: &str,
+    options: &Options,
+) -> Result<Output, GenerateError> {
+    let loaded = load::load_str(text, Path::new(file_name))?;
+    generate_loaded(&loaded, options)
+}
+
+fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Output, GenerateError> {
+    let resolver = resolve::Resolver::new(&loaded.document);
+    let normalised = normalise::normalise(&loaded.document, &resolver)
+        .map_err(|diagnostic| loaded.locate(diagnostic))?;
+    let api = normalised.api;
+    let header = format::Header {
+        generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
+        spec_label: &options.spec_label,
+        spec_sha256: &loaded.sha256,
+    };
+    let emitted = emit::emit_crate(&api, &options.crate_name);
+    let mut files = BTreeMap::new();
+    for file in emitted {
+        let internal = |message| GenerateError::Internal {
+            file: file.path.display().to_string(),
+            message,
+        };
+        let text = match file.content {
+            emit::FileContent::Rust(tokens) => format::rust_file(&header, tokens).map_err(internal)?,
+            emit::FileContent::VerbatimRust(text) => {
+                format::verbatim_rust_file(&header, text).map_err(internal)?
+            }
+            emit::FileContent::Text { text, comment } => format::text_file(&header, comment, &text),
+        };
+        files.insert(file.path, text);
+    }
+    Ok(Output { files, warnings: normalised.warnings })
+}

@@ -1,0 +1,162 @@
+//! Load stage: a file becomes an `openapiv3::OpenAPI`, or an error with line:column.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::{Diagnostic, GenerateError};
+
+/// A parsed spec and what later stages need to know about its file.
+#[derive(Debug)]
+pub struct LoadedSpec {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The typed document.
+    pub document: openapiv3::OpenAPI,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+}
+
+impl LoadedSpec {
+    /// Ties a normaliser diagnostic to this file.
+    pub fn locate(&self, diagnostic: Diagnostic) -> GenerateError {
+        GenerateError::Spec {
+            file: self.path.display().to_string(),
+            pointer: diagnostic.pointer,
+            message: diagnostic.message,
+        }
+    }
+}
+
+/// Reads and parses the spec at `path`.
+///
+/// # Errors
+/// [`GenerateError::Io`] when the file cannot be read; otherwise as [`load_str`].
+pub fn load_file(path: &Path) -> Result<LoadedSpec, GenerateError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| GenerateError::Io { path: path.to_path_buf(), source })?;
+    load_str(&text, path)
+}
+
+/// Parses spec text. JSON is chosen by a `.json` extension or a leading `{`; anything
+/// else is read as YAML.
+///
+/// # Errors
+/// [`GenerateError::Syntax`] for invalid YAML/JSON or a document that does not have the
+/// shape of OpenAPI 3.0 (with line:column and the JSON pointer of the element), and
+/// [`GenerateError::UnsupportedVersion`] for Swagger 2.0, OpenAPI 3.1 or a missing version.
+pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
+    let file = path.display().to_string();
+    let is_json = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{');
+    let format = if is_json { Format::Json } else { Format::Yaml };
+
+    // First as an untyped tree, to give a version error before a shape error: a Swagger
+    // 2.0 file fails openapiv3's parse with a confusing message otherwise.
+    let tree: serde_json::Value = parse(text, format).map_err(|e| e.into_error(&file))?;
+    check_version(&tree, &file)?;
+    let document: openapiv3::OpenAPI = parse(text, format).map_err(|e| e.into_error(&file))?;
+
+    let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(LoadedSpec { path: path.to_path_buf(), document, sha256 })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Json,
+    Yaml,
+}
+
+/// A parse failure before it is tied to a file.
+struct ParseFailure {
+    line: usize,
+    column: usize,
+    pointer: String,
+    message: String,
+}
+
+impl ParseFailure {
+    fn into_error(self, file: &str) -> GenerateError {
+        let message = if self.pointer.is_empty() || self.pointer == "#" {
+            self.message
+        } else {
+            format!("{} (at {})", self.message, self.pointer)
+        };
+        GenerateError::Syntax { file: file.to_string(), line: self.line, column: self.column, message }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, format: Format) -> Result<T, ParseFailure> {
+    match format {
+        Format::Json => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                let pointer = pointer_of(error.path());
+                let inner = error.into_inner();
+                ParseFailure {
+                    line: inner.line(),
+                    column: inner.column(),
+                    pointer,
+                    message: strip_location(&inner.to_string()),
+                }
+            })
+        }
+        Format::Yaml => parse_yaml(text),
+    }
+}
+
+/// The one place YAML is read. `serde_yaml` is deprecated upstream; a maintained fork
+/// with the same API replaces it by changing this function's two `serde_yaml` paths.
+fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseFailure> {
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let pointer = pointer_of(error.path());
+        let inner = error.into_inner();
+        let (line, column) = inner.location().map_or((0, 0), |at| (at.line(), at.column()));
+        ParseFailure { line, column, pointer, message: strip_location(&inner.to_string()) }
+    })
+}
+
+/// serde_path_to_error's path as a JSON pointer (`#/paths/~1pets/get`).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    pointer
+}
+
+/// serde_json and serde_yaml append " at line L column C"; the error already carries it.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn check_version(tree: &serde_json::Value, file: &str) -> Result<(), GenerateError> {
+    let unsupported = |message: String| GenerateError::UnsupportedVersion { file: file.to_string(), message };
+    if let Some(swagger) = tree.get("swagger") {
+        return Err(unsupported(format!(
+            "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first)",
+            swagger.as_str().unwrap_or("2.0")
+        )));
+    }
+    match tree.get("openapi").and_then(serde_json::Value::as_str) {
+        Some(version) if version.starts_with("3.0.") || version == "3.0" => Ok(()),
+        Some(version) => Err(unsupported(format!(
+            "OpenAPI {version} is not supported; only OpenAPI 3.0.x is"
+        ))),
+        None => Err(unsupported(
+            "no `openapi` version field: this does not look like an OpenAPI 3.0 document".to_string(),
+        )),
+    }
+}

@@ -1,0 +1,187 @@
+//! Normalise stage: an `openapiv3::OpenAPI` becomes the [`ir::Api`](crate::ir::Api).
+//!
+//! `schema` holds the schema rules, `operation` the operation rules, `names` the naming
+//! rules. This module holds the state they share: the type registry and the warnings.
+
+mod names;
+mod operation;
+mod schema;
+
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::diagnostics::{Diagnostic, Warning};
+use crate::ir::{Api, AuthScheme, TypeDef, TypeKind};
+use crate::resolve::{escape_token, Resolver};
+pub use names::{snake, upper_camel};
+use names::{Scope, RESERVED_TYPE_NAMES};
+use schema::SchemaRef;
+
+/// The IR and the warnings produced on the way.
+#[derive(Debug)]
+pub struct Normalised {
+    /// The API.
+    pub api: Api,
+    /// Constructs generated as fallbacks, sorted by pointer.
+    pub warnings: Vec<Warning>,
+}
+
+/// Normalises `document`.
+///
+/// # Errors
+/// The first [`Diagnostic`] that makes a faithful client impossible (a dangling `$ref`,
+/// a path parameter that is not declared, ...).
+pub fn normalise(document: &OpenAPI, resolver: &Resolver<'_>) -> Result<Normalised, Diagnostic> {
+    let mut normaliser = Normaliser::new(document, *resolver);
+    normaliser.define_components(document)?;
+    let operations = normaliser.operations(document)?;
+    let auth = normaliser.auth(document);
+    let types = normaliser.types.into_iter().flatten().collect();
+    let mut warnings = normaliser.warnings;
+    warnings.sort();
+    warnings.dedup();
+    Ok(Normalised {
+        api: Api {
+            title: document.info.title.clone(),
+            version: document.info.version.clone(),
+            description: document.info.description.clone(),
+            default_server: document.servers.first().map(|server| server.url.clone()),
+            auth,
+            types,
+            operations,
+        },
+        warnings,
+    })
+}
+
+/// A component schema, known before its definition is normalised so references to it
+/// (including from itself) resolve.
+#[derive(Debug, Clone)]
+struct ComponentEntry<'a> {
+    rust_name: String,
+    nullable: bool,
+    schema: Option<&'a Schema>,
+}
+
+/// State shared by the rules.
+pub(crate) struct Normaliser<'a> {
+    resolver: Resolver<'a>,
+    /// Component schema name -> its entry.
+    components: BTreeMap<String, ComponentEntry<'a>>,
+    /// Named types; a slot is reserved before a struct's fields are normalised so a
+    /// parent is listed before the types defined inside it.
+    types: Vec<Option<TypeDef>>,
+    type_scope: Scope,
+    /// The name the component being defined must get, claimed in advance.
+    exact_name: Option<String>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Normaliser<'a> {
+    fn new(document: &'a OpenAPI, resolver: Resolver<'a>) -> Self {
+        let mut type_scope = Scope::with_reserved(RESERVED_TYPE_NAMES);
+        let mut components = BTreeMap::new();
+        if let Some(section) = &document.components {
+            for (name, item) in &section.schemas {
+                let rust_name = type_scope.claim(upper_camel(name));
+                let schema = match item {
+                    ReferenceOr::Item(schema) => Some(schema),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                let nullable = schema.is_some_and(|schema| schema.schema_data.nullable);
+                components.insert(name.clone(), ComponentEntry { rust_name, nullable, schema });
+            }
+        }
+        Self { resolver, components, types: Vec::new(), type_scope, exact_name: None, warnings: Vec::new() }
+    }
+
+    fn define_components(&mut self, document: &'a OpenAPI) -> Result<(), Diagnostic> {
+        let Some(section) = &document.components else { return Ok(()) };
+        for (name, item) in &section.schemas {
+            let Some(entry) = self.components.get(name).cloned() else { continue };
+            let pointer = format!("#/components/schemas/{}", escape_token(name));
+            self.exact_name = Some(entry.rust_name.to_string());
+            let slot = self.reserve_type_slot();
+            let shape = self.type_of(SchemaRef::from(item), &pointer, &entry.rust_name)?;
+            if self.exact_name.take().is_some() {
+                // Not a struct or enum: the component is another name for `shape.ty`.
+                self.fill_type_slot(
+                    slot,
+                    TypeDef {
+                        name: entry.rust_name,
+                        origin: pointer,
+                        docs: shape.docs,
+                        kind: TypeKind::Alias(shape.ty),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn auth(&mut self, document: &OpenAPI) -> Vec<AuthScheme> {
+        let mut schemes = Vec::new();
+        let Some(section) = &document.components else { return schemes };
+        for (name, item) in &section.security_schemes {
+            let pointer = format!("#/components/securitySchemes/{}", escape_token(name));
+            match item {
+                ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, bearer_format, description, .. })
+                    if scheme.eq_ignore_ascii_case("bearer") =>
+                {
+                    schemes.push(AuthScheme::Bearer {
+                        name: name.clone(),
+                        format: bearer_format.clone(),
+                        description: description.clone(),
+                    });
+                }
+                _ => self.warn(&pointer, "this security scheme is not supported yet; set the header with a custom reqwest::Client"),
+            }
+        }
+        schemes
+    }
+
+    /// Claims a type name for an inline struct or enum: the component's own name when
+    /// `hint` is the component being defined, else `hint` made unique.
+    fn claim_type_name(&mut self, hint: &str) -> String {
+        if self.exact_name.as_deref() == Some(hint) {
+            if let Some(name) = self.exact_name.take() {
+                return name;
+            }
+        }
+        self.type_scope.claim(hint.to_string())
+    }
+
+    fn reserve_type_slot(&mut self) -> usize {
+        self.types.push(None);
+        self.types.len() - 1
+    }
+
+    fn fill_type_slot(&mut self, slot: usize, definition: TypeDef) {
+        if let Some(entry) = self.types.get_mut(slot) {
+            *entry = Some(definition);
+        }
+    }
+
+    fn push_type(&mut self, definition: TypeDef) {
+        self.types.push(Some(definition));
+    }
+
+    /// Whether the named type is a string enum listing `value`: defined already, or a
+    /// component whose definition comes later.
+    fn enum_has_value(&self, name: &str, value: &str) -> bool {
+        let defined = self.types.iter().flatten().find(|definition| definition.name == name);
+        if let Some(TypeDef { kind: TypeKind::StringEnum(string_enum), .. }) = defined {
+            return string_enum.variants.iter().any(|variant| variant.value == value);
+        }
+        self.components.values().any(|entry| {
+            entry.rust_name == name
+                && matches!(entry.schema.map(|schema| &schema.schema_kind),
+                    Some(SchemaKind::Type(Type::String(string))) if string.enumeration.iter().flatten().any(|v| v == value))
+        })
+    }
+
+    fn warn(&mut self, pointer: &str, message: &str) {
+        self.warnings.push(Warning { pointer: pointer.to_string(), message: message.to_string() });
+    }
+}

@@ -1,0 +1,114 @@
+//! Naming rules: spec names become Rust identifiers, once, here.
+//!
+//! Case conversion uses `heck`. Whatever comes out is made a valid identifier (a leading
+//! digit gets a prefix, other characters are dropped by the case conversion, keywords
+//! get a raw-identifier-free suffix) and then unique within its scope by a numeric suffix,
+//! in the order names are met, so the result is deterministic.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict and reserved, 2021 edition) that cannot be identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield", "gen", "union",
+];
+
+/// Type names the generated crate itself uses or that would shadow the prelude in `types`.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client", "ClientBuilder", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String",
+    "Vec", "Box", "HashMap", "BTreeMap", "Value", "Uuid", "DateTime", "NaiveDate", "Utc",
+    "RawResponse", "InvalidRequest", "BuildError", "Self",
+];
+
+/// A spec name as an UpperCamelCase type or variant name.
+pub fn upper_camel(raw: &str) -> String {
+    let converted = raw.to_upper_camel_case();
+    let converted: String = converted.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+    if converted.is_empty() {
+        return "Empty".to_string();
+    }
+    if converted.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("V{converted}");
+    }
+    if KEYWORDS.contains(&converted.as_str()) {
+        return format!("{converted}Value");
+    }
+    converted
+}
+
+/// A spec name as a snake_case field, method or argument name.
+pub fn snake(raw: &str) -> String {
+    let converted = raw.to_snake_case();
+    let converted: String = converted.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+    if converted.is_empty() || converted.chars().all(|c| c == '_') {
+        return "value".to_string();
+    }
+    if converted.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("n_{converted}");
+    }
+    if KEYWORDS.contains(&converted.as_str()) {
+        return format!("{converted}_");
+    }
+    converted
+}
+
+/// Names already taken in one scope (a module's types, a struct's fields, ...).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    used: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self { used: reserved.iter().map(|name| (*name).to_string()).collect() }
+    }
+
+    /// Takes `candidate`, or `candidate2`, `candidate3`, ... when it is taken.
+    pub fn claim(&mut self, candidate: String) -> String {
+        if self.used.insert(candidate.clone()) {
+            return candidate;
+        }
+        let separator = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let mut counter = 2usize;
+        loop {
+            let numbered = format!("{candidate}{separator}{counter}");
+            if self.used.insert(numbered.clone()) {
+                return numbered;
+            }
+            counter += 1;
+        }
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_valid_and_unique() {
+        assert_eq!(upper_camel("deny_all"), "DenyAll");
+        assert_eq!(upper_camel("NotReady"), "NotReady");
+        assert_eq!(upper_camel("1st-class"), "V1stClass");
+        assert_eq!(upper_camel(""), "Empty");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("orgId"), "org_id");
+        assert_eq!(snake("$ref"), "ref_");
+        assert_eq!(snake("2fa"), "n_2fa");
+        let mut scope = Scope::with_reserved(&["Client"]);
+        assert_eq!(scope.claim("Client".into()), "Client2");
+        assert_eq!(scope.claim("Client".into()), "Client3");
+        assert_eq!(scope.claim("V1".into()), "V1");
+        assert_eq!(scope.claim("V1".into()), "V1_2");
+    }
+}

@@ -1,0 +1,161 @@
+//! Resolve stage: `$ref`s to the definitions they name.
+//!
+//! Only local references into `#/components/...` exist in a self-contained 3.0 document;
+//! anything else (another file, a URL, `#/paths/...`) is reported as unsupported with
+//! the pointer of the `$ref`. A chain of references that loops without ever reaching a
+//! definition is an error, not a hang.
+
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+
+use crate::diagnostics::Diagnostic;
+
+/// Looks up `$ref` targets in one document.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolver<'a> {
+    components: Option<&'a Components>,
+}
+
+/// A kind of component a `$ref` can point at.
+trait ComponentKind: Sized {
+    /// The `components` section, e.g. `schemas`.
+    const SECTION: &'static str;
+    fn map(components: &Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+macro_rules! component_kind {
+    ($ty:ty, $section:literal, $field:ident) => {
+        impl ComponentKind for $ty {
+            const SECTION: &'static str = $section;
+            fn map(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+                &components.$field
+            }
+        }
+    };
+}
+
+component_kind!(Schema, "schemas", schemas);
+component_kind!(Parameter, "parameters", parameters);
+component_kind!(Response, "responses", responses);
+component_kind!(RequestBody, "requestBodies", request_bodies);
+
+/// The most references one chain may follow before it is called a cycle.
+const MAX_CHAIN: usize = 64;
+
+impl<'a> Resolver<'a> {
+    /// A resolver over `document`'s components.
+    pub fn new(document: &'a OpenAPI) -> Self {
+        Self { components: document.components.as_ref() }
+    }
+
+    /// The component name a schema `$ref` points at, without following it.
+    /// `pointer` locates the `$ref` for errors.
+    ///
+    /// # Errors
+    /// A reference that is not `#/components/schemas/<name>`, or whose target is missing.
+    pub fn schema_ref_name(&self, reference: &str, pointer: &str) -> Result<String, Diagnostic> {
+        let name = component_name(reference, Schema::SECTION, pointer)?;
+        self.lookup::<Schema>(&name, reference, pointer)?;
+        Ok(name)
+    }
+
+    /// Follows a schema `$ref` chain to its definition, with the component name of the
+    /// last reference followed.
+    ///
+    /// # Errors
+    /// As [`Resolver::schema_ref_name`], and for a chain of references that loops.
+    pub fn schema(
+        &self,
+        item: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+        self.follow(item, pointer)
+    }
+
+    /// Follows a parameter `$ref` chain to its definition.
+    ///
+    /// # Errors
+    /// As [`Resolver::schema`].
+    pub fn parameter(&self, item: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter, Diagnostic> {
+        self.follow(item, pointer).map(|(parameter, _)| parameter)
+    }
+
+    /// Follows a response `$ref` chain to its definition.
+    ///
+    /// # Errors
+    /// As [`Resolver::schema`].
+    pub fn response(&self, item: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response, Diagnostic> {
+        self.follow(item, pointer).map(|(response, _)| response)
+    }
+
+    /// Follows a request body `$ref` chain to its definition.
+    ///
+    /// # Errors
+    /// As [`Resolver::schema`].
+    pub fn request_body(
+        &self,
+        item: &'a ReferenceOr<RequestBody>,
+        pointer: &str,
+    ) -> Result<&'a RequestBody, Diagnostic> {
+        self.follow(item, pointer).map(|(body, _)| body)
+    }
+
+    fn follow<T: ComponentKind>(
+        &self,
+        mut item: &'a ReferenceOr<T>,
+        pointer: &str,
+    ) -> Result<(&'a T, Option<String>), Diagnostic> {
+        let mut last_name = None;
+        let mut seen: Vec<String> = Vec::new();
+        loop {
+            match item {
+                ReferenceOr::Item(value) => return Ok((value, last_name)),
+                ReferenceOr::Reference { reference } => {
+                    if seen.contains(reference) || seen.len() >= MAX_CHAIN {
+                        seen.push(reference.clone());
+                        return Err(Diagnostic::new(
+                            pointer,
+                            format!("`$ref` cycle with no definition in it: {}", seen.join(" -> ")),
+                        ));
+                    }
+                    seen.push(reference.clone());
+                    let name = component_name(reference, T::SECTION, pointer)?;
+                    item = self.lookup::<T>(&name, reference, pointer)?;
+                    last_name = Some(name);
+                }
+            }
+        }
+    }
+
+    fn lookup<T: ComponentKind>(
+        &self,
+        name: &str,
+        reference: &str,
+        pointer: &str,
+    ) -> Result<&'a ReferenceOr<T>, Diagnostic> {
+        self.components
+            .and_then(|components| T::map(components).get(name))
+            .ok_or_else(|| Diagnostic::new(pointer, format!("`$ref: {reference}` points at nothing")))
+    }
+}
+
+/// `#/components/<section>/<name>` -> `<name>`, unescaping JSON pointer `~1` and `~0`.
+fn component_name(reference: &str, section: &str, pointer: &str) -> Result<String, Diagnostic> {
+    let prefix = format!("#/components/{section}/");
+    match reference.strip_prefix(&prefix) {
+        Some(name) if !name.is_empty() && !name.contains('/') => {
+            Ok(name.replace("~1", "/").replace("~0", "~"))
+        }
+        _ => Err(Diagnostic::new(
+            pointer,
+            format!(
+                "`$ref: {reference}` is not supported: only local references to `{prefix}<name>` are"
+            ),
+        )),
+    }
+}
+
+/// Escapes one JSON pointer token (`/` -> `~1`, `~` -> `~0`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,254 @@
+//! Errors returned by every operation, and the raw response they keep.
+//!
+//! Each operation returns `Result<T, Error<E>>`, where `E` is that operation's own enum
+//! of documented error statuses (for example `errors::GetSandboxError`). Whatever the
+//! server sends, the status, headers and body stay reachable through
+//! [`Error::response`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// A response exactly as received: status, headers and the whole body.
+///
+/// Boxed inside, so that `Result<T, Error<E>>` stays small on the success path.
+#[derive(Clone)]
+pub struct RawResponse(Box<ResponseParts>);
+
+#[derive(Clone)]
+struct ResponseParts {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// Builds a raw response; mostly useful to construct errors in tests.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
+        Self(Box::new(ResponseParts { status, headers, body: body.into() }))
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
+    }
+
+    /// The body bytes, unparsed.
+    pub fn body(&self) -> &Bytes {
+        &self.0.body
+    }
+
+    /// The body as text; invalid UTF-8 is replaced with U+FFFD.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.0.body)
+    }
+
+    /// Parses the body as the success type `T`.
+    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        match serde_json::from_slice(&self.0.body) {
+            Ok(value) => Ok(value),
+            Err(source) => Err(Error::InvalidBody { response: self, source }),
+        }
+    }
+
+    /// Parses the body as the documented error type `T` and wraps it with `variant`.
+    pub(crate) fn api_error<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
+        match serde_json::from_slice(&self.0.body) {
+            Ok(value) => Error::Api { error: variant(value), response: self },
+            Err(source) => Error::InvalidBody { response: self, source },
+        }
+    }
+}
+
+/// The body is shown as text, cut after 1 KiB.
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.0.status)
+            .field("headers", &self.0.headers)
+            .field("body", &BodyPreview(&self.0.body))
+            .finish()
+    }
+}
+
+struct BodyPreview<'a>(&'a [u8]);
+
+impl fmt::Debug for BodyPreview<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&preview(self.0), f)
+    }
+}
+
+/// At most 1 KiB of the body as text, cut at a character boundary, marked when cut.
+fn preview(body: &[u8]) -> Cow<'_, str> {
+    const LIMIT: usize = 1024;
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= LIMIT {
+        return text;
+    }
+    let mut end = LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}... ({} bytes in all)", &text[..end], body.len()))
+}
+
+/// Why an operation failed. `E` is the operation's enum of documented error statuses.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the spec documents for this operation;
+    /// `error` holds its typed body.
+    Api {
+        /// The documented error, by status.
+        error: E,
+        /// The response it was read from.
+        response: RawResponse,
+    },
+    /// The server answered with a status the spec does not document for this operation.
+    UnexpectedStatus(RawResponse),
+    /// The body does not match the schema the spec documents for its status.
+    InvalidBody {
+        /// The response, with the body that failed to parse.
+        response: RawResponse,
+        /// Where and why parsing failed.
+        source: serde_json::Error,
+    },
+    /// A request value cannot be sent; nothing was sent.
+    InvalidRequest(InvalidRequest),
+    /// Connecting, sending the request or receiving the response failed.
+    Transport(reqwest::Error),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(RawResponse::status)
+    }
+
+    /// The raw response, when one was received.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::Api { response, .. }
+            | Error::UnexpectedStatus(response)
+            | Error::InvalidBody { response, .. } => Some(response),
+            Error::InvalidRequest(_) | Error::Transport(_) => None,
+        }
+    }
+
+    /// The documented error, when the status was one the spec documents.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { error, response } => {
+                write!(f, "{error}: {}", preview(response.body()))
+            }
+            Error::UnexpectedStatus(response) => write!(
+                f,
+                "undocumented status {}: {}",
+                response.status(),
+                preview(response.body())
+            ),
+            Error::InvalidBody { response, source } => write!(
+                f,
+                "the {} response body does not match the spec: {source}",
+                response.status()
+            ),
+            Error::InvalidRequest(error) => write!(f, "{error}"),
+            Error::Transport(error) => write!(f, "request failed: {error}"),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            Error::InvalidBody { source, .. } => Some(source),
+            Error::InvalidRequest(error) => Some(error),
+            Error::Transport(error) => Some(error),
+            Error::UnexpectedStatus(_) => None,
+        }
+    }
+}
+
+impl<E> From<InvalidRequest> for Error<E> {
+    fn from(error: InvalidRequest) -> Self {
+        Error::InvalidRequest(error)
+    }
+}
+
+impl<E> From<reqwest::Error> for Error<E> {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Transport(error)
+    }
+}
+
+/// A request value that cannot be sent, found before any I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRequest {
+    /// The parameter's name in the spec.
+    pub parameter: &'static str,
+    /// Why the value was refused.
+    pub reason: String,
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid value for `{}`: {}", self.parameter, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+/// Why [`ClientBuilder::build`](crate::ClientBuilder::build) failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL is not an absolute `http` or `https` URL.
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The underlying `reqwest::Client` could not be built.
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            BuildError::Http(error) => write!(f, "cannot build the HTTP client: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(error) => Some(error),
+            BuildError::InvalidBaseUrl { .. } => None,
+        }
+    }
+}

@@ -9,7 +9,7 @@ use crate::request::{self, PathSegment};
 pub const DEFAULT_BASE_URL: &str = "https://api.ai.neevcloud.com/agent";
 /// Client for the AI Agent Service API, version `0.2.0`.
 ///
-/// Build one with \[`Client::builder`\]. It is cheap to clone: clones share one connection pool. Each operation is a method returning a request builder; await the builder to send the request.
+/// Build one with [`Client::builder`]. It is cheap to clone: clones share one connection pool. Each operation is a method returning a request builder; await the builder to send the request.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -81,7 +81,7 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// Sets the base URL that operation paths are appended to, e.g. `https://host/prefix`.
     ///
-    /// Defaults to \[`DEFAULT_BASE_URL`\], the spec's first server (`https://api.ai.neevcloud.com/agent`).
+    /// Defaults to [`DEFAULT_BASE_URL`], the spec's first server (`https://api.ai.neevcloud.com/agent`).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self

@@ -5,12 +5,12 @@
 //!
 //! Async Rust client for the AI Agent Service API (version `0.2.0`).
 //!
-//! - \[`Client`\]: one method per operation, each returning a request builder to `.await`.
-//! - \[`types`\]: the request and response bodies.
-//! - \[`errors`\]: per operation, the error statuses the spec documents.
-//! - \[`Error`\]: what every call can fail with; the raw response is always kept.
+//! - [`Client`]: one method per operation, each returning a request builder to `.await`.
+//! - [`types`]: the request and response bodies.
+//! - [`errors`]: per operation, the error statuses the spec documents.
+//! - [`Error`]: what every call can fail with; the raw response is always kept.
 //!
-//! ```text
+//! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = ai_agent_client::Client::builder()
 //!     .bearer_token(std::env::var("API_TOKEN")?)

@@ -16,7 +16,7 @@ impl Client {
     /// - `org_id`: Organization identifier.
     /// - `project_id`: Project identifier.
     ///
-    /// Returns a \[`ListSandboxes`\] request builder; `.await` it to send the request.
+    /// Returns a [`ListSandboxes`] request builder; `.await` it to send the request.
     pub fn list_sandboxes(
         &self,
         org_id: impl Into<String>,
@@ -38,7 +38,7 @@ impl Client {
     /// - `project_id`: Project identifier.
     /// - `body`: the `application/json` request body.
     ///
-    /// Returns a \[`CreateSandbox`\] request builder; `.await` it to send the request.
+    /// Returns a [`CreateSandbox`] request builder; `.await` it to send the request.
     pub fn create_sandbox(
         &self,
         org_id: impl Into<String>,
@@ -60,7 +60,7 @@ impl Client {
     /// - `project_id`: Project identifier.
     /// - `sandbox_id`: Sandbox UUID.
     ///
-    /// Returns a \[`GetSandbox`\] request builder; `.await` it to send the request.
+    /// Returns a [`GetSandbox`] request builder; `.await` it to send the request.
     pub fn get_sandbox(
         &self,
         org_id: impl Into<String>,
@@ -82,7 +82,7 @@ impl Client {
     /// - `project_id`: Project identifier.
     /// - `sandbox_id`: Sandbox UUID.
     ///
-    /// Returns a \[`DeleteSandbox`\] request builder; `.await` it to send the request.
+    /// Returns a [`DeleteSandbox`] request builder; `.await` it to send the request.
     pub fn delete_sandbox(
         &self,
         org_id: impl Into<String>,
@@ -99,10 +99,10 @@ impl Client {
     /// Pause a sandbox (stop billable runtime; preserve disks)
     ///
     /// When `preserve_memory` is true the sandbox's full state (process memory
-    /// + filesystem) is captured as an implicit snapshot before the pod is
-    ///   terminated. The snapshot is retained for the duration of the paused
-    ///   state and consumed automatically on the next `resume`. When false
-    ///   (default) the existing volume-only behaviour applies.
+    /// \+ filesystem) is captured as an implicit snapshot before the pod is
+    /// terminated. The snapshot is retained for the duration of the paused
+    /// state and consumed automatically on the next `resume`. When false
+    /// (default) the existing volume-only behaviour applies.
     ///
     /// `pauseSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}~1pause/post`).
     ///
@@ -110,7 +110,7 @@ impl Client {
     /// - `project_id`: Project identifier.
     /// - `sandbox_id`: Sandbox UUID.
     ///
-    /// Returns a \[`PauseSandbox`\] request builder; `.await` it to send the request.
+    /// Returns a [`PauseSandbox`] request builder; `.await` it to send the request.
     pub fn pause_sandbox(
         &self,
         org_id: impl Into<String>,
@@ -137,7 +137,7 @@ impl Client {
     /// - `project_id`: Project identifier.
     /// - `sandbox_id`: Sandbox UUID.
     ///
-    /// Returns a \[`ResumeSandbox`\] request builder; `.await` it to send the request.
+    /// Returns a [`ResumeSandbox`] request builder; `.await` it to send the request.
     pub fn resume_sandbox(
         &self,
         org_id: impl Into<String>,
@@ -164,7 +164,7 @@ impl Client {
     /// - `project_id`: Project identifier.
     /// - `sandbox_id`: Sandbox UUID.
     ///
-    /// Returns a \[`GetSandboxMetrics`\] request builder; `.await` it to send the request.
+    /// Returns a [`GetSandboxMetrics`] request builder; `.await` it to send the request.
     pub fn get_sandbox_metrics(
         &self,
         org_id: impl Into<String>,
@@ -182,7 +182,7 @@ impl Client {
         }
     }
 }
-/// Request builder for \[`Client::list_sandboxes`\]: `listSandboxes` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes/get`).
+/// Request builder for [`Client::list_sandboxes`]: `listSandboxes` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes/get`).
 ///
 /// Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -212,8 +212,8 @@ impl<'a> ListSandboxes<'a> {
     /// Sends the request and reads the response.
     ///
     /// # Errors
-    /// - \[`Error::Api`\] with a [`ListSandboxesError`](crate::errors::ListSandboxesError) for the documented statuses 401, 403, 500.
-    /// - \[`Error::UnexpectedStatus`\] for any other status, \[`Error::InvalidBody`\] when a body does not match the spec, \[`Error::Transport`\] when the request fails, \[`Error::InvalidRequest`\] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::Api`] with a [`ListSandboxesError`](crate::errors::ListSandboxesError) for the documented statuses 401, 403, 500.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<
@@ -275,7 +275,7 @@ impl<'a> IntoFuture for ListSandboxes<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for \[`Client::create_sandbox`\]: `createSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes/post`).
+/// Request builder for [`Client::create_sandbox`]: `createSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes/post`).
 ///
 /// Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -290,8 +290,8 @@ impl<'a> CreateSandbox<'a> {
     /// Sends the request and reads the response.
     ///
     /// # Errors
-    /// - \[`Error::Api`\] with a [`CreateSandboxError`](crate::errors::CreateSandboxError) for the documented statuses 400, 401, 403, 409, 500.
-    /// - \[`Error::UnexpectedStatus`\] for any other status, \[`Error::InvalidBody`\] when a body does not match the spec, \[`Error::Transport`\] when the request fails, \[`Error::InvalidRequest`\] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::Api`] with a [`CreateSandboxError`](crate::errors::CreateSandboxError) for the documented statuses 400, 401, 403, 409, 500.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::CreateSandboxError>> {
@@ -347,7 +347,7 @@ impl<'a> IntoFuture for CreateSandbox<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for \[`Client::get_sandbox`\]: `getSandbox` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}/get`).
+/// Request builder for [`Client::get_sandbox`]: `getSandbox` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}/get`).
 ///
 /// Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -362,8 +362,8 @@ impl<'a> GetSandbox<'a> {
     /// Sends the request and reads the response.
     ///
     /// # Errors
-    /// - \[`Error::Api`\] with a [`GetSandboxError`](crate::errors::GetSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - \[`Error::UnexpectedStatus`\] for any other status, \[`Error::InvalidBody`\] when a body does not match the spec, \[`Error::Transport`\] when the request fails, \[`Error::InvalidRequest`\] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::Api`] with a [`GetSandboxError`](crate::errors::GetSandboxError) for the documented statuses 401, 403, 404, 500.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::GetSandboxError>> {
@@ -415,7 +415,7 @@ impl<'a> IntoFuture for GetSandbox<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for \[`Client::delete_sandbox`\]: `deleteSandbox` `DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}/delete`).
+/// Request builder for [`Client::delete_sandbox`]: `deleteSandbox` `DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}/delete`).
 ///
 /// Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -430,8 +430,8 @@ impl<'a> DeleteSandbox<'a> {
     /// Sends the request and reads the response.
     ///
     /// # Errors
-    /// - \[`Error::Api`\] with a [`DeleteSandboxError`](crate::errors::DeleteSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - \[`Error::UnexpectedStatus`\] for any other status, \[`Error::InvalidBody`\] when a body does not match the spec, \[`Error::Transport`\] when the request fails, \[`Error::InvalidRequest`\] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::Api`] with a [`DeleteSandboxError`](crate::errors::DeleteSandboxError) for the documented statuses 401, 403, 404, 500.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(self) -> Result<(), Error<crate::errors::DeleteSandboxError>> {
         let sandbox_id_text = self.sandbox_id.to_string();
         let url = self
@@ -485,7 +485,7 @@ impl<'a> IntoFuture for DeleteSandbox<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for \[`Client::pause_sandbox`\]: `pauseSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}~1pause/post`).
+/// Request builder for [`Client::pause_sandbox`]: `pauseSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}~1pause/post`).
 ///
 /// Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -506,8 +506,8 @@ impl<'a> PauseSandbox<'a> {
     /// Sends the request and reads the response.
     ///
     /// # Errors
-    /// - \[`Error::Api`\] with a [`PauseSandboxError`](crate::errors::PauseSandboxError) for the documented statuses 400, 401, 403, 404, 500.
-    /// - \[`Error::UnexpectedStatus`\] for any other status, \[`Error::InvalidBody`\] when a body does not match the spec, \[`Error::Transport`\] when the request fails, \[`Error::InvalidRequest`\] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::Api`] with a [`PauseSandboxError`](crate::errors::PauseSandboxError) for the documented statuses 400, 401, 403, 404, 500.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::PauseSandboxError>> {
@@ -566,7 +566,7 @@ impl<'a> IntoFuture for PauseSandbox<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for \[`Client::resume_sandbox`\]: `resumeSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}~1resume/post`).
+/// Request builder for [`Client::resume_sandbox`]: `resumeSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}~1resume/post`).
 ///
 /// Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -581,8 +581,8 @@ impl<'a> ResumeSandbox<'a> {
     /// Sends the request and reads the response.
     ///
     /// # Errors
-    /// - \[`Error::Api`\] with a [`ResumeSandboxError`](crate::errors::ResumeSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - \[`Error::UnexpectedStatus`\] for any other status, \[`Error::InvalidBody`\] when a body does not match the spec, \[`Error::Transport`\] when the request fails, \[`Error::InvalidRequest`\] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::Api`] with a [`ResumeSandboxError`](crate::errors::ResumeSandboxError) for the documented statuses 401, 403, 404, 500.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::ResumeSandboxError>> {
@@ -642,7 +642,7 @@ impl<'a> IntoFuture for ResumeSandbox<'a> {
         Box::pin(self.send())
     }
 }
-/// Request builder for \[`Client::get_sandbox_metrics`\]: `getSandboxMetrics` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}~1metrics/get`).
+/// Request builder for [`Client::get_sandbox_metrics`]: `getSandboxMetrics` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics` (generated from `#/paths/~1api~1v1beta1~1orgs~1{org_id}~1projects~1{project_id}~1sandboxes~1{sandbox_id}~1metrics/get`).
 ///
 /// Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
@@ -681,8 +681,8 @@ impl<'a> GetSandboxMetrics<'a> {
     /// Sends the request and reads the response.
     ///
     /// # Errors
-    /// - \[`Error::Api`\] with a [`GetSandboxMetricsError`](crate::errors::GetSandboxMetricsError) for the documented statuses 400, 401, 403, 404, 500.
-    /// - \[`Error::UnexpectedStatus`\] for any other status, \[`Error::InvalidBody`\] when a body does not match the spec, \[`Error::Transport`\] when the request fails, \[`Error::InvalidRequest`\] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::Api`] with a [`GetSandboxMetricsError`](crate::errors::GetSandboxMetricsError) for the documented statuses 400, 401, 403, 404, 500.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, doc_attrs};
+use super::docs::{code, doc_attrs, spec_text};
 use crate::ir::{Api, AuthScheme};
 
 /// The `client` module.
@@ -12,7 +12,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         AuthScheme::Bearer { name, format, description } => Some((name, format, description)),
     });
     let client_docs = doc_attrs(&[
-        format!("Client for the {}, version {}.", api.title, code(&api.version)),
+        format!("Client for the {}, version {}.", spec_text(&api.title), code(&api.version)),
         "Build one with [`Client::builder`]. It is cheap to clone: clones share one \
          connection pool. Each operation is a method returning a request builder; await \
          the builder to send the request."
@@ -51,7 +51,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
                     code(scheme_name),
                     format.as_ref().map(|format| format!(", format {format}")).unwrap_or_default()
                 ),
-                description.clone().unwrap_or_default(),
+                spec_text(description.as_deref().unwrap_or("")),
                 "The token is kept in a `secrecy::SecretString`: it never appears in `Debug` \
                  output, and the header is marked sensitive."
                     .to_string(),

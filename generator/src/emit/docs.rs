@@ -1,17 +1,18 @@
-//! Doc comments from spec text.
+//! Doc comments, and spec text made safe for them.
 //!
 //! Spec descriptions are CommonMark written for a web page, not for rustdoc. Rustdoc
 //! would run a fenced or indented code block as a Rust doctest, resolve `[word]` as an
-//! intra-doc link and warn about bare URLs and unknown HTML tags. So, outside code:
-//! fences are marked `text`, indented blocks are fenced as `text`, brackets that are not
-//! a markdown link are escaped, bare URLs are put in `<...>` and `<` that does not open a
-//! link is escaped.
+//! intra-doc link and warn about bare URLs and unknown HTML tags. So [`spec_text`], used
+//! on every text that comes from the spec, does this outside code: fences are marked
+//! `text`, indented blocks are fenced as `text`, brackets that are not a markdown link
+//! are escaped, bare URLs are put in `<...>` and `<` that does not open a link is
+//! escaped. Text the generator writes itself (with intra-doc links) is used as is.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `#[doc = "..."]` attributes for `paragraphs`, separated by blank doc lines; empty
-/// paragraphs are skipped.
+/// paragraphs are skipped. Spec text must go through [`spec_text`] first.
 pub fn doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
     let lines = doc_lines(paragraphs);
     quote! { #( #[doc = #lines] )* }
@@ -26,16 +27,21 @@ pub fn inner_doc_attrs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
 fn doc_lines<S: AsRef<str>>(paragraphs: &[S]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for paragraph in paragraphs {
-        let text = paragraph.as_ref().trim();
-        if text.is_empty() {
+        let text = paragraph.as_ref().trim_end();
+        if text.trim().is_empty() {
             continue;
         }
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        lines.extend(sanitize(text));
+        lines.extend(text.lines().map(str::to_string));
     }
     lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }).collect()
+}
+
+/// Spec markdown made safe for rustdoc (see the module docs).
+pub fn spec_text(text: &str) -> String {
+    sanitize(text.trim()).join("\n")
 }
 
 /// Inline code for docs: `value` in backticks, with enough backticks to hold any inside.
@@ -53,7 +59,8 @@ fn sanitize(text: &str) -> Vec<String> {
     let mut in_indented_block = false;
     let mut previous_blank = true;
     let mut list_indent: Option<usize> = None; // Text column of the current list item.
-    for raw_line in text.lines() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (index, raw_line) in lines.iter().enumerate() {
         let line = raw_line.trim_end();
         let trimmed = line.trim_start();
         if let Some(open) = &fence {
@@ -89,6 +96,16 @@ fn sanitize(text: &str) -> Vec<String> {
         // A line right under a list item continues that item; rustdoc (and clippy's
         // `doc_lazy_continuation`) want it indented to the item's text.
         let marker_width = list_marker_width(trimmed);
+        if marker_width.is_some() && list_indent.is_none() && !previous_line_blank(&lines, index) {
+            // A one-line "list" that interrupts a paragraph and is followed by more
+            // paragraph text is a hard-wrapped sentence whose line happens to start
+            // with `+` or `-`: keep it text.
+            let next = lines.get(index + 1).map_or("", |next| next.trim_end());
+            if !next.is_empty() && list_marker_width(next.trim_start()).is_none() && !next.starts_with(' ') {
+                out.push(format!("\\{}", escape_inline(line)));
+                continue;
+            }
+        }
         if line.is_empty() {
             list_indent = None;
         } else if marker_width.is_some() {
@@ -108,6 +125,10 @@ fn sanitize(text: &str) -> Vec<String> {
         out.push("```".to_string()); // An unclosed fence would swallow the rest of the docs.
     }
     out
+}
+
+fn previous_line_blank(lines: &[&str], index: usize) -> bool {
+    index == 0 || lines[index - 1].trim().is_empty()
 }
 
 /// Width of a list marker (`- `, `* `, `+ `, `1. `, `1) `) starting `trimmed`.
@@ -244,7 +265,11 @@ mod tests {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(
             sanitize("state (memory\n+ filesystem) is\ncaptured.\n\nNext"),
-            vec!["state (memory", "+ filesystem) is", "  captured.", "", "Next"]
+            vec!["state (memory", "\\+ filesystem) is", "captured.", "", "Next"]
+        );
+        assert_eq!(
+            sanitize("Modes:\n- a\n- b\nmore\n\nEnd"),
+            vec!["Modes:", "- a", "- b", "  more", "", "End"]
         );
     }
 }

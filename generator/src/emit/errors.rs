@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, doc_attrs};
+use super::docs::{code, doc_attrs, spec_text};
 use super::rust_type::{ident, type_tokens};
 use crate::ir::{Api, Operation, Response, StatusMatch};
 
@@ -51,7 +51,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
     for response in error_responses(operation) {
         let variant = ident(&response.variant_name);
         let label = status_label(response.status);
-        let variant_docs = doc_attrs(&[format!("`{label}`: {}", response.description)]);
+        let variant_docs = doc_attrs(&[format!("`{label}`: {}", spec_text(&response.description))]);
         let message = format!("{} ({label})", response.description.trim());
         match &response.body {
             Some(body) => {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, inner_doc_attrs};
+use super::docs::{code, inner_doc_attrs, spec_text};
 use crate::ir::{Api, ParameterLocation, TypeRef};
 
 /// Runtime dependencies of every generated crate. Versions are the ones the generator
@@ -43,11 +43,11 @@ fn is_plain_semver(version: &str) -> bool {
 pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
     let crate_ident = crate_name.replace('-', "_");
     let mut paragraphs = vec![
-        format!("# {}", api.title),
-        format!("Async Rust client for the {} (version {}).", api.title, code(&api.version)),
+        format!("# {}", spec_text(&api.title)),
+        format!("Async Rust client for the {} (version {}).", spec_text(&api.title), code(&api.version)),
     ];
     if let Some(description) = &api.description {
-        paragraphs.push(description.clone());
+        paragraphs.push(spec_text(description));
     }
     paragraphs.push(
         "- [`Client`]: one method per operation, each returning a request builder to `.await`.\n\

@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use super::docs::{code, doc_attrs};
+use super::docs::{code, doc_attrs, spec_text};
 use super::errors::{error_responses, error_type_name, status_label};
 use super::rust_type::{argument_into, argument_tokens, ident, type_tokens};
 use super::types::constraint_docs;
@@ -101,14 +101,14 @@ fn client_method(operation: &Operation) -> TokenStream {
     let mut argument_docs: Vec<String> = arguments
         .iter()
         .map(|parameter| {
-            format!("- {}: {}", code(&parameter.rust_name), parameter.docs.as_deref().unwrap_or("").trim().replace('\n', " "))
+            format!("- {}: {}", code(&parameter.rust_name), spec_text(parameter.docs.as_deref().unwrap_or("")).replace('\n', " "))
         })
         .collect();
     if let Some(body) = operation.body.as_ref().filter(|body| body.required) {
         argument_docs.push(format!(
             "- `body`: the {} request body.{}",
             code(&body.media_type),
-            body.docs.as_deref().map(|docs| format!(" {}", docs.trim())).unwrap_or_default()
+            body.docs.as_deref().map(|docs| format!(" {}", spec_text(docs))).unwrap_or_default()
         ));
     }
     let builder_docs = format!(
@@ -116,8 +116,8 @@ fn client_method(operation: &Operation) -> TokenStream {
         operation.type_name
     );
     let docs = doc_attrs(&[
-        operation.summary.as_deref().unwrap_or(""),
-        operation.description.as_deref().unwrap_or(""),
+        &spec_text(operation.summary.as_deref().unwrap_or("")),
+        &spec_text(operation.description.as_deref().unwrap_or("")),
         &operation_docs(operation),
         &argument_docs.join("\n"),
         &builder_docs,
@@ -149,7 +149,7 @@ fn request_builder(operation: &Operation) -> TokenStream {
         } else {
             fields.push(quote!(#name: Option<#ty>,));
             let docs = doc_attrs(&[
-                parameter.docs.as_deref().unwrap_or(""),
+                &spec_text(parameter.docs.as_deref().unwrap_or("")),
                 &format!("Sent as the {} parameter {}.", location_name(parameter.location), code(&parameter.name)),
                 &constraint_docs(&parameter.constraints, parameter.default.as_ref()),
             ]);
@@ -171,7 +171,7 @@ fn request_builder(operation: &Operation) -> TokenStream {
         } else {
             fields.push(quote!(body: Option<#ty>,));
             let docs = doc_attrs(&[
-                body.docs.as_deref().unwrap_or(""),
+                &spec_text(body.docs.as_deref().unwrap_or("")),
                 &format!("Sets the optional {} request body; without it none is sent.", code(&body.media_type)),
             ]);
             setters.push(quote! {

@@ -4,7 +4,7 @@ use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use super::docs::{code, doc_attrs};
+use super::docs::{code, doc_attrs, spec_text};
 use super::rust_type::{argument_tokens, ident, type_tokens};
 use crate::ir::{Api, Constraints, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
 
@@ -41,7 +41,7 @@ pub fn types_rs(api: &Api) -> TokenStream {
 
 fn type_def(api: &Api, definition: &TypeDef, defaults: &mut Vec<TokenStream>) -> TokenStream {
     let origin = format!("Generated from {}.", code(&definition.origin));
-    let docs = doc_attrs(&[definition.docs.as_deref().unwrap_or(""), &origin]);
+    let docs = doc_attrs(&[spec_text(definition.docs.as_deref().unwrap_or("")), origin]);
     let name = ident(&definition.name);
     match &definition.kind {
         TypeKind::Struct(structure) => struct_def(api, &definition.name, docs, structure, defaults),
@@ -99,7 +99,7 @@ fn struct_def(
         let ty = type_tokens(&field.ty, true);
         let default = field.default.as_ref().and_then(|value| default_value(api, &field.ty, value));
         let form = field_form(field, default.is_some());
-        let summary = field.docs.clone().unwrap_or_else(|| format!("The {} property.", code(&field.json_name)));
+        let summary = field.docs.as_deref().map_or_else(|| format!("The {} property.", code(&field.json_name)), spec_text);
         let field_docs = doc_attrs(&[
             summary.as_str(),
             &format!("{} {}", presence_docs(form), constraint_docs(&field.constraints, field.default.as_ref())),

@@ -1,0 +1,98 @@
+//! Snapshots of the emitted code: one fixture spec per normalisation rule, and our spec.
+//!
+//! Each snapshot is a claim about the Rust shape a rule produces; review every change
+//! with `cargo insta review` (or read the `.snap.new` file) before accepting it.
+
+use std::path::{Path, PathBuf};
+
+use generator::{Options, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+fn generate(path: &Path, label: &str) -> Output {
+    let options = Options { crate_name: "fixture-client".to_string(), spec_label: label.to_string() };
+    generator::generate(path, &options).unwrap_or_else(|error| panic!("{label}: {error}"))
+}
+
+/// One generated file, without the two header lines (they carry the spec's hash, which
+/// would make every fixture edit a snapshot change twice over).
+fn file(output: &Output, path: &str) -> String {
+    let text = output
+        .files
+        .get(Path::new(path))
+        .unwrap_or_else(|| panic!("{path} was not generated; files: {:?}", output.files.keys()));
+    text.lines().skip(3).collect::<Vec<_>>().join("\n")
+}
+
+fn types_of(name: &str) -> String {
+    let output = generate(&fixture(name), name);
+    assert!(output.warnings.is_empty(), "{name}: unexpected warnings {:?}", output.warnings);
+    file(&output, "src/types.rs")
+}
+
+#[test]
+fn rule_string_enums_with_catch_all() {
+    insta::assert_snapshot!("enums_types", types_of("enums.yaml"));
+}
+
+#[test]
+fn rule_required_and_nullable_are_independent() {
+    insta::assert_snapshot!("nullable_types", types_of("nullable.yaml"));
+}
+
+#[test]
+fn rule_all_of_ref_with_nullable_is_an_optional_reference() {
+    insta::assert_snapshot!("all_of_nullable_ref_types", types_of("all_of_nullable_ref.yaml"));
+}
+
+#[test]
+fn rule_defaults_formats_and_nested_arrays() {
+    insta::assert_snapshot!("defaults_and_formats_types", types_of("defaults_and_formats.yaml"));
+}
+
+#[test]
+fn rule_operations_parameters_bodies_and_responses() {
+    let output = generate(&fixture("operations.yaml"), "operations.yaml");
+    assert!(output.warnings.is_empty(), "unexpected warnings {:?}", output.warnings);
+    insta::assert_snapshot!("operations_operations", file(&output, "src/operations.rs"));
+    insta::assert_snapshot!("operations_errors", file(&output, "src/errors.rs"));
+    insta::assert_snapshot!("operations_client", file(&output, "src/client.rs"));
+    insta::assert_snapshot!("operations_types", file(&output, "src/types.rs"));
+}
+
+/// Our spec, every file: the full client as users get it.
+#[test]
+fn sandboxes_api_client() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = generate(&root.join("spec/openapi.yaml"), "spec/openapi.yaml");
+    assert!(output.warnings.is_empty(), "unexpected warnings {:?}", output.warnings);
+    let names: Vec<String> = output.files.keys().map(|path| path.display().to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "Cargo.toml",
+            "src/client.rs",
+            "src/error.rs",
+            "src/errors.rs",
+            "src/lib.rs",
+            "src/operations.rs",
+            "src/request.rs",
+            "src/types.rs"
+        ]
+    );
+    for name in ["Cargo.toml", "src/lib.rs", "src/types.rs", "src/client.rs", "src/operations.rs", "src/errors.rs"] {
+        let snapshot = format!("sandboxes_{}", name.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(snapshot, file(&output, name));
+    }
+}
+
+/// Same spec, same bytes.
+#[test]
+fn generation_is_deterministic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let first = generate(&root.join("spec/openapi.yaml"), "spec/openapi.yaml");
+    let second = generate(&root.join("spec/openapi.yaml"), "spec/openapi.yaml");
+    assert_eq!(first, second);
+}

@@ -28,7 +28,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// A spec name as an UpperCamelCase type or variant name.
 pub fn upper_camel(raw: &str) -> String {
     let converted = raw.to_upper_camel_case();
-    let converted: String = converted.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+    let converted: String = converted.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     if converted.is_empty() {
         return "Empty".to_string();
     }
@@ -44,7 +44,7 @@ pub fn upper_camel(raw: &str) -> String {
 /// A spec name as a snake_case field, method or argument name.
 pub fn snake(raw: &str) -> String {
     let converted = raw.to_snake_case();
-    let converted: String = converted.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+    let converted: String = converted.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
     if converted.is_empty() || converted.chars().all(|c| c == '_') {
         return "value".to_string();
     }

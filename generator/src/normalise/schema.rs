@@ -146,6 +146,8 @@ impl<'a> Normaliser<'a> {
                         pointer,
                         name_hint,
                     )?)
+                } else if let Some(shape) = self.any_with_primitive_type(any, pointer, name_hint)? {
+                    shape
                 } else if is_empty_any(any) {
                     // `{}`: any JSON value, by definition.
                     Shape::of(TypeRef::Json)
@@ -177,6 +179,46 @@ impl<'a> Normaliser<'a> {
             None => return Err(Diagnostic::new(pointer, format!("`$ref: {reference}` points at nothing"))),
         };
         Ok(Shape { nullable, ..Shape::of(TypeRef::Named(name)) })
+    }
+
+    /// openapiv3 reads a schema whose keywords do not fit its typed form (an integer
+    /// bound beyond i64, a `format` on the wrong type, ...) as an untyped schema. When it
+    /// still says `type`, that type is what the data is.
+    fn any_with_primitive_type(
+        &mut self,
+        any: &'a openapiv3::AnySchema,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<Option<Shape>, Diagnostic> {
+        let mut shape = match any.typ.as_deref() {
+            Some("integer") => Shape::of(TypeRef::Integer(if any.format.as_deref() == Some("int32") {
+                IntegerWidth::I32
+            } else {
+                IntegerWidth::I64
+            })),
+            Some("number") => Shape::of(TypeRef::Number(if any.format.as_deref() == Some("float") {
+                NumberWidth::F32
+            } else {
+                NumberWidth::F64
+            })),
+            Some("boolean") => Shape::of(TypeRef::Boolean),
+            Some("string") => Shape::of(match any.format.as_deref() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                Some("uuid") => TypeRef::Uuid,
+                _ => TypeRef::String,
+            }),
+            Some("array") => {
+                let items = any.items.as_ref().map(SchemaRef::from);
+                Shape::of(self.array(items, pointer, name_hint)?)
+            }
+            _ => return Ok(None),
+        };
+        shape.constraints.minimum = any.minimum.map(|minimum| (minimum, any.exclusive_minimum.unwrap_or(false)));
+        shape.constraints.maximum = any.maximum.map(|maximum| (maximum, any.exclusive_maximum.unwrap_or(false)));
+        shape.constraints.multiple_of = any.multiple_of;
+        shape.constraints.pattern = any.pattern.clone();
+        Ok(Some(shape))
     }
 
     /// `allOf` with one member is that member: specs write `allOf: [$ref]` to put

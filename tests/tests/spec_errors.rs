@@ -1,0 +1,100 @@
+//! A spec the generator cannot use gives a clear error naming the file and the place,
+//! never a panic.
+
+use generator::{GenerateError, Options};
+
+fn generate(text: &str, file_name: &str) -> Result<generator::Output, GenerateError> {
+    let options = Options { crate_name: "bad-client".to_string(), spec_label: file_name.to_string() };
+    generator::generate_from_str(text, file_name, &options)
+}
+
+fn error_text(text: &str, file_name: &str) -> String {
+    match generate(text, file_name) {
+        Ok(_) => panic!("{file_name} should not generate"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn invalid_yaml_names_line_and_column() {
+    let text = "openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths: {\n  bad\n";
+    let message = error_text(text, "broken.yaml");
+    assert!(message.starts_with("broken.yaml:"), "{message}");
+    let location: Vec<&str> = message.splitn(4, ':').collect();
+    assert!(location[1].parse::<usize>().is_ok_and(|line| line >= 5), "line in {message}");
+    assert!(location[2].parse::<usize>().is_ok(), "column in {message}");
+}
+
+#[test]
+fn wrong_shape_names_the_json_pointer_and_line() {
+    let text = "openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: 5\n          content: []\n";
+    let error = generate(text, "shape.yaml").expect_err("content must be a map");
+    match &error {
+        // openapiv3 flattens the path map, so the pointer stops at `#/paths`; the line
+        // is that of the path item holding the problem.
+        GenerateError::Syntax { line, message, .. } => {
+            assert_eq!(*line, 6, "{error}");
+            assert!(message.contains("expected a string (at #/paths)"), "{error}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+/// openapiv3 cannot hold an integer bound beyond i64 in its typed form; the schema still
+/// says `type: integer`, so the data is an integer, and the bound stays in the docs.
+#[test]
+fn integer_bound_beyond_i64_keeps_the_integer_type() {
+    let text = r#"{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{},
+"components":{"schemas":{"Big":{"type":"integer","maximum":9223372036854776000}}}}"#;
+    let output = generate(text, "big.json").expect("generates");
+    assert_eq!(output.warnings, vec![]);
+    let types = &output.files[std::path::Path::new("src/types.rs")];
+    assert!(types.contains("pub type Big = i64;"), "{types}");
+}
+
+#[test]
+fn missing_ref_target_names_the_ref_pointer() {
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n";
+    let message = error_text(text, "refs.yaml");
+    assert_eq!(
+        message,
+        "refs.yaml: #/components/schemas/A/properties/b: `$ref: #/components/schemas/Missing` points at nothing"
+    );
+}
+
+#[test]
+fn ref_cycle_without_a_schema_is_an_error_not_a_hang() {
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/P'\n      responses:\n        '204': {description: ok}\ncomponents:\n  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n    Q: {$ref: '#/components/parameters/P'}\n";
+    let message = error_text(text, "cycle.yaml");
+    assert!(message.contains("#/paths/~1a/get/parameters/0"), "{message}");
+    assert!(message.contains("cycle"), "{message}");
+}
+
+#[test]
+fn undeclared_path_parameter_is_an_error() {
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '204': {description: ok}\n";
+    let message = error_text(text, "params.yaml");
+    assert!(message.contains("#/paths/~1a~1{id}/get"), "{message}");
+    assert!(message.contains("`id`"), "{message}");
+}
+
+#[test]
+fn swagger_2_and_openapi_3_1_are_refused_by_name() {
+    let swagger = error_text("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "old.yaml");
+    assert_eq!(swagger, "old.yaml: this is a Swagger 2.0 document; only OpenAPI 3.0.x is supported (convert it first)");
+    let newer = error_text("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "new.yaml");
+    assert_eq!(newer, "new.yaml: OpenAPI 3.1.0 is not supported; only OpenAPI 3.0.x is");
+    let none = error_text("{}", "empty.json");
+    assert!(none.contains("no `openapi` version field"), "{none}");
+}
+
+#[test]
+fn unsupported_constructs_are_warnings_with_pointers() {
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    U:\n      oneOf:\n        - {type: string}\n        - {type: integer}\n";
+    let output = generate(text, "union.yaml").expect("generates with a fallback");
+    assert_eq!(output.warnings.len(), 1);
+    assert_eq!(output.warnings[0].pointer, "#/components/schemas/U");
+    assert!(output.warnings[0].message.contains("serde_json::Value"), "{}", output.warnings[0]);
+    let types = &output.files[std::path::Path::new("src/types.rs")];
+    assert!(types.contains("pub type U = serde_json::Value;"), "{types}");
+}

@@ -28,5 +28,5 @@ pub mod errors;
 pub mod operations;
 mod request;
 pub mod types;
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};

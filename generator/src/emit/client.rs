@@ -8,9 +8,9 @@ use crate::ir::{Api, AuthScheme};
 
 /// The `client` module.
 pub fn client_rs(api: &Api) -> TokenStream {
-    let bearer = api.auth.iter().find_map(|scheme| match scheme {
-        AuthScheme::Bearer { name, format, description } => Some((name, format, description)),
-    });
+    let bearer = api.auth.iter().map(|scheme| match scheme {
+        AuthScheme::Bearer { name, format, description } => (name, format, description),
+    }).next();
     let client_docs = doc_attrs(&[
         format!("Client for the {}, version {}.", spec_text(&api.title), code(&api.version)),
         "Build one with [`Client::builder`]. It is cheap to clone: clones share one \

@@ -30,7 +30,7 @@ pub fn cargo_toml(api: &Api, crate_name: &str) -> String {
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
     format!(
-        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.80\"\ndescription = \"{description}\"\npublish = false\n\n{DEPENDENCIES}"
+        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{DEPENDENCIES}"
     )
 }
 
@@ -58,6 +58,7 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
     );
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
     let docs = inner_doc_attrs(&paragraphs);
+    let default_base_url = api.default_server.as_ref().map(|_| quote!(, DEFAULT_BASE_URL));
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -70,7 +71,7 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
         mod request;
         pub mod types;
 
-        pub use client::{Client, ClientBuilder};
+        pub use client::{Client, ClientBuilder #default_base_url};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
     }
 }

@@ -32,7 +32,12 @@ pub struct SandboxListResponse {
 impl SandboxListResponse {
     /// Creates a value from the required properties; optional ones start absent or at their spec default.
     pub fn new(items: Vec<Sandbox>, total: i64, page: i64, limit: i64) -> Self {
-        Self { items, total, page, limit }
+        Self {
+            items,
+            total,
+            page,
+            limit,
+        }
     }
 }
 /// Generated from `#/components/schemas/Sandbox`.
@@ -192,10 +197,7 @@ impl Sandbox {
         self
     }
     /// Sets `sandbox_template_id`; `None` sends an explicit `null`.
-    pub fn with_sandbox_template_id(
-        mut self,
-        sandbox_template_id: Option<String>,
-    ) -> Self {
+    pub fn with_sandbox_template_id(mut self, sandbox_template_id: Option<String>) -> Self {
         self.sandbox_template_id = Some(sandbox_template_id);
         self
     }
@@ -350,9 +352,7 @@ impl serde::Serialize for SandboxPhase {
     }
 }
 impl<'de> serde::Deserialize<'de> for SandboxPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
     }
 }
@@ -466,9 +466,7 @@ impl serde::Serialize for SandboxEgressConfigMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for SandboxEgressConfigMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
     }
 }
@@ -514,10 +512,7 @@ impl SandboxEgressRule {
         self
     }
     /// Sets `protocol`.
-    pub fn with_protocol(
-        mut self,
-        protocol: impl Into<SandboxEgressRuleProtocol>,
-    ) -> Self {
+    pub fn with_protocol(mut self, protocol: impl Into<SandboxEgressRuleProtocol>) -> Self {
         self.protocol = Some(protocol.into());
         self
     }
@@ -578,9 +573,7 @@ impl serde::Serialize for SandboxEgressRuleProtocol {
     }
 }
 impl<'de> serde::Deserialize<'de> for SandboxEgressRuleProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
     }
 }
@@ -696,10 +689,7 @@ impl CreateSandboxRequest {
         self
     }
     /// Sets `sandbox_template_id`.
-    pub fn with_sandbox_template_id(
-        mut self,
-        sandbox_template_id: impl Into<String>,
-    ) -> Self {
+    pub fn with_sandbox_template_id(mut self, sandbox_template_id: impl Into<String>) -> Self {
         self.sandbox_template_id = Some(sandbox_template_id.into());
         self
     }

@@ -45,7 +45,11 @@ impl Header<'_> {
 /// The `syn` parse error as text, when the tokens are not a valid Rust file (a generator bug).
 pub fn rust_file(header: &Header<'_>, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|error| error.to_string())?;
-    Ok(format!("{}{}", header.commented("//"), prettyplease::unparse(&file)))
+    Ok(format!(
+        "{}{}",
+        header.commented("//"),
+        prettyplease::unparse(&file)
+    ))
 }
 
 /// A Rust source file kept verbatim (the runtime support files), after the header.

@@ -86,7 +86,9 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Outpu
             message,
         };
         let text = match file.content {
-            emit::FileContent::Rust(tokens) => format::rust_file(&header, tokens).map_err(internal)?,
+            emit::FileContent::Rust(tokens) => {
+                format::rust_file(&header, tokens).map_err(internal)?
+            }
             emit::FileContent::VerbatimRust(text) => {
                 format::verbatim_rust_file(&header, text).map_err(internal)?
             }
@@ -94,5 +96,8 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Outpu
         };
         files.insert(file.path, text);
     }
-    Ok(Output { files, warnings: normalised.warnings })
+    Ok(Output {
+        files,
+        warnings: normalised.warnings,
+    })
 }

@@ -33,8 +33,10 @@ impl LoadedSpec {
 /// # Errors
 /// [`GenerateError::Io`] when the file cannot be read; otherwise as [`load_str`].
 pub fn load_file(path: &Path) -> Result<LoadedSpec, GenerateError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| GenerateError::Io { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| GenerateError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     load_str(&text, path)
 }
 
@@ -47,7 +49,9 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, GenerateError> {
 /// [`GenerateError::UnsupportedVersion`] for Swagger 2.0, OpenAPI 3.1 or a missing version.
 pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
     let file = path.display().to_string();
-    let is_json = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+    let is_json = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
         || text.trim_start().starts_with('{');
     let format = if is_json { Format::Json } else { Format::Yaml };
 
@@ -57,8 +61,15 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
     check_version(&tree, &file)?;
     let document: openapiv3::OpenAPI = parse(text, format).map_err(|e| e.into_error(&file))?;
 
-    let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
-    Ok(LoadedSpec { path: path.to_path_buf(), document, sha256 })
+    let sha256 = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        document,
+        sha256,
+    })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -82,7 +93,12 @@ impl ParseFailure {
         } else {
             format!("{} (at {})", self.message, self.pointer)
         };
-        GenerateError::Syntax { file: file.to_string(), line: self.line, column: self.column, message }
+        GenerateError::Syntax {
+            file: file.to_string(),
+            line: self.line,
+            column: self.column,
+            message,
+        }
     }
 }
 
@@ -112,8 +128,15 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseFail
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let pointer = pointer_of(error.path());
         let inner = error.into_inner();
-        let (line, column) = inner.location().map_or((0, 0), |at| (at.line(), at.column()));
-        ParseFailure { line, column, pointer, message: strip_location(&inner.to_string()) }
+        let (line, column) = inner
+            .location()
+            .map_or((0, 0), |at| (at.line(), at.column()));
+        ParseFailure {
+            line,
+            column,
+            pointer,
+            message: strip_location(&inner.to_string()),
+        }
     })
 }
 
@@ -143,7 +166,10 @@ fn strip_location(message: &str) -> String {
 }
 
 fn check_version(tree: &serde_json::Value, file: &str) -> Result<(), GenerateError> {
-    let unsupported = |message: String| GenerateError::UnsupportedVersion { file: file.to_string(), message };
+    let unsupported = |message: String| GenerateError::UnsupportedVersion {
+        file: file.to_string(),
+        message,
+    };
     if let Some(swagger) = tree.get("swagger") {
         return Err(unsupported(format!(
             "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first)",
@@ -156,7 +182,8 @@ fn check_version(tree: &serde_json::Value, file: &str) -> Result<(), GenerateErr
             "OpenAPI {version} is not supported; only OpenAPI 3.0.x is"
         ))),
         None => Err(unsupported(
-            "no `openapi` version field: this does not look like an OpenAPI 3.0 document".to_string(),
+            "no `openapi` version field: this does not look like an OpenAPI 3.0 document"
+                .to_string(),
         )),
     }
 }

@@ -45,7 +45,9 @@ const MAX_CHAIN: usize = 64;
 impl<'a> Resolver<'a> {
     /// A resolver over `document`'s components.
     pub fn new(document: &'a OpenAPI) -> Self {
-        Self { components: document.components.as_ref() }
+        Self {
+            components: document.components.as_ref(),
+        }
     }
 
     /// The component name a schema `$ref` points at, without following it.
@@ -76,7 +78,11 @@ impl<'a> Resolver<'a> {
     ///
     /// # Errors
     /// As [`Resolver::schema`].
-    pub fn parameter(&self, item: &'a ReferenceOr<Parameter>, pointer: &str) -> Result<&'a Parameter, Diagnostic> {
+    pub fn parameter(
+        &self,
+        item: &'a ReferenceOr<Parameter>,
+        pointer: &str,
+    ) -> Result<&'a Parameter, Diagnostic> {
         self.follow(item, pointer).map(|(parameter, _)| parameter)
     }
 
@@ -84,7 +90,11 @@ impl<'a> Resolver<'a> {
     ///
     /// # Errors
     /// As [`Resolver::schema`].
-    pub fn response(&self, item: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response, Diagnostic> {
+    pub fn response(
+        &self,
+        item: &'a ReferenceOr<Response>,
+        pointer: &str,
+    ) -> Result<&'a Response, Diagnostic> {
         self.follow(item, pointer).map(|(response, _)| response)
     }
 
@@ -115,7 +125,10 @@ impl<'a> Resolver<'a> {
                         seen.push(reference.clone());
                         return Err(Diagnostic::new(
                             pointer,
-                            format!("`$ref` cycle with no definition in it: {}", seen.join(" -> ")),
+                            format!(
+                                "`$ref` cycle with no definition in it: {}",
+                                seen.join(" -> ")
+                            ),
                         ));
                     }
                     seen.push(reference.clone());
@@ -135,7 +148,9 @@ impl<'a> Resolver<'a> {
     ) -> Result<&'a ReferenceOr<T>, Diagnostic> {
         self.components
             .and_then(|components| T::map(components).get(name))
-            .ok_or_else(|| Diagnostic::new(pointer, format!("`$ref: {reference}` points at nothing")))
+            .ok_or_else(|| {
+                Diagnostic::new(pointer, format!("`$ref: {reference}` points at nothing"))
+            })
     }
 }
 

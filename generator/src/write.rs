@@ -67,12 +67,18 @@ pub fn check(out_dir: &Path, output: &Output) -> io::Result<Vec<Drift>> {
     for (relative, text) in &output.files {
         let existing = read_optional(&out_dir.join(relative))?.unwrap_or_default();
         if existing != *text {
-            drifts.push(Drift { path: relative.clone(), unified_diff: diff(relative, &existing, text) });
+            drifts.push(Drift {
+                path: relative.clone(),
+                unified_diff: diff(relative, &existing, text),
+            });
         }
     }
     for relative in stale_files(out_dir, output)? {
         let existing = read_optional(&out_dir.join(&relative))?.unwrap_or_default();
-        drifts.push(Drift { unified_diff: diff(&relative, &existing, ""), path: relative });
+        drifts.push(Drift {
+            unified_diff: diff(&relative, &existing, ""),
+            path: relative,
+        });
     }
     drifts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(drifts)
@@ -83,7 +89,10 @@ fn diff(relative: &Path, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{name} (committed)"), &format!("b/{name} (generated)"))
+        .header(
+            &format!("a/{name} (committed)"),
+            &format!("b/{name} (generated)"),
+        )
         .to_string()
 }
 
@@ -107,8 +116,15 @@ fn stale_files(out_dir: &Path, output: &Output) -> io::Result<Vec<PathBuf>> {
                     pending.push(relative);
                 }
             } else if file_type.is_file() && !output.files.contains_key(&relative) {
-                let head = read_optional(&entry.path()).ok().flatten().unwrap_or_default();
-                if head.lines().take(3).any(|line| line.contains(GENERATED_MARKER)) {
+                let head = read_optional(&entry.path())
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                if head
+                    .lines()
+                    .take(3)
+                    .any(|line| line.contains(GENERATED_MARKER))
+                {
                     stale.push(relative);
                 }
             }

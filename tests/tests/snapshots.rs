@@ -8,11 +8,16 @@ use std::path::{Path, PathBuf};
 use generator::{Options, Output};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 fn generate(path: &Path, label: &str) -> Output {
-    let options = Options { crate_name: "fixture-client".to_string(), spec_label: label.to_string() };
+    let options = Options {
+        crate_name: "fixture-client".to_string(),
+        spec_label: label.to_string(),
+    };
     generator::generate(path, &options).unwrap_or_else(|error| panic!("{label}: {error}"))
 }
 
@@ -28,7 +33,11 @@ fn file(output: &Output, path: &str) -> String {
 
 fn types_of(name: &str) -> String {
     let output = generate(&fixture(name), name);
-    assert!(output.warnings.is_empty(), "{name}: unexpected warnings {:?}", output.warnings);
+    assert!(
+        output.warnings.is_empty(),
+        "{name}: unexpected warnings {:?}",
+        output.warnings
+    );
     file(&output, "src/types.rs")
 }
 
@@ -44,18 +53,28 @@ fn rule_required_and_nullable_are_independent() {
 
 #[test]
 fn rule_all_of_ref_with_nullable_is_an_optional_reference() {
-    insta::assert_snapshot!("all_of_nullable_ref_types", types_of("all_of_nullable_ref.yaml"));
+    insta::assert_snapshot!(
+        "all_of_nullable_ref_types",
+        types_of("all_of_nullable_ref.yaml")
+    );
 }
 
 #[test]
 fn rule_defaults_formats_and_nested_arrays() {
-    insta::assert_snapshot!("defaults_and_formats_types", types_of("defaults_and_formats.yaml"));
+    insta::assert_snapshot!(
+        "defaults_and_formats_types",
+        types_of("defaults_and_formats.yaml")
+    );
 }
 
 #[test]
 fn rule_operations_parameters_bodies_and_responses() {
     let output = generate(&fixture("operations.yaml"), "operations.yaml");
-    assert!(output.warnings.is_empty(), "unexpected warnings {:?}", output.warnings);
+    assert!(
+        output.warnings.is_empty(),
+        "unexpected warnings {:?}",
+        output.warnings
+    );
     insta::assert_snapshot!("operations_operations", file(&output, "src/operations.rs"));
     insta::assert_snapshot!("operations_errors", file(&output, "src/errors.rs"));
     insta::assert_snapshot!("operations_client", file(&output, "src/client.rs"));
@@ -67,8 +86,16 @@ fn rule_operations_parameters_bodies_and_responses() {
 fn sandboxes_api_client() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let output = generate(&root.join("spec/openapi.yaml"), "spec/openapi.yaml");
-    assert!(output.warnings.is_empty(), "unexpected warnings {:?}", output.warnings);
-    let names: Vec<String> = output.files.keys().map(|path| path.display().to_string()).collect();
+    assert!(
+        output.warnings.is_empty(),
+        "unexpected warnings {:?}",
+        output.warnings
+    );
+    let names: Vec<String> = output
+        .files
+        .keys()
+        .map(|path| path.display().to_string())
+        .collect();
     assert_eq!(
         names,
         [
@@ -82,7 +109,14 @@ fn sandboxes_api_client() {
             "src/types.rs"
         ]
     );
-    for name in ["Cargo.toml", "src/lib.rs", "src/types.rs", "src/client.rs", "src/operations.rs", "src/errors.rs"] {
+    for name in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/types.rs",
+        "src/client.rs",
+        "src/operations.rs",
+        "src/errors.rs",
+    ] {
         let snapshot = format!("sandboxes_{}", name.replace(['/', '.'], "_"));
         insta::assert_snapshot!(snapshot, file(&output, name));
     }

@@ -4,7 +4,10 @@
 use generator::{GenerateError, Options};
 
 fn generate(text: &str, file_name: &str) -> Result<generator::Output, GenerateError> {
-    let options = Options { crate_name: "bad-client".to_string(), spec_label: file_name.to_string() };
+    let options = Options {
+        crate_name: "bad-client".to_string(),
+        spec_label: file_name.to_string(),
+    };
     generator::generate_from_str(text, file_name, &options)
 }
 
@@ -21,7 +24,10 @@ fn invalid_yaml_names_line_and_column() {
     let message = error_text(text, "broken.yaml");
     assert!(message.starts_with("broken.yaml:"), "{message}");
     let location: Vec<&str> = message.splitn(4, ':').collect();
-    assert!(location[1].parse::<usize>().is_ok_and(|line| line >= 5), "line in {message}");
+    assert!(
+        location[1].parse::<usize>().is_ok_and(|line| line >= 5),
+        "line in {message}"
+    );
     assert!(location[2].parse::<usize>().is_ok(), "column in {message}");
 }
 
@@ -34,7 +40,10 @@ fn wrong_shape_names_the_json_pointer_and_line() {
         // is that of the path item holding the problem.
         GenerateError::Syntax { line, message, .. } => {
             assert_eq!(*line, 6, "{error}");
-            assert!(message.contains("expected a string (at #/paths)"), "{error}");
+            assert!(
+                message.contains("expected a string (at #/paths)"),
+                "{error}"
+            );
         }
         other => panic!("expected a syntax error, got {other:?}"),
     }
@@ -66,7 +75,10 @@ fn missing_ref_target_names_the_ref_pointer() {
 fn ref_cycle_without_a_schema_is_an_error_not_a_hang() {
     let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/P'\n      responses:\n        '204': {description: ok}\ncomponents:\n  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n    Q: {$ref: '#/components/parameters/P'}\n";
     let message = error_text(text, "cycle.yaml");
-    assert!(message.contains("#/paths/~1a/get/parameters/0"), "{message}");
+    assert!(
+        message.contains("#/paths/~1a/get/parameters/0"),
+        "{message}"
+    );
     assert!(message.contains("cycle"), "{message}");
 }
 
@@ -80,10 +92,19 @@ fn undeclared_path_parameter_is_an_error() {
 
 #[test]
 fn swagger_2_and_openapi_3_1_are_refused_by_name() {
-    let swagger = error_text("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "old.yaml");
+    let swagger = error_text(
+        "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
+        "old.yaml",
+    );
     assert_eq!(swagger, "old.yaml: this is a Swagger 2.0 document; only OpenAPI 3.0.x is supported (convert it first)");
-    let newer = error_text("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "new.yaml");
-    assert_eq!(newer, "new.yaml: OpenAPI 3.1.0 is not supported; only OpenAPI 3.0.x is");
+    let newer = error_text(
+        "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+        "new.yaml",
+    );
+    assert_eq!(
+        newer,
+        "new.yaml: OpenAPI 3.1.0 is not supported; only OpenAPI 3.0.x is"
+    );
     let none = error_text("{}", "empty.json");
     assert!(none.contains("no `openapi` version field"), "{none}");
 }
@@ -94,7 +115,11 @@ fn unsupported_constructs_are_warnings_with_pointers() {
     let output = generate(text, "union.yaml").expect("generates with a fallback");
     assert_eq!(output.warnings.len(), 1);
     assert_eq!(output.warnings[0].pointer, "#/components/schemas/U");
-    assert!(output.warnings[0].message.contains("serde_json::Value"), "{}", output.warnings[0]);
+    assert!(
+        output.warnings[0].message.contains("serde_json::Value"),
+        "{}",
+        output.warnings[0]
+    );
     let types = &output.files[std::path::Path::new("src/types.rs")];
     assert!(types.contains("pub type U = serde_json::Value;"), "{types}");
 }

@@ -8,11 +8,23 @@ use crate::ir::{Api, AuthScheme};
 
 /// The `client` module.
 pub fn client_rs(api: &Api) -> TokenStream {
-    let bearer = api.auth.iter().map(|scheme| match scheme {
-        AuthScheme::Bearer { name, format, description } => (name, format, description),
-    }).next();
+    let bearer = api
+        .auth
+        .iter()
+        .map(|scheme| match scheme {
+            AuthScheme::Bearer {
+                name,
+                format,
+                description,
+            } => (name, format, description),
+        })
+        .next();
     let client_docs = doc_attrs(&[
-        format!("Client for the {}, version {}.", spec_text(&api.title), code(&api.version)),
+        format!(
+            "Client for the {}, version {}.",
+            spec_text(&api.title),
+            code(&api.version)
+        ),
         "Build one with [`Client::builder`]. It is cheap to clone: clones share one \
          connection pool. Each operation is a method returning a request builder; await \
          the builder to send the request."
@@ -40,7 +52,8 @@ pub fn client_rs(api: &Api) -> TokenStream {
         ),
     };
     let base_url_docs = doc_attrs(&[
-        "Sets the base URL that operation paths are appended to, e.g. `https://host/prefix`.".to_string(),
+        "Sets the base URL that operation paths are appended to, e.g. `https://host/prefix`."
+            .to_string(),
         builder_default_docs,
     ]);
     let (token_field, token_init, token_setter, token_debug, token_apply) = match bearer {

@@ -36,7 +36,16 @@ fn doc_lines<S: AsRef<str>>(paragraphs: &[S]) -> Vec<String> {
         }
         lines.extend(text.lines().map(str::to_string));
     }
-    lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }).collect()
+    lines
+        .into_iter()
+        .map(|line| {
+            if line.is_empty() {
+                line
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
 
 /// Spec markdown made safe for rustdoc (see the module docs).
@@ -48,7 +57,11 @@ pub fn spec_text(text: &str) -> String {
 pub fn code(value: &str) -> String {
     let longest_run = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
-    let pad = if value.starts_with('`') || value.ends_with('`') { " " } else { "" };
+    let pad = if value.starts_with('`') || value.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{value}{pad}{fence}")
 }
 
@@ -64,7 +77,9 @@ fn sanitize(text: &str) -> Vec<String> {
         let line = raw_line.trim_end();
         let trimmed = line.trim_start();
         if let Some(open) = &fence {
-            if trimmed.starts_with(open.as_str()) && trimmed.trim_start_matches(open.as_str()).trim().is_empty() {
+            if trimmed.starts_with(open.as_str())
+                && trimmed.trim_start_matches(open.as_str()).trim().is_empty()
+            {
                 fence = None;
             }
             out.push(line.to_string());
@@ -101,7 +116,10 @@ fn sanitize(text: &str) -> Vec<String> {
             // paragraph text is a hard-wrapped sentence whose line happens to start
             // with `+` or `-`: keep it text.
             let next = lines.get(index + 1).map_or("", |next| next.trim_end());
-            if !next.is_empty() && list_marker_width(next.trim_start()).is_none() && !next.starts_with(' ') {
+            if !next.is_empty()
+                && list_marker_width(next.trim_start()).is_none()
+                && !next.starts_with(' ')
+            {
                 out.push(format!("\\{}", escape_inline(line)));
                 continue;
             }
@@ -133,12 +151,16 @@ fn previous_line_blank(lines: &[&str], index: usize) -> bool {
 
 /// Width of a list marker (`- `, `* `, `+ `, `1. `, `1) `) starting `trimmed`.
 fn list_marker_width(trimmed: &str) -> Option<usize> {
-    if ["- ", "* ", "+ "].iter().any(|marker| trimmed.starts_with(marker)) {
+    if ["- ", "* ", "+ "]
+        .iter()
+        .any(|marker| trimmed.starts_with(marker))
+    {
         return Some(2);
     }
     let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
     let rest = &trimmed[digits..];
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 fn close_indented_block(out: &mut Vec<String>) {
@@ -179,7 +201,11 @@ fn escape_inline(line: &str) -> String {
             continue;
         }
         if ch == '[' {
-            if let Some(close) = chars[index..].iter().position(|c| *c == ']').map(|p| p + index) {
+            if let Some(close) = chars[index..]
+                .iter()
+                .position(|c| *c == ']')
+                .map(|p| p + index)
+            {
                 if chars.get(close + 1) == Some(&'(') {
                     out.extend(&chars[index..=close]);
                     index = close + 1;
@@ -208,7 +234,10 @@ fn escape_inline(line: &str) -> String {
         let rest: String = chars[index..].iter().collect();
         let after_paren = index > 0 && matches!(chars[index - 1], '(' | '<');
         if !after_paren && (rest.starts_with("http://") || rest.starts_with("https://")) {
-            let url: String = rest.chars().take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '>' | '"' | '\'')).collect();
+            let url: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | '>' | '"' | '\''))
+                .collect();
             let url = url.trim_end_matches(['.', ',', ';', ':']);
             out.push('<');
             out.push_str(url);
@@ -265,7 +294,13 @@ mod tests {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(
             sanitize("state (memory\n+ filesystem) is\ncaptured.\n\nNext"),
-            vec!["state (memory", "\\+ filesystem) is", "captured.", "", "Next"]
+            vec![
+                "state (memory",
+                "\\+ filesystem) is",
+                "captured.",
+                "",
+                "Next"
+            ]
         );
         assert_eq!(
             sanitize("Modes:\n- a\n- b\nmore\n\nEnd"),

@@ -14,7 +14,10 @@ pub fn error_type_name(operation: &Operation) -> String {
 
 /// The documented error responses of `operation`: everything that is not 2xx.
 pub fn error_responses(operation: &Operation) -> impl Iterator<Item = &Response> {
-    operation.responses.iter().filter(|response| !response.is_success())
+    operation
+        .responses
+        .iter()
+        .filter(|response| !response.is_success())
 }
 
 /// The `errors` module.

@@ -25,10 +25,17 @@ tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 /// The package manifest. The crate version is the spec's `info.version` when it is a
 /// plain `MAJOR.MINOR.PATCH`, else `0.0.0`.
 pub fn cargo_toml(api: &Api, crate_name: &str) -> String {
-    let version = if is_plain_semver(&api.version) { api.version.as_str() } else { "0.0.0" };
-    let description = format!("Rust client for the {} (version {}), generated from its OpenAPI document.", api.title, api.version)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
+    let version = if is_plain_semver(&api.version) {
+        api.version.as_str()
+    } else {
+        "0.0.0"
+    };
+    let description = format!(
+        "Rust client for the {} (version {}), generated from its OpenAPI document.",
+        api.title, api.version
+    )
+    .replace('\\', "\\\\")
+    .replace('"', "\\\"");
     format!(
         "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{DEPENDENCIES}"
     )
@@ -36,7 +43,10 @@ pub fn cargo_toml(api: &Api, crate_name: &str) -> String {
 
 fn is_plain_semver(version: &str) -> bool {
     let parts: Vec<&str> = version.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
@@ -44,7 +54,11 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
     let crate_ident = crate_name.replace('-', "_");
     let mut paragraphs = vec![
         format!("# {}", spec_text(&api.title)),
-        format!("Async Rust client for the {} (version {}).", spec_text(&api.title), code(&api.version)),
+        format!(
+            "Async Rust client for the {} (version {}).",
+            spec_text(&api.title),
+            code(&api.version)
+        ),
     ];
     if let Some(description) = &api.description {
         paragraphs.push(spec_text(description));
@@ -58,7 +72,10 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
     );
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
     let docs = inner_doc_attrs(&paragraphs);
-    let default_base_url = api.default_server.as_ref().map(|_| quote!(, DEFAULT_BASE_URL));
+    let default_base_url = api
+        .default_server
+        .as_ref()
+        .map(|_| quote!(, DEFAULT_BASE_URL));
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -79,16 +96,26 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
 /// A crate-level example: build a client and call the first operation whose required
 /// arguments are all strings, numbers or UUIDs.
 fn example(api: &Api, crate_ident: &str) -> String {
-    let token = if api.auth.is_empty() { "" } else { "\n    .bearer_token(std::env::var(\"API_TOKEN\")?)" };
+    let token = if api.auth.is_empty() {
+        ""
+    } else {
+        "\n    .bearer_token(std::env::var(\"API_TOKEN\")?)"
+    };
     let mut text = format!(
         "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {crate_ident}::Client::builder(){token}\n    .build()?;\n"
     );
     let callable = api.operations.iter().find(|operation| {
         operation.body.as_ref().is_none_or(|body| !body.required)
-            && operation.parameters.iter().filter(|parameter| parameter.required).all(|parameter| {
-                matches!(parameter.ty, TypeRef::String | TypeRef::Integer(_) | TypeRef::Uuid)
-                    && parameter.location != ParameterLocation::Header
-            })
+            && operation
+                .parameters
+                .iter()
+                .filter(|parameter| parameter.required)
+                .all(|parameter| {
+                    matches!(
+                        parameter.ty,
+                        TypeRef::String | TypeRef::Integer(_) | TypeRef::Uuid
+                    ) && parameter.location != ParameterLocation::Header
+                })
     });
     if let Some(operation) = callable {
         let arguments: Vec<String> = operation
@@ -96,7 +123,9 @@ fn example(api: &Api, crate_ident: &str) -> String {
             .iter()
             .filter(|parameter| parameter.required)
             .map(|parameter| match parameter.ty {
-                TypeRef::String => format!("{:?}", format!("my-{}", parameter.name.replace('_', "-"))),
+                TypeRef::String => {
+                    format!("{:?}", format!("my-{}", parameter.name.replace('_', "-")))
+                }
                 TypeRef::Uuid => "uuid::Uuid::nil()".to_string(),
                 _ => "1".to_string(),
             })

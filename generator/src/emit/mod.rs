@@ -51,13 +51,21 @@ pub enum FileContent {
 
 /// Every file of the crate for `api`, in a fixed order.
 pub fn emit_crate(api: &Api, crate_name: &str) -> Vec<EmittedFile> {
-    let rust = |path: &str, tokens| EmittedFile { path: PathBuf::from(path), content: FileContent::Rust(tokens) };
-    let verbatim =
-        |path: &str, text| EmittedFile { path: PathBuf::from(path), content: FileContent::VerbatimRust(text) };
+    let rust = |path: &str, tokens| EmittedFile {
+        path: PathBuf::from(path),
+        content: FileContent::Rust(tokens),
+    };
+    let verbatim = |path: &str, text| EmittedFile {
+        path: PathBuf::from(path),
+        content: FileContent::VerbatimRust(text),
+    };
     vec![
         EmittedFile {
             path: PathBuf::from("Cargo.toml"),
-            content: FileContent::Text { text: manifest::cargo_toml(api, crate_name), comment: Some("#") },
+            content: FileContent::Text {
+                text: manifest::cargo_toml(api, crate_name),
+                comment: Some("#"),
+            },
         },
         rust("src/lib.rs", manifest::lib_rs(api, crate_name)),
         rust("src/types.rs", types::types_rs(api)),

@@ -43,11 +43,17 @@ enum Success {
 /// Success responses with different bodies are not modelled yet: such operations return
 /// `serde_json::Value` (a bodiless success is `Value::Null`), so nothing is lost.
 fn success(operation: &Operation) -> Success {
-    let bodies: Vec<Option<&TypeRef>> =
-        operation.responses.iter().filter(|response| response.is_success()).map(|response| response.body.as_ref()).collect();
+    let bodies: Vec<Option<&TypeRef>> = operation
+        .responses
+        .iter()
+        .filter(|response| response.is_success())
+        .map(|response| response.body.as_ref())
+        .collect();
     match bodies.first() {
         None | Some(None) if bodies.iter().all(Option::is_none) => Success::Unit,
-        Some(Some(first)) if bodies.iter().all(|body| *body == Some(*first)) => Success::Body((*first).clone()),
+        Some(Some(first)) if bodies.iter().all(|body| *body == Some(*first)) => {
+            Success::Body((*first).clone())
+        }
         _ => Success::Body(TypeRef::Json),
     }
 }
@@ -64,11 +70,20 @@ fn output_type(operation: &Operation) -> TokenStream {
 /// Arguments of the client method: path parameters, required query/header parameters,
 /// then a required body.
 fn method_arguments(operation: &Operation) -> Vec<&Parameter> {
-    operation.parameters.iter().filter(|parameter| parameter.required).collect()
+    operation
+        .parameters
+        .iter()
+        .filter(|parameter| parameter.required)
+        .collect()
 }
 
 fn operation_docs(operation: &Operation) -> String {
-    let mut text = format!("{} `{} {}`", code(&operation.operation_id), operation.http_method, operation.path);
+    let mut text = format!(
+        "{} `{} {}`",
+        code(&operation.operation_id),
+        operation.http_method,
+        operation.path
+    );
     text.push_str(&format!(" (generated from {}).", code(&operation.origin)));
     text
 }
@@ -83,9 +98,17 @@ fn client_method(operation: &Operation) -> TokenStream {
         let name = ident(&parameter.rust_name);
         let ty = argument_tokens(&parameter.ty, false);
         parameters.push(quote!(#name: #ty));
-        initialisers.push(if parameter.ty == TypeRef::String { quote!(#name: #name.into()) } else { quote!(#name) });
+        initialisers.push(if parameter.ty == TypeRef::String {
+            quote!(#name: #name.into())
+        } else {
+            quote!(#name)
+        });
     }
-    for parameter in operation.parameters.iter().filter(|parameter| !parameter.required) {
+    for parameter in operation
+        .parameters
+        .iter()
+        .filter(|parameter| !parameter.required)
+    {
         let name = ident(&parameter.rust_name);
         initialisers.push(quote!(#name: None));
     }
@@ -101,14 +124,21 @@ fn client_method(operation: &Operation) -> TokenStream {
     let mut argument_docs: Vec<String> = arguments
         .iter()
         .map(|parameter| {
-            format!("- {}: {}", code(&parameter.rust_name), spec_text(parameter.docs.as_deref().unwrap_or("")).replace('\n', " "))
+            format!(
+                "- {}: {}",
+                code(&parameter.rust_name),
+                spec_text(parameter.docs.as_deref().unwrap_or("")).replace('\n', " ")
+            )
         })
         .collect();
     if let Some(body) = operation.body.as_ref().filter(|body| body.required) {
         argument_docs.push(format!(
             "- `body`: the {} request body.{}",
             code(&body.media_type),
-            body.docs.as_deref().map(|docs| format!(" {}", spec_text(docs))).unwrap_or_default()
+            body.docs
+                .as_deref()
+                .map(|docs| format!(" {}", spec_text(docs)))
+                .unwrap_or_default()
         ));
     }
     let builder_docs = format!(
@@ -122,7 +152,9 @@ fn client_method(operation: &Operation) -> TokenStream {
         &argument_docs.join("\n"),
         &builder_docs,
     ]);
-    let deprecated = operation.deprecated.then(|| quote!(#[deprecated = "deprecated in the spec"]));
+    let deprecated = operation
+        .deprecated
+        .then(|| quote!(#[deprecated = "deprecated in the spec"]));
     quote! {
         #docs
         #deprecated
@@ -150,7 +182,11 @@ fn request_builder(operation: &Operation) -> TokenStream {
             fields.push(quote!(#name: Option<#ty>,));
             let docs = doc_attrs(&[
                 &spec_text(parameter.docs.as_deref().unwrap_or("")),
-                &format!("Sent as the {} parameter {}.", location_name(parameter.location), code(&parameter.name)),
+                &format!(
+                    "Sent as the {} parameter {}.",
+                    location_name(parameter.location),
+                    code(&parameter.name)
+                ),
                 &constraint_docs(&parameter.constraints, parameter.default.as_ref()),
             ]);
             let argument = argument_tokens(&parameter.ty, false);
@@ -172,7 +208,10 @@ fn request_builder(operation: &Operation) -> TokenStream {
             fields.push(quote!(body: Option<#ty>,));
             let docs = doc_attrs(&[
                 &spec_text(body.docs.as_deref().unwrap_or("")),
-                &format!("Sets the optional {} request body; without it none is sent.", code(&body.media_type)),
+                &format!(
+                    "Sets the optional {} request body; without it none is sent.",
+                    code(&body.media_type)
+                ),
             ]);
             setters.push(quote! {
                 #docs
@@ -185,8 +224,12 @@ fn request_builder(operation: &Operation) -> TokenStream {
     }
     let send_body = send_body(operation);
     let struct_docs = doc_attrs(&[
-        format!("Request builder for [`Client::{method}`]: {}", operation_docs(operation)),
-        "Set optional parameters with its methods, then `.await` it or call [`send`](Self::send).".to_string(),
+        format!(
+            "Request builder for [`Client::{method}`]: {}",
+            operation_docs(operation)
+        ),
+        "Set optional parameters with its methods, then `.await` it or call [`send`](Self::send)."
+            .to_string(),
     ]);
     let send_docs = doc_attrs(&[send_errors_docs(operation)]);
     quote! {
@@ -223,7 +266,9 @@ fn request_builder(operation: &Operation) -> TokenStream {
 fn send_errors_docs(operation: &Operation) -> String {
     let error = error_type_name(operation);
     let mut lines = vec!["# Errors".to_string()];
-    let documented: Vec<String> = error_responses(operation).map(|response| status_label(response.status)).collect();
+    let documented: Vec<String> = error_responses(operation)
+        .map(|response| status_label(response.status))
+        .collect();
     if !documented.is_empty() {
         lines.push(format!(
             "- [`Error::Api`] with a [`{error}`](crate::errors::{error}) for the documented statuses {}.",
@@ -251,11 +296,11 @@ fn send_body(operation: &Operation) -> TokenStream {
         .map(|segment| match segment {
             PathSegment::Literal(text) => quote!(PathSegment::Literal(#text)),
             PathSegment::Parameter(name) => {
-                let parameter = operation
-                    .parameters
-                    .iter()
-                    .find(|parameter| parameter.location == ParameterLocation::Path && parameter.name == *name);
-                let rust_name = ident(parameter.map_or("value", |parameter| parameter.rust_name.as_str()));
+                let parameter = operation.parameters.iter().find(|parameter| {
+                    parameter.location == ParameterLocation::Path && parameter.name == *name
+                });
+                let rust_name =
+                    ident(parameter.map_or("value", |parameter| parameter.rust_name.as_str()));
                 let value = match parameter.map(|parameter| &parameter.ty) {
                     Some(TypeRef::String) => quote!(&self.#rust_name),
                     _ => {
@@ -276,7 +321,9 @@ fn send_body(operation: &Operation) -> TokenStream {
         let apply = match parameter.location {
             ParameterLocation::Path => continue,
             ParameterLocation::Query => quote!(request = request.query(&[(#wire_name, value)]);),
-            ParameterLocation::Header => quote!(request = request.header(#wire_name, value.to_string());),
+            ParameterLocation::Header => {
+                quote!(request = request.header(#wire_name, value.to_string());)
+            }
         };
         parameter_statements.push(if parameter.required {
             quote! { let value = &self.#name; #apply }
@@ -293,7 +340,8 @@ fn send_body(operation: &Operation) -> TokenStream {
         },
         None => quote!(),
     };
-    let mutability = (!parameter_statements.is_empty() || operation.body.is_some()).then(|| quote!(mut));
+    let mutability =
+        (!parameter_statements.is_empty() || operation.body.is_some()).then(|| quote!(mut));
     let success = success(operation);
     let error = ident(&error_type_name(operation));
     let mut arms = Vec::new();
@@ -317,12 +365,17 @@ fn send_body(operation: &Operation) -> TokenStream {
             let variant = ident(&response.variant_name);
             match &response.body {
                 Some(_) => quote!(Err(response.api_error(crate::errors::#error::#variant))),
-                None => quote!(Err(Error::Api { error: crate::errors::#error::#variant, response })),
+                None => {
+                    quote!(Err(Error::Api { error: crate::errors::#error::#variant, response }))
+                }
             }
         };
         arms.push(quote!(#pattern => #value,));
     }
-    let has_default = operation.responses.iter().any(|response| response.status == StatusMatch::Default);
+    let has_default = operation
+        .responses
+        .iter()
+        .any(|response| response.status == StatusMatch::Default);
     let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
     // Specific codes come before ranges and `default` in the IR order, so the first
     // matching arm is the most specific one, as OpenAPI says.

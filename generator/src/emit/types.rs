@@ -15,7 +15,11 @@ const CLIPPY_TOO_MANY_ARGUMENTS: usize = 7;
 /// The `types` module.
 pub fn types_rs(api: &Api) -> TokenStream {
     let mut defaults = Vec::new();
-    let items: Vec<TokenStream> = api.types.iter().map(|definition| type_def(api, definition, &mut defaults)).collect();
+    let items: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|definition| type_def(api, definition, &mut defaults))
+        .collect();
     let defaults_module = if defaults.is_empty() {
         quote!()
     } else {
@@ -97,12 +101,22 @@ fn struct_def(
     for field in &structure.fields {
         let field_name = ident(&field.rust_name);
         let ty = type_tokens(&field.ty, true);
-        let default = field.default.as_ref().and_then(|value| default_value(api, &field.ty, value));
+        let default = field
+            .default
+            .as_ref()
+            .and_then(|value| default_value(api, &field.ty, value));
         let form = field_form(field, default.is_some());
-        let summary = field.docs.as_deref().map_or_else(|| format!("The {} property.", code(&field.json_name)), spec_text);
+        let summary = field.docs.as_deref().map_or_else(
+            || format!("The {} property.", code(&field.json_name)),
+            spec_text,
+        );
         let field_docs = doc_attrs(&[
             summary.as_str(),
-            &format!("{} {}", presence_docs(form), constraint_docs(&field.constraints, field.default.as_ref())),
+            &format!(
+                "{} {}",
+                presence_docs(form),
+                constraint_docs(&field.constraints, field.default.as_ref())
+            ),
         ]);
         let rename = (field.json_name != field.rust_name).then(|| {
             let json_name = &field.json_name;
@@ -124,7 +138,11 @@ fn struct_def(
                 )]),
             ),
             FieldForm::Defaulted => {
-                let function = format!("{}_{}", type_name.to_snake_case(), field.rust_name.trim_end_matches('_'));
+                let function = format!(
+                    "{}_{}",
+                    type_name.to_snake_case(),
+                    field.rust_name.trim_end_matches('_')
+                );
                 let function_ident = ident(&function);
                 let crate_ty = type_tokens(&field.ty, false);
                 defaults.push(quote! {
@@ -158,7 +176,11 @@ fn struct_def(
             }
             FieldForm::Optional | FieldForm::OptionalNullable => quote!(#field_name: None),
             FieldForm::Defaulted => {
-                let function = ident(&format!("{}_{}", type_name.to_snake_case(), field.rust_name.trim_end_matches('_')));
+                let function = ident(&format!(
+                    "{}_{}",
+                    type_name.to_snake_case(),
+                    field.rust_name.trim_end_matches('_')
+                ));
                 quote!(#field_name: defaults::#function())
             }
         });
@@ -166,7 +188,8 @@ fn struct_def(
             setters.push(setter);
         }
     }
-    let allow_many = (parameters.len() > CLIPPY_TOO_MANY_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow_many = (parameters.len() > CLIPPY_TOO_MANY_ARGUMENTS)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let new_docs = if parameters.is_empty() {
         " Creates a value with every optional property absent or at its spec default."
     } else {
@@ -212,7 +235,9 @@ fn presence_docs(form: FieldForm) -> &'static str {
         FieldForm::RequiredNullable => "Required; `None` is JSON `null`.",
         FieldForm::Defaulted => "Optional; when absent, the spec's default applies.",
         FieldForm::Optional => "Optional; `None` when absent.",
-        FieldForm::OptionalNullable => "Optional and nullable: `None` when absent, `Some(None)` when `null`.",
+        FieldForm::OptionalNullable => {
+            "Optional and nullable: `None` when absent, `Some(None)` when `null`."
+        }
     }
 }
 
@@ -226,7 +251,10 @@ fn setter(field: &Field, form: FieldForm, ty: &TokenStream) -> Option<TokenStrea
         FieldForm::Optional => (quote!(impl Into<#ty>), quote!(Some(#field_name.into()))),
         FieldForm::Defaulted => (quote!(impl Into<#ty>), quote!(#field_name.into())),
         FieldForm::OptionalNullable => {
-            let docs = format!(" Sets {}; `None` sends an explicit `null`.", code(&field.json_name));
+            let docs = format!(
+                " Sets {}; `None` sends an explicit `null`.",
+                code(&field.json_name)
+            );
             return Some(quote! {
                 #[doc = #docs]
                 pub fn #setter_name(mut self, #field_name: Option<#ty>) -> Self {
@@ -250,20 +278,25 @@ fn setter(field: &Field, form: FieldForm, ty: &TokenStream) -> Option<TokenStrea
 fn default_value(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> Option<TokenStream> {
     match (ty, value) {
         (TypeRef::Boolean, serde_json::Value::Bool(flag)) => Some(quote!(#flag)),
-        (TypeRef::Integer(_), serde_json::Value::Number(number)) => {
-            number.as_i64().map(|number| Literal::i64_unsuffixed(number).into_token_stream())
-        }
-        (TypeRef::Number(_), serde_json::Value::Number(number)) => {
-            number.as_f64().map(|number| Literal::f64_unsuffixed(number).into_token_stream())
-        }
+        (TypeRef::Integer(_), serde_json::Value::Number(number)) => number
+            .as_i64()
+            .map(|number| Literal::i64_unsuffixed(number).into_token_stream()),
+        (TypeRef::Number(_), serde_json::Value::Number(number)) => number
+            .as_f64()
+            .map(|number| Literal::f64_unsuffixed(number).into_token_stream()),
         (TypeRef::String, serde_json::Value::String(text)) => Some(quote!(String::from(#text))),
         (TypeRef::Named(name), serde_json::Value::String(text)) => {
-            let variant = api.types.iter().find(|definition| definition.name == *name).and_then(|definition| match &definition.kind {
-                TypeKind::StringEnum(string_enum) => {
-                    string_enum.variants.iter().find(|variant| variant.value == *text)
-                }
-                _ => None,
-            })?;
+            let variant = api
+                .types
+                .iter()
+                .find(|definition| definition.name == *name)
+                .and_then(|definition| match &definition.kind {
+                    TypeKind::StringEnum(string_enum) => string_enum
+                        .variants
+                        .iter()
+                        .find(|variant| variant.value == *text),
+                    _ => None,
+                })?;
             let type_ident = ident(name);
             let variant_ident = ident(&variant.rust_name);
             Some(quote!(crate::types::#type_ident::#variant_ident))
@@ -286,10 +319,18 @@ pub fn constraint_docs(constraints: &Constraints, default: Option<&serde_json::V
         parts.push(format!("Format: {}.", code(format)));
     }
     if let Some((minimum, exclusive)) = constraints.minimum {
-        parts.push(format!("Minimum: {}{}.", number_text(minimum), if exclusive { " (exclusive)" } else { "" }));
+        parts.push(format!(
+            "Minimum: {}{}.",
+            number_text(minimum),
+            if exclusive { " (exclusive)" } else { "" }
+        ));
     }
     if let Some((maximum, exclusive)) = constraints.maximum {
-        parts.push(format!("Maximum: {}{}.", number_text(maximum), if exclusive { " (exclusive)" } else { "" }));
+        parts.push(format!(
+            "Maximum: {}{}.",
+            number_text(maximum),
+            if exclusive { " (exclusive)" } else { "" }
+        ));
     }
     if let Some(step) = constraints.multiple_of {
         parts.push(format!("Multiple of {}.", number_text(step)));
@@ -326,12 +367,26 @@ fn number_text(value: f64) -> String {
 fn string_enum_def(type_name: &str, docs: TokenStream, string_enum: &StringEnum) -> TokenStream {
     let name = ident(type_name);
     let catch_all = ident(&string_enum.catch_all);
-    let variant_idents: Vec<_> = string_enum.variants.iter().map(|variant| ident(&variant.rust_name)).collect();
-    let values: Vec<&str> = string_enum.variants.iter().map(|variant| variant.value.as_str()).collect();
-    let variant_docs: Vec<String> = values.iter().map(|value| format!(" {}", code(value))).collect();
+    let variant_idents: Vec<_> = string_enum
+        .variants
+        .iter()
+        .map(|variant| ident(&variant.rust_name))
+        .collect();
+    let values: Vec<&str> = string_enum
+        .variants
+        .iter()
+        .map(|variant| variant.value.as_str())
+        .collect();
+    let variant_docs: Vec<String> = values
+        .iter()
+        .map(|value| format!(" {}", code(value)))
+        .collect();
     let catch_all_docs = " A value this version of the crate does not know; kept as sent, so it serialises back unchanged.";
     let default_impl = string_enum.default.as_ref().and_then(|default| {
-        let variant = string_enum.variants.iter().find(|variant| variant.value == *default)?;
+        let variant = string_enum
+            .variants
+            .iter()
+            .find(|variant| variant.value == *default)?;
         let variant = ident(&variant.rust_name);
         let docs = format!(" The spec's default, {}.", code(default));
         Some(quote! {

@@ -90,16 +90,34 @@ impl<'a> Normaliser<'a> {
                     ReferenceOr::Reference { .. } => None,
                 };
                 let nullable = schema.is_some_and(|schema| schema.schema_data.nullable);
-                components.insert(name.clone(), ComponentEntry { rust_name, nullable, schema });
+                components.insert(
+                    name.clone(),
+                    ComponentEntry {
+                        rust_name,
+                        nullable,
+                        schema,
+                    },
+                );
             }
         }
-        Self { resolver, components, types: Vec::new(), type_scope, exact_name: None, warnings: Vec::new() }
+        Self {
+            resolver,
+            components,
+            types: Vec::new(),
+            type_scope,
+            exact_name: None,
+            warnings: Vec::new(),
+        }
     }
 
     fn define_components(&mut self, document: &'a OpenAPI) -> Result<(), Diagnostic> {
-        let Some(section) = &document.components else { return Ok(()) };
+        let Some(section) = &document.components else {
+            return Ok(());
+        };
         for (name, item) in &section.schemas {
-            let Some(entry) = self.components.get(name).cloned() else { continue };
+            let Some(entry) = self.components.get(name).cloned() else {
+                continue;
+            };
             let pointer = format!("#/components/schemas/{}", escape_token(name));
             self.exact_name = Some(entry.rust_name.to_string());
             let slot = self.reserve_type_slot();
@@ -122,7 +140,9 @@ impl<'a> Normaliser<'a> {
 
     fn auth(&mut self, document: &OpenAPI) -> Vec<AuthScheme> {
         let mut schemes = Vec::new();
-        let Some(section) = &document.components else { return schemes };
+        let Some(section) = &document.components else {
+            return schemes;
+        };
         for (name, item) in &section.security_schemes {
             let pointer = format!("#/components/securitySchemes/{}", escape_token(name));
             match item {
@@ -170,9 +190,20 @@ impl<'a> Normaliser<'a> {
     /// Whether the named type is a string enum listing `value`: defined already, or a
     /// component whose definition comes later.
     fn enum_has_value(&self, name: &str, value: &str) -> bool {
-        let defined = self.types.iter().flatten().find(|definition| definition.name == name);
-        if let Some(TypeDef { kind: TypeKind::StringEnum(string_enum), .. }) = defined {
-            return string_enum.variants.iter().any(|variant| variant.value == value);
+        let defined = self
+            .types
+            .iter()
+            .flatten()
+            .find(|definition| definition.name == name);
+        if let Some(TypeDef {
+            kind: TypeKind::StringEnum(string_enum),
+            ..
+        }) = defined
+        {
+            return string_enum
+                .variants
+                .iter()
+                .any(|variant| variant.value == value);
         }
         self.components.values().any(|entry| {
             entry.rust_name == name
@@ -182,6 +213,9 @@ impl<'a> Normaliser<'a> {
     }
 
     fn warn(&mut self, pointer: &str, message: &str) {
-        self.warnings.push(Warning { pointer: pointer.to_string(), message: message.to_string() });
+        self.warnings.push(Warning {
+            pointer: pointer.to_string(),
+            message: message.to_string(),
+        });
     }
 }

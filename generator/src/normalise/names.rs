@@ -13,22 +13,45 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
-    "priv", "try", "typeof", "unsized", "virtual", "yield", "gen", "union",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "gen", "union",
 ];
 
 /// Type names the generated crate itself uses or that would shadow the prelude in `types`.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client", "ClientBuilder", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String",
-    "Vec", "Box", "HashMap", "BTreeMap", "Value", "Uuid", "DateTime", "NaiveDate", "Utc",
-    "RawResponse", "InvalidRequest", "BuildError", "Self",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "HashMap",
+    "BTreeMap",
+    "Value",
+    "Uuid",
+    "DateTime",
+    "NaiveDate",
+    "Utc",
+    "RawResponse",
+    "InvalidRequest",
+    "BuildError",
+    "Self",
 ];
 
 /// A spec name as an UpperCamelCase type or variant name.
 pub fn upper_camel(raw: &str) -> String {
     let converted = raw.to_upper_camel_case();
-    let converted: String = converted.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let converted: String = converted
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     if converted.is_empty() {
         return "Empty".to_string();
     }
@@ -44,7 +67,10 @@ pub fn upper_camel(raw: &str) -> String {
 /// A spec name as a snake_case field, method or argument name.
 pub fn snake(raw: &str) -> String {
     let converted = raw.to_snake_case();
-    let converted: String = converted.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let converted: String = converted
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     if converted.is_empty() || converted.chars().all(|c| c == '_') {
         return "value".to_string();
     }
@@ -66,7 +92,9 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self { used: reserved.iter().map(|name| (*name).to_string()).collect() }
+        Self {
+            used: reserved.iter().map(|name| (*name).to_string()).collect(),
+        }
     }
 
     /// Takes `candidate`, or `candidate2`, `candidate3`, ... when it is taken.
@@ -74,7 +102,11 @@ impl Scope {
         if self.used.insert(candidate.clone()) {
             return candidate;
         }
-        let separator = if candidate.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if candidate.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         let mut counter = 2usize;
         loop {
             let numbered = format!("{candidate}{separator}{counter}");

@@ -1,14 +1,17 @@
 //! Operation rules: paths and methods become client methods with typed parameters,
 //! bodies and responses.
 
-use openapiv3::{OpenAPI, Operation as SpecOperation, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{
+    OpenAPI, Operation as SpecOperation, ParameterSchemaOrContent, ReferenceOr, StatusCode,
+};
 
 use super::names::{snake, upper_camel, Scope};
 use super::schema::{SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    Operation, Parameter, ParameterLocation, PathSegment, RequestBody, Response, StatusMatch, TypeRef,
+    Operation, Parameter, ParameterLocation, PathSegment, RequestBody, Response, StatusMatch,
+    TypeRef,
 };
 use crate::resolve::escape_token;
 
@@ -17,7 +20,10 @@ const RESERVED_METHOD_NAMES: &[&str] = &["builder", "base_url", "new", "clone", 
 
 impl<'a> Normaliser<'a> {
     /// Every operation, in spec order: paths as listed, methods in openapiv3's fixed order.
-    pub(super) fn operations(&mut self, document: &'a OpenAPI) -> Result<Vec<Operation>, Diagnostic> {
+    pub(super) fn operations(
+        &mut self,
+        document: &'a OpenAPI,
+    ) -> Result<Vec<Operation>, Diagnostic> {
         let mut operations = Vec::new();
         let mut method_scope = Scope::with_reserved(RESERVED_METHOD_NAMES);
         for (path, item) in &document.paths.paths {
@@ -25,7 +31,10 @@ impl<'a> Normaliser<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    return Err(Diagnostic::new(path_pointer, format!("path item `$ref: {reference}` is not supported")));
+                    return Err(Diagnostic::new(
+                        path_pointer,
+                        format!("path item `$ref: {reference}` is not supported"),
+                    ));
                 }
             };
             for (method, operation) in item.iter() {
@@ -54,12 +63,16 @@ impl<'a> Normaliser<'a> {
     ) -> Result<Operation, Diagnostic> {
         // Without an operationId the name comes from the method and path, e.g.
         // `get /pets/{id}` -> `get_pets_id`.
-        let operation_id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+        let operation_id = operation
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method} {path}"));
         let method_name = method_scope.claim(snake(&operation_id));
         let type_name = upper_camel(&method_name);
 
         let path_segments = split_path(path, pointer)?;
-        let mut parameters = self.parameters(operation, path_level_parameters, pointer, &type_name)?;
+        let mut parameters =
+            self.parameters(operation, path_level_parameters, pointer, &type_name)?;
         // Path parameters first, in path order, so method arguments read like the URL.
         let path_order = |parameter: &Parameter| {
             path_segments
@@ -68,10 +81,15 @@ impl<'a> Normaliser<'a> {
         };
         for segment in &path_segments {
             if let PathSegment::Parameter(name) = segment {
-                if !parameters.iter().any(|p| p.location == ParameterLocation::Path && p.name == *name) {
+                if !parameters
+                    .iter()
+                    .any(|p| p.location == ParameterLocation::Path && p.name == *name)
+                {
                     return Err(Diagnostic::new(
                         pointer,
-                        format!("path parameter `{name}` of `{path}` is not declared in `parameters`"),
+                        format!(
+                            "path parameter `{name}` of `{path}` is not declared in `parameters`"
+                        ),
                     ));
                 }
             }
@@ -113,7 +131,12 @@ impl<'a> Normaliser<'a> {
         let sources = path_level
             .iter()
             .enumerate()
-            .map(|(index, item)| (item, format!("{}/parameters/{index}", parent_pointer(pointer))))
+            .map(|(index, item)| {
+                (
+                    item,
+                    format!("{}/parameters/{index}", parent_pointer(pointer)),
+                )
+            })
             .chain(
                 operation
                     .parameters
@@ -125,7 +148,8 @@ impl<'a> Normaliser<'a> {
             let parameter = self.resolver.parameter(item, &item_pointer)?;
             let data = parameter.parameter_data_ref();
             let same = |existing: &(&openapiv3::Parameter, String)| {
-                existing.0.parameter_data_ref().name == data.name && same_location(existing.0, parameter)
+                existing.0.parameter_data_ref().name == data.name
+                    && same_location(existing.0, parameter)
             };
             if let Some(existing) = resolved.iter_mut().find(|existing| same(existing)) {
                 *existing = (parameter, item_pointer);
@@ -143,7 +167,10 @@ impl<'a> Normaliser<'a> {
                 openapiv3::Parameter::Query { .. } => ParameterLocation::Query,
                 openapiv3::Parameter::Header { .. } => ParameterLocation::Header,
                 openapiv3::Parameter::Cookie { .. } => {
-                    self.warn(&item_pointer, "cookie parameters are not supported yet; left out");
+                    self.warn(
+                        &item_pointer,
+                        "cookie parameters are not supported yet; left out",
+                    );
                     continue;
                 }
             };
@@ -154,11 +181,32 @@ impl<'a> Normaliser<'a> {
                     &format!("{type_name}{}", upper_camel(&data.name)),
                 )?,
                 ParameterSchemaOrContent::Content(_) => {
-                    self.warn(&item_pointer, "a parameter with `content` is sent as a string");
-                    Shape { ty: TypeRef::String, nullable: false, default: None, docs: None, constraints: Default::default() }
+                    self.warn(
+                        &item_pointer,
+                        "a parameter with `content` is sent as a string",
+                    );
+                    Shape {
+                        ty: TypeRef::String,
+                        nullable: false,
+                        default: None,
+                        docs: None,
+                        constraints: Default::default(),
+                    }
                 }
             };
-            if location == ParameterLocation::Query && !matches!(shape.ty, TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Named(_)) {
+            if location == ParameterLocation::Query
+                && !matches!(
+                    shape.ty,
+                    TypeRef::String
+                        | TypeRef::Integer(_)
+                        | TypeRef::Number(_)
+                        | TypeRef::Boolean
+                        | TypeRef::DateTime
+                        | TypeRef::Date
+                        | TypeRef::Uuid
+                        | TypeRef::Named(_)
+                )
+            {
                 self.warn(&item_pointer, "query parameters of this shape are serialised with `form` style, `explode: true` only");
             }
             parameters.push(Parameter {
@@ -181,16 +229,29 @@ impl<'a> Normaliser<'a> {
         pointer: &str,
         type_name: &str,
     ) -> Result<Option<RequestBody>, Diagnostic> {
-        let Some(item) = &operation.request_body else { return Ok(None) };
+        let Some(item) = &operation.request_body else {
+            return Ok(None);
+        };
         let body_pointer = format!("{pointer}/requestBody");
         let body = self.resolver.request_body(item, &body_pointer)?;
-        let Some((media_type, content)) = body.content.iter().find(|(media_type, _)| is_json(media_type)) else {
+        let Some((media_type, content)) = body
+            .content
+            .iter()
+            .find(|(media_type, _)| is_json(media_type))
+        else {
             self.warn(&body_pointer, "only JSON request bodies are supported yet; the operation is generated without its body");
             return Ok(None);
         };
         let schema_pointer = format!("{body_pointer}/content/{}/schema", escape_token(media_type));
         let ty = match &content.schema {
-            Some(schema) => self.type_of(SchemaRef::from(schema), &schema_pointer, &format!("{type_name}Body"))?.ty,
+            Some(schema) => {
+                self.type_of(
+                    SchemaRef::from(schema),
+                    &schema_pointer,
+                    &format!("{type_name}Body"),
+                )?
+                .ty
+            }
             None => TypeRef::Json,
         };
         Ok(Some(RequestBody {
@@ -207,7 +268,8 @@ impl<'a> Normaliser<'a> {
         pointer: &str,
         type_name: &str,
     ) -> Result<Vec<Response>, Diagnostic> {
-        let mut entries: Vec<(StatusMatch, String, &'a ReferenceOr<openapiv3::Response>)> = Vec::new();
+        let mut entries: Vec<(StatusMatch, String, &'a ReferenceOr<openapiv3::Response>)> =
+            Vec::new();
         for (status, item) in &operation.responses.responses {
             let (status, key) = match status {
                 StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
@@ -225,12 +287,24 @@ impl<'a> Normaliser<'a> {
         for (status, key, item) in entries {
             let response_pointer = format!("{pointer}/responses/{key}");
             let response = self.resolver.response(item, &response_pointer)?;
-            let body = match response.content.iter().find(|(media_type, _)| is_json(media_type)) {
+            let body = match response
+                .content
+                .iter()
+                .find(|(media_type, _)| is_json(media_type))
+            {
                 Some((media_type, content)) => {
-                    let schema_pointer = format!("{response_pointer}/content/{}/schema", escape_token(media_type));
+                    let schema_pointer = format!(
+                        "{response_pointer}/content/{}/schema",
+                        escape_token(media_type)
+                    );
                     match &content.schema {
                         Some(schema) => Some(
-                            self.type_of(SchemaRef::from(schema), &schema_pointer, &format!("{type_name}Response{key}"))?.ty,
+                            self.type_of(
+                                SchemaRef::from(schema),
+                                &schema_pointer,
+                                &format!("{type_name}Response{key}"),
+                            )?
+                            .ty,
                         ),
                         None => Some(TypeRef::Json),
                     }
@@ -269,7 +343,12 @@ fn status_variant_name(status: StatusMatch) -> String {
 
 /// `application/json` and any `+json` suffix type (`application/problem+json`).
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -279,7 +358,9 @@ fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {
 
 /// `#/paths/~1a/get` -> `#/paths/~1a`.
 fn parent_pointer(pointer: &str) -> &str {
-    pointer.rsplit_once('/').map_or(pointer, |(parent, _)| parent)
+    pointer
+        .rsplit_once('/')
+        .map_or(pointer, |(parent, _)| parent)
 }
 
 /// `/a/{b}/c` -> `[Literal(a), Parameter(b), Literal(c)]`.

@@ -5,15 +5,16 @@
 //! properties, items, parameters, bodies, responses) goes through.
 
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use super::names::{snake, upper_camel, Scope};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    Constraints, EnumVariant, Field, IntegerWidth, NumberWidth, StringEnum, Struct, TypeDef, TypeKind,
-    TypeRef,
+    Constraints, EnumVariant, Field, IntegerWidth, NumberWidth, StringEnum, Struct, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::resolve::escape_token;
 
@@ -61,14 +62,25 @@ pub struct Shape {
 
 impl Shape {
     fn of(ty: TypeRef) -> Self {
-        Self { ty, nullable: false, default: None, docs: None, constraints: Constraints::default() }
+        Self {
+            ty,
+            nullable: false,
+            default: None,
+            docs: None,
+            constraints: Constraints::default(),
+        }
     }
 }
 
 impl<'a> Normaliser<'a> {
     /// Normalises the schema at `pointer`. `name_hint` names an inline struct or enum
     /// defined here (already UpperCamelCase; made unique when taken).
-    pub fn type_of(&mut self, schema: SchemaRef<'a>, pointer: &str, name_hint: &str) -> Result<Shape, Diagnostic> {
+    pub fn type_of(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<Shape, Diagnostic> {
         let schema = match schema {
             SchemaRef::Reference(reference) => return self.reference(reference, pointer),
             SchemaRef::Inline(schema) => schema,
@@ -77,11 +89,22 @@ impl<'a> Normaliser<'a> {
         let mut shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 let nullable_in_enum = string.enumeration.iter().any(Option::is_none);
-                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                let values: Vec<&str> = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
                 let mut shape = if values.is_empty() {
                     Shape::of(string_format_type(&string.format))
                 } else {
-                    Shape::of(self.define_string_enum(&values, data.default.as_ref(), data, pointer, name_hint))
+                    Shape::of(self.define_string_enum(
+                        &values,
+                        data.default.as_ref(),
+                        data,
+                        pointer,
+                        name_hint,
+                    ))
                 };
                 shape.nullable = nullable_in_enum;
                 shape.constraints.min_length = string.min_length;
@@ -98,18 +121,26 @@ impl<'a> Normaliser<'a> {
                 // int32 fits i32; int64, no format and unknown formats get i64, the widest
                 // type that JSON integers in practice use.
                 let width = match &integer.format {
-                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntegerWidth::I32,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
+                        IntegerWidth::I32
+                    }
                     _ => IntegerWidth::I64,
                 };
                 let mut shape = Shape::of(TypeRef::Integer(width));
-                shape.constraints.minimum = integer.minimum.map(|m| (m as f64, integer.exclusive_minimum));
-                shape.constraints.maximum = integer.maximum.map(|m| (m as f64, integer.exclusive_maximum));
+                shape.constraints.minimum = integer
+                    .minimum
+                    .map(|m| (m as f64, integer.exclusive_minimum));
+                shape.constraints.maximum = integer
+                    .maximum
+                    .map(|m| (m as f64, integer.exclusive_maximum));
                 shape.constraints.multiple_of = integer.multiple_of.map(|m| m as f64);
                 shape
             }
             SchemaKind::Type(Type::Number(number)) => {
                 let width = match &number.format {
-                    VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => NumberWidth::F32,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
+                        NumberWidth::F32
+                    }
                     _ => NumberWidth::F64,
                 };
                 let mut shape = Shape::of(TypeRef::Number(width));
@@ -120,7 +151,11 @@ impl<'a> Normaliser<'a> {
             }
             SchemaKind::Type(Type::Boolean(_)) => Shape::of(TypeRef::Boolean),
             SchemaKind::Type(Type::Array(array)) => {
-                let mut shape = Shape::of(self.array(array.items.as_ref().map(SchemaRef::from), pointer, name_hint)?);
+                let mut shape = Shape::of(self.array(
+                    array.items.as_ref().map(SchemaRef::from),
+                    pointer,
+                    name_hint,
+                )?);
                 shape.constraints.min_items = array.min_items;
                 shape.constraints.max_items = array.max_items;
                 shape
@@ -152,7 +187,10 @@ impl<'a> Normaliser<'a> {
                     // `{}`: any JSON value, by definition.
                     Shape::of(TypeRef::Json)
                 } else {
-                    self.fallback(pointer, "this combination of schema keywords is not supported yet")
+                    self.fallback(
+                        pointer,
+                        "this combination of schema keywords is not supported yet",
+                    )
                 }
             }
             SchemaKind::OneOf { .. } => self.fallback(pointer, "`oneOf` is not supported yet"),
@@ -176,9 +214,17 @@ impl<'a> Normaliser<'a> {
         let target = self.components.get(&component).cloned();
         let (name, nullable) = match target {
             Some(entry) => (entry.rust_name, entry.nullable),
-            None => return Err(Diagnostic::new(pointer, format!("`$ref: {reference}` points at nothing"))),
+            None => {
+                return Err(Diagnostic::new(
+                    pointer,
+                    format!("`$ref: {reference}` points at nothing"),
+                ))
+            }
         };
-        Ok(Shape { nullable, ..Shape::of(TypeRef::Named(name)) })
+        Ok(Shape {
+            nullable,
+            ..Shape::of(TypeRef::Named(name))
+        })
     }
 
     /// openapiv3 reads a schema whose keywords do not fit its typed form (an integer
@@ -191,16 +237,20 @@ impl<'a> Normaliser<'a> {
         name_hint: &str,
     ) -> Result<Option<Shape>, Diagnostic> {
         let mut shape = match any.typ.as_deref() {
-            Some("integer") => Shape::of(TypeRef::Integer(if any.format.as_deref() == Some("int32") {
-                IntegerWidth::I32
-            } else {
-                IntegerWidth::I64
-            })),
-            Some("number") => Shape::of(TypeRef::Number(if any.format.as_deref() == Some("float") {
-                NumberWidth::F32
-            } else {
-                NumberWidth::F64
-            })),
+            Some("integer") => Shape::of(TypeRef::Integer(
+                if any.format.as_deref() == Some("int32") {
+                    IntegerWidth::I32
+                } else {
+                    IntegerWidth::I64
+                },
+            )),
+            Some("number") => {
+                Shape::of(TypeRef::Number(if any.format.as_deref() == Some("float") {
+                    NumberWidth::F32
+                } else {
+                    NumberWidth::F64
+                }))
+            }
             Some("boolean") => Shape::of(TypeRef::Boolean),
             Some("string") => Shape::of(match any.format.as_deref() {
                 Some("date-time") => TypeRef::DateTime,
@@ -214,8 +264,12 @@ impl<'a> Normaliser<'a> {
             }
             _ => return Ok(None),
         };
-        shape.constraints.minimum = any.minimum.map(|minimum| (minimum, any.exclusive_minimum.unwrap_or(false)));
-        shape.constraints.maximum = any.maximum.map(|maximum| (maximum, any.exclusive_maximum.unwrap_or(false)));
+        shape.constraints.minimum = any
+            .minimum
+            .map(|minimum| (minimum, any.exclusive_minimum.unwrap_or(false)));
+        shape.constraints.maximum = any
+            .maximum
+            .map(|maximum| (maximum, any.exclusive_maximum.unwrap_or(false)));
         shape.constraints.multiple_of = any.multiple_of;
         shape.constraints.pattern = any.pattern.clone();
         Ok(Some(shape))
@@ -232,7 +286,8 @@ impl<'a> Normaliser<'a> {
     ) -> Result<Shape, Diagnostic> {
         match members {
             [only] => {
-                let mut shape = self.type_of(only.into(), &format!("{pointer}/allOf/0"), name_hint)?;
+                let mut shape =
+                    self.type_of(only.into(), &format!("{pointer}/allOf/0"), name_hint)?;
                 // The wrapper's description, not the referenced type's, describes this use.
                 shape.docs = None;
                 Ok(shape)
@@ -249,7 +304,11 @@ impl<'a> Normaliser<'a> {
         pointer: &str,
         name_hint: &str,
     ) -> Result<Option<Shape>, Diagnostic> {
-        if any.all_of.len() == 1 && any.properties.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() {
+        if any.all_of.len() == 1
+            && any.properties.is_empty()
+            && any.one_of.is_empty()
+            && any.any_of.is_empty()
+        {
             return self.all_of(&any.all_of, pointer, name_hint).map(Some);
         }
         Ok(None)
@@ -257,11 +316,20 @@ impl<'a> Normaliser<'a> {
 
     /// Items are normalised in the array's context, so inline item structs are named
     /// `<Array>Item`; nullable items become `Option<T>` inside the `Vec`.
-    fn array(&mut self, items: Option<SchemaRef<'a>>, pointer: &str, name_hint: &str) -> Result<TypeRef, Diagnostic> {
+    fn array(
+        &mut self,
+        items: Option<SchemaRef<'a>>,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<TypeRef, Diagnostic> {
         let Some(items) = items else {
             return Ok(TypeRef::Array(Box::new(TypeRef::Json)));
         };
-        let item = self.type_of(items, &format!("{pointer}/items"), &format!("{name_hint}Item"))?;
+        let item = self.type_of(
+            items,
+            &format!("{pointer}/items"),
+            &format!("{name_hint}Item"),
+        )?;
         Ok(TypeRef::Array(Box::new(wrap_nullable(item))))
     }
 
@@ -279,14 +347,21 @@ impl<'a> Normaliser<'a> {
         if properties.is_empty() {
             let value = match additional {
                 Some(AdditionalProperties::Schema(schema)) => {
-                    let value = self.type_of((&**schema).into(), &format!("{pointer}/additionalProperties"), &format!("{name_hint}Value"))?;
+                    let value = self.type_of(
+                        (&**schema).into(),
+                        &format!("{pointer}/additionalProperties"),
+                        &format!("{name_hint}Value"),
+                    )?;
                     wrap_nullable(value)
                 }
                 _ => TypeRef::Json,
             };
             return Ok(TypeRef::Map(Box::new(value)));
         }
-        if matches!(additional, Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))) {
+        if matches!(
+            additional,
+            Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Any(true))
+        ) {
             self.warn(pointer, "`additionalProperties` beside `properties` is not supported yet; extra keys are ignored");
         }
         // `additionalProperties: false` is deliberately not `deny_unknown_fields`: it says
@@ -300,7 +375,9 @@ impl<'a> Normaliser<'a> {
             let property_pointer = format!("{pointer}/properties/{}", escape_token(json_name));
             let hint = format!("{name}{}", upper_camel(json_name));
             let shape = self.type_of(property.into(), &property_pointer, &hint)?;
-            let default = shape.default.filter(|value| self.default_is_representable(&shape.ty, value));
+            let default = shape
+                .default
+                .filter(|value| self.default_is_representable(&shape.ty, value));
             fields.push(Field {
                 json_name: json_name.clone(),
                 rust_name: scope.claim(snake(json_name)),
@@ -315,7 +392,12 @@ impl<'a> Normaliser<'a> {
         }
         self.fill_type_slot(
             slot,
-            TypeDef { name: name.clone(), origin: pointer.to_string(), docs: describe(data), kind: TypeKind::Struct(Struct { fields }) },
+            TypeDef {
+                name: name.clone(),
+                origin: pointer.to_string(),
+                docs: describe(data),
+                kind: TypeKind::Struct(Struct { fields }),
+            },
         );
         Ok(TypeRef::Named(name))
     }
@@ -336,10 +418,16 @@ impl<'a> Normaliser<'a> {
         let mut scope = Scope::with_reserved(&[]);
         let mut variants = Vec::new();
         for value in values {
-            if variants.iter().any(|variant: &EnumVariant| variant.value == *value) {
+            if variants
+                .iter()
+                .any(|variant: &EnumVariant| variant.value == *value)
+            {
                 continue; // A repeated value is one variant.
             }
-            variants.push(EnumVariant { rust_name: scope.claim(upper_camel(value)), value: (*value).to_string() });
+            variants.push(EnumVariant {
+                rust_name: scope.claim(upper_camel(value)),
+                value: (*value).to_string(),
+            });
         }
         let catch_all = ["Other", "UnknownValue", "Unrecognized"]
             .into_iter()
@@ -353,7 +441,11 @@ impl<'a> Normaliser<'a> {
             name: name.clone(),
             origin: pointer.to_string(),
             docs: describe(data),
-            kind: TypeKind::StringEnum(StringEnum { variants, catch_all, default }),
+            kind: TypeKind::StringEnum(StringEnum {
+                variants,
+                catch_all,
+                default,
+            }),
         });
         TypeRef::Named(name)
     }
@@ -366,7 +458,9 @@ impl<'a> Normaliser<'a> {
             | (TypeRef::String, serde_json::Value::String(_)) => true,
             (TypeRef::Integer(_), serde_json::Value::Number(number)) => number.is_i64(),
             (TypeRef::Number(_), serde_json::Value::Number(_)) => true,
-            (TypeRef::Named(name), serde_json::Value::String(text)) => self.enum_has_value(name, text),
+            (TypeRef::Named(name), serde_json::Value::String(text)) => {
+                self.enum_has_value(name, text)
+            }
             _ => false,
         }
     }

@@ -2,9 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 //! The client and its builder.
+use std::fmt;
 use crate::error::{BuildError, InvalidRequest, RawResponse};
 use crate::request::{self, PathSegment};
-use std::fmt;
 /// The spec's first server, `https://api.ai.neevcloud.com/agent`.
 pub const DEFAULT_BASE_URL: &str = "https://api.ai.neevcloud.com/agent";
 /// Client for the AI Agent Service API, version `0.2.0`.
@@ -20,10 +20,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url.as_str())
-            .field(
-                "bearer_token",
-                &self.bearer_token.as_ref().map(|_| "[redacted]"),
-            )
+            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }
@@ -51,7 +48,9 @@ impl Client {
     ) -> reqwest::RequestBuilder {
         let request = self.http.request(method, url);
         match &self.bearer_token {
-            Some(token) => request.bearer_auth(secrecy::ExposeSecret::expose_secret(token)),
+            Some(token) => {
+                request.bearer_auth(secrecy::ExposeSecret::expose_secret(token))
+            }
             None => request,
         }
     }
@@ -75,10 +74,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field(
-                "bearer_token",
-                &self.bearer_token.as_ref().map(|_| "[redacted]"),
-            )
+            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }
@@ -109,18 +105,19 @@ impl ClientBuilder {
     /// [`BuildError::InvalidBaseUrl`] when the base URL is not an absolute `http(s)` URL,
     /// [`BuildError::Http`] when the default HTTP client cannot be created.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url =
-            request::parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = request::parse_base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(concat!(
-                    env!("CARGO_PKG_NAME"),
-                    "/",
-                    env!("CARGO_PKG_VERSION")
-                ))
-                .build()
-                .map_err(BuildError::Http)?,
+            None => {
+                reqwest::Client::builder()
+                    .user_agent(
+                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+                    )
+                    .build()
+                    .map_err(BuildError::Http)?
+            }
         };
         Ok(Client {
             http,

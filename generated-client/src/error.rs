@@ -32,11 +32,7 @@ struct ResponseParts {
 impl RawResponse {
     /// Builds a raw response; mostly useful to construct errors in tests.
     pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
-        Self(Box::new(ResponseParts {
-            status,
-            headers,
-            body: body.into(),
-        }))
+        Self(Box::new(ResponseParts { status, headers, body: body.into() }))
     }
 
     /// The HTTP status code.
@@ -63,27 +59,15 @@ impl RawResponse {
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
             Ok(value) => Ok(value),
-            Err(source) => Err(Error::InvalidBody {
-                response: self,
-                source,
-            }),
+            Err(source) => Err(Error::InvalidBody { response: self, source }),
         }
     }
 
     /// Parses the body as the documented error type `T` and wraps it with `variant`.
-    pub(crate) fn api_error<T: DeserializeOwned, E>(
-        self,
-        variant: impl FnOnce(T) -> E,
-    ) -> Error<E> {
+    pub(crate) fn api_error<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
         match serde_json::from_slice(&self.0.body) {
-            Ok(value) => Error::Api {
-                error: variant(value),
-                response: self,
-            },
-            Err(source) => Error::InvalidBody {
-                response: self,
-                source,
-            },
+            Ok(value) => Error::Api { error: variant(value), response: self },
+            Err(source) => Error::InvalidBody { response: self, source },
         }
     }
 }

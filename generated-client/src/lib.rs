@@ -22,11 +22,17 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 mod error;
+#[rustfmt::skip]
 pub mod errors;
+#[rustfmt::skip]
 pub mod operations;
+#[rustfmt::skip]
 mod request;
+#[rustfmt::skip]
 pub mod types;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};

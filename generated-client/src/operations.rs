@@ -3,11 +3,11 @@
 
 //! One request builder per operation. Get one from its [`Client`] method, set
 //! optional parameters on it, then `.await` it (or call `send`).
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 use crate::error::Error;
 use crate::request::PathSegment;
 use crate::Client;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 impl Client {
     /// List sandboxes in a project
     ///
@@ -216,22 +216,29 @@ impl<'a> ListSandboxes<'a> {
     /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
-    ) -> Result<crate::types::SandboxListResponse, Error<crate::errors::ListSandboxesError>> {
-        let url = self.client.endpoint(&[
-            PathSegment::Literal("api"),
-            PathSegment::Literal("v1beta1"),
-            PathSegment::Literal("orgs"),
-            PathSegment::Parameter {
-                name: "org_id",
-                value: &self.org_id,
-            },
-            PathSegment::Literal("projects"),
-            PathSegment::Parameter {
-                name: "project_id",
-                value: &self.project_id,
-            },
-            PathSegment::Literal("sandboxes"),
-        ])?;
+    ) -> Result<
+        crate::types::SandboxListResponse,
+        Error<crate::errors::ListSandboxesError>,
+    > {
+        let url = self
+            .client
+            .endpoint(
+                &[
+                    PathSegment::Literal("api"),
+                    PathSegment::Literal("v1beta1"),
+                    PathSegment::Literal("orgs"),
+                    PathSegment::Parameter {
+                        name: "org_id",
+                        value: &self.org_id,
+                    },
+                    PathSegment::Literal("projects"),
+                    PathSegment::Parameter {
+                        name: "project_id",
+                        value: &self.project_id,
+                    },
+                    PathSegment::Literal("sandboxes"),
+                ],
+            )?;
         let mut request = self.client.request(reqwest::Method::GET, url);
         if let Some(value) = &self.page {
             request = request.query(&[("page", value)]);
@@ -242,16 +249,27 @@ impl<'a> ListSandboxes<'a> {
         let response = self.client.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            401 => Err(response.api_error(crate::errors::ListSandboxesError::Unauthorized)),
+            401 => {
+                Err(response.api_error(crate::errors::ListSandboxesError::Unauthorized))
+            }
             403 => Err(response.api_error(crate::errors::ListSandboxesError::Forbidden)),
-            500 => Err(response.api_error(crate::errors::ListSandboxesError::InternalServerError)),
+            500 => {
+                Err(
+                    response
+                        .api_error(
+                            crate::errors::ListSandboxesError::InternalServerError,
+                        ),
+                )
+            }
             _ => Err(Error::UnexpectedStatus(response)),
         }
     }
 }
 impl<'a> IntoFuture for ListSandboxes<'a> {
-    type Output =
-        Result<crate::types::SandboxListResponse, Error<crate::errors::ListSandboxesError>>;
+    type Output = Result<
+        crate::types::SandboxListResponse,
+        Error<crate::errors::ListSandboxesError>,
+    >;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -277,37 +295,53 @@ impl<'a> CreateSandbox<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::CreateSandboxError>> {
-        let url = self.client.endpoint(&[
-            PathSegment::Literal("api"),
-            PathSegment::Literal("v1beta1"),
-            PathSegment::Literal("orgs"),
-            PathSegment::Parameter {
-                name: "org_id",
-                value: &self.org_id,
-            },
-            PathSegment::Literal("projects"),
-            PathSegment::Parameter {
-                name: "project_id",
-                value: &self.project_id,
-            },
-            PathSegment::Literal("sandboxes"),
-        ])?;
+        let url = self
+            .client
+            .endpoint(
+                &[
+                    PathSegment::Literal("api"),
+                    PathSegment::Literal("v1beta1"),
+                    PathSegment::Literal("orgs"),
+                    PathSegment::Parameter {
+                        name: "org_id",
+                        value: &self.org_id,
+                    },
+                    PathSegment::Literal("projects"),
+                    PathSegment::Parameter {
+                        name: "project_id",
+                        value: &self.project_id,
+                    },
+                    PathSegment::Literal("sandboxes"),
+                ],
+            )?;
         let mut request = self.client.request(reqwest::Method::POST, url);
         request = request.json(&self.body);
         let response = self.client.execute(request).await?;
         match response.status().as_u16() {
             201 => response.json(),
             400 => Err(response.api_error(crate::errors::CreateSandboxError::BadRequest)),
-            401 => Err(response.api_error(crate::errors::CreateSandboxError::Unauthorized)),
+            401 => {
+                Err(response.api_error(crate::errors::CreateSandboxError::Unauthorized))
+            }
             403 => Err(response.api_error(crate::errors::CreateSandboxError::Forbidden)),
             409 => Err(response.api_error(crate::errors::CreateSandboxError::Conflict)),
-            500 => Err(response.api_error(crate::errors::CreateSandboxError::InternalServerError)),
+            500 => {
+                Err(
+                    response
+                        .api_error(
+                            crate::errors::CreateSandboxError::InternalServerError,
+                        ),
+                )
+            }
             _ => Err(Error::UnexpectedStatus(response)),
         }
     }
 }
 impl<'a> IntoFuture for CreateSandbox<'a> {
-    type Output = Result<crate::types::Sandbox, Error<crate::errors::CreateSandboxError>>;
+    type Output = Result<
+        crate::types::Sandbox,
+        Error<crate::errors::CreateSandboxError>,
+    >;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -334,25 +368,29 @@ impl<'a> GetSandbox<'a> {
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::GetSandboxError>> {
         let sandbox_id_text = self.sandbox_id.to_string();
-        let url = self.client.endpoint(&[
-            PathSegment::Literal("api"),
-            PathSegment::Literal("v1beta1"),
-            PathSegment::Literal("orgs"),
-            PathSegment::Parameter {
-                name: "org_id",
-                value: &self.org_id,
-            },
-            PathSegment::Literal("projects"),
-            PathSegment::Parameter {
-                name: "project_id",
-                value: &self.project_id,
-            },
-            PathSegment::Literal("sandboxes"),
-            PathSegment::Parameter {
-                name: "sandbox_id",
-                value: &sandbox_id_text,
-            },
-        ])?;
+        let url = self
+            .client
+            .endpoint(
+                &[
+                    PathSegment::Literal("api"),
+                    PathSegment::Literal("v1beta1"),
+                    PathSegment::Literal("orgs"),
+                    PathSegment::Parameter {
+                        name: "org_id",
+                        value: &self.org_id,
+                    },
+                    PathSegment::Literal("projects"),
+                    PathSegment::Parameter {
+                        name: "project_id",
+                        value: &self.project_id,
+                    },
+                    PathSegment::Literal("sandboxes"),
+                    PathSegment::Parameter {
+                        name: "sandbox_id",
+                        value: &sandbox_id_text,
+                    },
+                ],
+            )?;
         let request = self.client.request(reqwest::Method::GET, url);
         let response = self.client.execute(request).await?;
         match response.status().as_u16() {
@@ -360,7 +398,12 @@ impl<'a> GetSandbox<'a> {
             401 => Err(response.api_error(crate::errors::GetSandboxError::Unauthorized)),
             403 => Err(response.api_error(crate::errors::GetSandboxError::Forbidden)),
             404 => Err(response.api_error(crate::errors::GetSandboxError::NotFound)),
-            500 => Err(response.api_error(crate::errors::GetSandboxError::InternalServerError)),
+            500 => {
+                Err(
+                    response
+                        .api_error(crate::errors::GetSandboxError::InternalServerError),
+                )
+            }
             _ => Err(Error::UnexpectedStatus(response)),
         }
     }
@@ -391,33 +434,46 @@ impl<'a> DeleteSandbox<'a> {
     /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(self) -> Result<(), Error<crate::errors::DeleteSandboxError>> {
         let sandbox_id_text = self.sandbox_id.to_string();
-        let url = self.client.endpoint(&[
-            PathSegment::Literal("api"),
-            PathSegment::Literal("v1beta1"),
-            PathSegment::Literal("orgs"),
-            PathSegment::Parameter {
-                name: "org_id",
-                value: &self.org_id,
-            },
-            PathSegment::Literal("projects"),
-            PathSegment::Parameter {
-                name: "project_id",
-                value: &self.project_id,
-            },
-            PathSegment::Literal("sandboxes"),
-            PathSegment::Parameter {
-                name: "sandbox_id",
-                value: &sandbox_id_text,
-            },
-        ])?;
+        let url = self
+            .client
+            .endpoint(
+                &[
+                    PathSegment::Literal("api"),
+                    PathSegment::Literal("v1beta1"),
+                    PathSegment::Literal("orgs"),
+                    PathSegment::Parameter {
+                        name: "org_id",
+                        value: &self.org_id,
+                    },
+                    PathSegment::Literal("projects"),
+                    PathSegment::Parameter {
+                        name: "project_id",
+                        value: &self.project_id,
+                    },
+                    PathSegment::Literal("sandboxes"),
+                    PathSegment::Parameter {
+                        name: "sandbox_id",
+                        value: &sandbox_id_text,
+                    },
+                ],
+            )?;
         let request = self.client.request(reqwest::Method::DELETE, url);
         let response = self.client.execute(request).await?;
         match response.status().as_u16() {
             204 => Ok(()),
-            401 => Err(response.api_error(crate::errors::DeleteSandboxError::Unauthorized)),
+            401 => {
+                Err(response.api_error(crate::errors::DeleteSandboxError::Unauthorized))
+            }
             403 => Err(response.api_error(crate::errors::DeleteSandboxError::Forbidden)),
             404 => Err(response.api_error(crate::errors::DeleteSandboxError::NotFound)),
-            500 => Err(response.api_error(crate::errors::DeleteSandboxError::InternalServerError)),
+            500 => {
+                Err(
+                    response
+                        .api_error(
+                            crate::errors::DeleteSandboxError::InternalServerError,
+                        ),
+                )
+            }
             _ => Err(Error::UnexpectedStatus(response)),
         }
     }
@@ -456,26 +512,30 @@ impl<'a> PauseSandbox<'a> {
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::PauseSandboxError>> {
         let sandbox_id_text = self.sandbox_id.to_string();
-        let url = self.client.endpoint(&[
-            PathSegment::Literal("api"),
-            PathSegment::Literal("v1beta1"),
-            PathSegment::Literal("orgs"),
-            PathSegment::Parameter {
-                name: "org_id",
-                value: &self.org_id,
-            },
-            PathSegment::Literal("projects"),
-            PathSegment::Parameter {
-                name: "project_id",
-                value: &self.project_id,
-            },
-            PathSegment::Literal("sandboxes"),
-            PathSegment::Parameter {
-                name: "sandbox_id",
-                value: &sandbox_id_text,
-            },
-            PathSegment::Literal("pause"),
-        ])?;
+        let url = self
+            .client
+            .endpoint(
+                &[
+                    PathSegment::Literal("api"),
+                    PathSegment::Literal("v1beta1"),
+                    PathSegment::Literal("orgs"),
+                    PathSegment::Parameter {
+                        name: "org_id",
+                        value: &self.org_id,
+                    },
+                    PathSegment::Literal("projects"),
+                    PathSegment::Parameter {
+                        name: "project_id",
+                        value: &self.project_id,
+                    },
+                    PathSegment::Literal("sandboxes"),
+                    PathSegment::Parameter {
+                        name: "sandbox_id",
+                        value: &sandbox_id_text,
+                    },
+                    PathSegment::Literal("pause"),
+                ],
+            )?;
         let mut request = self.client.request(reqwest::Method::POST, url);
         if let Some(body) = &self.body {
             request = request.json(body);
@@ -484,10 +544,17 @@ impl<'a> PauseSandbox<'a> {
         match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.api_error(crate::errors::PauseSandboxError::BadRequest)),
-            401 => Err(response.api_error(crate::errors::PauseSandboxError::Unauthorized)),
+            401 => {
+                Err(response.api_error(crate::errors::PauseSandboxError::Unauthorized))
+            }
             403 => Err(response.api_error(crate::errors::PauseSandboxError::Forbidden)),
             404 => Err(response.api_error(crate::errors::PauseSandboxError::NotFound)),
-            500 => Err(response.api_error(crate::errors::PauseSandboxError::InternalServerError)),
+            500 => {
+                Err(
+                    response
+                        .api_error(crate::errors::PauseSandboxError::InternalServerError),
+                )
+            }
             _ => Err(Error::UnexpectedStatus(response)),
         }
     }
@@ -520,40 +587,56 @@ impl<'a> ResumeSandbox<'a> {
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::ResumeSandboxError>> {
         let sandbox_id_text = self.sandbox_id.to_string();
-        let url = self.client.endpoint(&[
-            PathSegment::Literal("api"),
-            PathSegment::Literal("v1beta1"),
-            PathSegment::Literal("orgs"),
-            PathSegment::Parameter {
-                name: "org_id",
-                value: &self.org_id,
-            },
-            PathSegment::Literal("projects"),
-            PathSegment::Parameter {
-                name: "project_id",
-                value: &self.project_id,
-            },
-            PathSegment::Literal("sandboxes"),
-            PathSegment::Parameter {
-                name: "sandbox_id",
-                value: &sandbox_id_text,
-            },
-            PathSegment::Literal("resume"),
-        ])?;
+        let url = self
+            .client
+            .endpoint(
+                &[
+                    PathSegment::Literal("api"),
+                    PathSegment::Literal("v1beta1"),
+                    PathSegment::Literal("orgs"),
+                    PathSegment::Parameter {
+                        name: "org_id",
+                        value: &self.org_id,
+                    },
+                    PathSegment::Literal("projects"),
+                    PathSegment::Parameter {
+                        name: "project_id",
+                        value: &self.project_id,
+                    },
+                    PathSegment::Literal("sandboxes"),
+                    PathSegment::Parameter {
+                        name: "sandbox_id",
+                        value: &sandbox_id_text,
+                    },
+                    PathSegment::Literal("resume"),
+                ],
+            )?;
         let request = self.client.request(reqwest::Method::POST, url);
         let response = self.client.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            401 => Err(response.api_error(crate::errors::ResumeSandboxError::Unauthorized)),
+            401 => {
+                Err(response.api_error(crate::errors::ResumeSandboxError::Unauthorized))
+            }
             403 => Err(response.api_error(crate::errors::ResumeSandboxError::Forbidden)),
             404 => Err(response.api_error(crate::errors::ResumeSandboxError::NotFound)),
-            500 => Err(response.api_error(crate::errors::ResumeSandboxError::InternalServerError)),
+            500 => {
+                Err(
+                    response
+                        .api_error(
+                            crate::errors::ResumeSandboxError::InternalServerError,
+                        ),
+                )
+            }
             _ => Err(Error::UnexpectedStatus(response)),
         }
     }
 }
 impl<'a> IntoFuture for ResumeSandbox<'a> {
-    type Output = Result<crate::types::Sandbox, Error<crate::errors::ResumeSandboxError>>;
+    type Output = Result<
+        crate::types::Sandbox,
+        Error<crate::errors::ResumeSandboxError>,
+    >;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -602,29 +685,35 @@ impl<'a> GetSandboxMetrics<'a> {
     /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
-    ) -> Result<crate::types::SandboxMetricsResponse, Error<crate::errors::GetSandboxMetricsError>>
-    {
+    ) -> Result<
+        crate::types::SandboxMetricsResponse,
+        Error<crate::errors::GetSandboxMetricsError>,
+    > {
         let sandbox_id_text = self.sandbox_id.to_string();
-        let url = self.client.endpoint(&[
-            PathSegment::Literal("api"),
-            PathSegment::Literal("v1beta1"),
-            PathSegment::Literal("orgs"),
-            PathSegment::Parameter {
-                name: "org_id",
-                value: &self.org_id,
-            },
-            PathSegment::Literal("projects"),
-            PathSegment::Parameter {
-                name: "project_id",
-                value: &self.project_id,
-            },
-            PathSegment::Literal("sandboxes"),
-            PathSegment::Parameter {
-                name: "sandbox_id",
-                value: &sandbox_id_text,
-            },
-            PathSegment::Literal("metrics"),
-        ])?;
+        let url = self
+            .client
+            .endpoint(
+                &[
+                    PathSegment::Literal("api"),
+                    PathSegment::Literal("v1beta1"),
+                    PathSegment::Literal("orgs"),
+                    PathSegment::Parameter {
+                        name: "org_id",
+                        value: &self.org_id,
+                    },
+                    PathSegment::Literal("projects"),
+                    PathSegment::Parameter {
+                        name: "project_id",
+                        value: &self.project_id,
+                    },
+                    PathSegment::Literal("sandboxes"),
+                    PathSegment::Parameter {
+                        name: "sandbox_id",
+                        value: &sandbox_id_text,
+                    },
+                    PathSegment::Literal("metrics"),
+                ],
+            )?;
         let mut request = self.client.request(reqwest::Method::GET, url);
         if let Some(value) = &self.from {
             request = request.query(&[("from", value)]);
@@ -638,20 +727,40 @@ impl<'a> GetSandboxMetrics<'a> {
         let response = self.client.execute(request).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.api_error(crate::errors::GetSandboxMetricsError::BadRequest)),
-            401 => Err(response.api_error(crate::errors::GetSandboxMetricsError::Unauthorized)),
-            403 => Err(response.api_error(crate::errors::GetSandboxMetricsError::Forbidden)),
-            404 => Err(response.api_error(crate::errors::GetSandboxMetricsError::NotFound)),
+            400 => {
+                Err(
+                    response.api_error(crate::errors::GetSandboxMetricsError::BadRequest),
+                )
+            }
+            401 => {
+                Err(
+                    response
+                        .api_error(crate::errors::GetSandboxMetricsError::Unauthorized),
+                )
+            }
+            403 => {
+                Err(response.api_error(crate::errors::GetSandboxMetricsError::Forbidden))
+            }
+            404 => {
+                Err(response.api_error(crate::errors::GetSandboxMetricsError::NotFound))
+            }
             500 => {
-                Err(response.api_error(crate::errors::GetSandboxMetricsError::InternalServerError))
+                Err(
+                    response
+                        .api_error(
+                            crate::errors::GetSandboxMetricsError::InternalServerError,
+                        ),
+                )
             }
             _ => Err(Error::UnexpectedStatus(response)),
         }
     }
 }
 impl<'a> IntoFuture for GetSandboxMetrics<'a> {
-    type Output =
-        Result<crate::types::SandboxMetricsResponse, Error<crate::errors::GetSandboxMetricsError>>;
+    type Output = Result<
+        crate::types::SandboxMetricsResponse,
+        Error<crate::errors::GetSandboxMetricsError>,
+    >;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

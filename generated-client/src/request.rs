@@ -23,21 +23,13 @@ pub(crate) enum PathSegment<'a> {
 
 /// Parses and checks a base URL. A trailing `/` is allowed and ignored.
 pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
-    let invalid = |reason: String| BuildError::InvalidBaseUrl {
-        url: url.to_string(),
-        reason,
-    };
+    let invalid = |reason: String| BuildError::InvalidBaseUrl { url: url.to_string(), reason };
     let parsed = Url::parse(url).map_err(|error| invalid(error.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "scheme `{}` is not http or https",
-            parsed.scheme()
-        )));
+        return Err(invalid(format!("scheme `{}` is not http or https", parsed.scheme())));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(invalid(
-            "a base URL cannot have a query or fragment".to_string(),
-        ));
+        return Err(invalid("a base URL cannot have a query or fragment".to_string()));
     }
     Ok(parsed)
 }
@@ -82,9 +74,7 @@ pub(crate) fn endpoint(base: &Url, segments: &[PathSegment<'_>]) -> Result<Url, 
 }
 
 /// Reads the whole response: status, headers and body.
-pub(crate) async fn read_response(
-    response: reqwest::Response,
-) -> Result<RawResponse, reqwest::Error> {
+pub(crate) async fn read_response(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.bytes().await?;

@@ -32,12 +32,7 @@ pub struct SandboxListResponse {
 impl SandboxListResponse {
     /// Creates a value from the required properties; optional ones start absent or at their spec default.
     pub fn new(items: Vec<Sandbox>, total: i64, page: i64, limit: i64) -> Self {
-        Self {
-            items,
-            total,
-            page,
-            limit,
-        }
+        Self { items, total, page, limit }
     }
 }
 /// Generated from `#/components/schemas/Sandbox`.
@@ -197,7 +192,10 @@ impl Sandbox {
         self
     }
     /// Sets `sandbox_template_id`; `None` sends an explicit `null`.
-    pub fn with_sandbox_template_id(mut self, sandbox_template_id: Option<String>) -> Self {
+    pub fn with_sandbox_template_id(
+        mut self,
+        sandbox_template_id: Option<String>,
+    ) -> Self {
         self.sandbox_template_id = Some(sandbox_template_id);
         self
     }
@@ -352,7 +350,9 @@ impl serde::Serialize for SandboxPhase {
     }
 }
 impl<'de> serde::Deserialize<'de> for SandboxPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
     }
 }
@@ -466,7 +466,9 @@ impl serde::Serialize for SandboxEgressConfigMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for SandboxEgressConfigMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
     }
 }
@@ -512,7 +514,10 @@ impl SandboxEgressRule {
         self
     }
     /// Sets `protocol`.
-    pub fn with_protocol(mut self, protocol: impl Into<SandboxEgressRuleProtocol>) -> Self {
+    pub fn with_protocol(
+        mut self,
+        protocol: impl Into<SandboxEgressRuleProtocol>,
+    ) -> Self {
         self.protocol = Some(protocol.into());
         self
     }
@@ -573,7 +578,9 @@ impl serde::Serialize for SandboxEgressRuleProtocol {
     }
 }
 impl<'de> serde::Deserialize<'de> for SandboxEgressRuleProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
     }
 }
@@ -689,7 +696,10 @@ impl CreateSandboxRequest {
         self
     }
     /// Sets `sandbox_template_id`.
-    pub fn with_sandbox_template_id(mut self, sandbox_template_id: impl Into<String>) -> Self {
+    pub fn with_sandbox_template_id(
+        mut self,
+        sandbox_template_id: impl Into<String>,
+    ) -> Self {
         self.sandbox_template_id = Some(sandbox_template_id.into());
         self
     }

@@ -81,11 +81,19 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
+        // The modules are formatted by prettyplease when generated; `cargo fmt` must
+        // leave them as they are, or the drift check would fail after every `cargo fmt`.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         mod error;
+        #[rustfmt::skip]
         pub mod errors;
+        #[rustfmt::skip]
         pub mod operations;
+        #[rustfmt::skip]
         mod request;
+        #[rustfmt::skip]
         pub mod types;
 
         pub use client::{Client, ClientBuilder #default_base_url};

@@ -57,9 +57,64 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum with a catch-all for values the spec does not list.
     StringEnum(StringEnum),
+    /// An integer enum with a catch-all for values the spec does not list.
+    IntegerEnum(IntegerEnum),
+    /// `oneOf`/`anyOf`: one of several shapes.
+    Union(Union),
     /// A named schema that is another type (`type: string`, an array, a `$ref`):
-    /// a newtype would add ceremony for nothing, so it is a type alias.
+    /// a newtype would add ceremony for nothing, so it is a type alias...
     Alias(TypeRef),
+    /// ...unless the type refers to itself (`Tree = array of Tree`), which an alias cannot:
+    /// then it is a `#[serde(transparent)]` newtype.
+    Newtype(TypeRef),
+}
+
+/// An integer enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegerEnum {
+    /// Known values, in spec order: Rust variant name and value.
+    pub variants: Vec<(String, i64)>,
+    /// Name of the variant that keeps any other value.
+    pub catch_all: String,
+    /// The schema's `default`, when it is one of the variants.
+    pub default: Option<i64>,
+}
+
+/// One of several shapes (`oneOf`/`anyOf`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The members, in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// How the members are told apart.
+    pub tagging: Tagging,
+}
+
+/// How a union's JSON says which member it is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tagging {
+    /// By the value of one property (OpenAPI's `discriminator`). `catch_all` names the
+    /// variant that keeps, as raw JSON, an object whose tag the spec does not list.
+    Discriminator {
+        /// The tag property, e.g. `type`.
+        property: String,
+        /// The catch-all variant's name.
+        catch_all: String,
+    },
+    /// By trying the members in order (serde's `untagged`).
+    Untagged,
+}
+
+/// One member of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The member's type.
+    pub ty: TypeRef,
+    /// Held in a `Box` because the member contains the union by value.
+    pub boxed: bool,
+    /// The discriminator values that select this member (tagged unions only).
+    pub tag_values: Vec<String>,
 }
 
 /// A JSON object.
@@ -67,6 +122,18 @@ pub enum TypeKind {
 pub struct Struct {
     /// Properties, in spec order.
     pub fields: Vec<Field>,
+    /// `additionalProperties` beside `properties`: the keys that are not properties,
+    /// kept in a flattened map.
+    pub additional: Option<AdditionalFields>,
+}
+
+/// The map of extra keys of an object that also has `properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalFields {
+    /// Rust field name of the map (`additional_properties` unless a property took it).
+    pub rust_name: String,
+    /// The values' type.
+    pub value: TypeRef,
 }
 
 /// One property of an object.
@@ -90,6 +157,8 @@ pub struct Field {
     pub constraints: Constraints,
     /// JSON pointer of the property schema.
     pub origin: String,
+    /// Held in a `Box` because the field's type contains this struct by value.
+    pub boxed: bool,
 }
 
 /// Validation keywords of a schema, kept for documentation (and later validation).
@@ -153,6 +222,12 @@ pub enum TypeRef {
     Date,
     /// `format: uuid` -> `uuid::Uuid`.
     Uuid,
+    /// `format: ipv4` -> `std::net::Ipv4Addr`.
+    Ipv4,
+    /// `format: ipv6` -> `std::net::Ipv6Addr`.
+    Ipv6,
+    /// `format: ip` -> `std::net::IpAddr`.
+    Ip,
     /// Any JSON value (`{}` or a construct without a closer Rust type).
     Json,
     /// `type: array`.
@@ -165,13 +240,42 @@ pub enum TypeRef {
     Named(String),
 }
 
-/// Width of an integer type.
+/// Width of an integer type, from `format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntegerWidth {
+    /// `int8`.
+    I8,
+    /// `int16`.
+    I16,
     /// `int32`.
     I32,
-    /// `int64` or no format.
+    /// `int64`, no format or an unknown one.
     I64,
+    /// `uint8`.
+    U8,
+    /// `uint16`.
+    U16,
+    /// `uint32`.
+    U32,
+    /// `uint64`.
+    U64,
+}
+
+impl IntegerWidth {
+    /// The width a `format` names; `int64` for no format or an unknown one, the widest
+    /// signed type JSON integers in practice use.
+    pub fn from_format(format: Option<&str>) -> Self {
+        match format {
+            Some("int8") => Self::I8,
+            Some("int16") => Self::I16,
+            Some("int32") => Self::I32,
+            Some("uint8") => Self::U8,
+            Some("uint16") => Self::U16,
+            Some("uint32") => Self::U32,
+            Some("uint64") => Self::U64,
+            _ => Self::I64,
+        }
+    }
 }
 
 /// Width of a floating-point type.

@@ -53,6 +53,8 @@ impl RawResponse {
     }
 
     /// Parses the body as the success type `T`.
+    // Unused in a crate whose operations have no JSON success body.
+    #[allow(dead_code)]
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
             Ok(value) => Ok(value),
@@ -61,6 +63,8 @@ impl RawResponse {
     }
 
     /// Parses the body as the documented error type `T` and wraps it with `variant`.
+    // Unused in a crate whose operations document no JSON error body.
+    #[allow(dead_code)]
     pub(crate) fn api_error<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
         match serde_json::from_slice(&self.0.body) {
             Ok(value) => Error::Api { error: variant(value), response: self },

@@ -68,6 +68,58 @@ fn rule_defaults_formats_and_nested_arrays() {
 }
 
 #[test]
+fn rule_all_of_members_merge_into_one_struct() {
+    insta::assert_snapshot!("all_of_merge_types", types_of("all_of_merge.yaml"));
+}
+
+#[test]
+fn rule_one_of_any_of_tagged_untagged_and_collapsed() {
+    insta::assert_snapshot!("unions_types", types_of("unions.yaml"));
+}
+
+#[test]
+fn rule_additional_properties_maps_and_flattened_extras() {
+    insta::assert_snapshot!(
+        "additional_properties_types",
+        types_of("additional_properties.yaml")
+    );
+}
+
+#[test]
+fn rule_recursive_types_are_boxed_or_newtyped() {
+    insta::assert_snapshot!("recursive_types", types_of("recursive.yaml"));
+}
+
+#[test]
+fn rule_enum_values_that_are_not_identifiers() {
+    insta::assert_snapshot!("enum_values_types", types_of("enum_values.yaml"));
+}
+
+#[test]
+fn rule_formats_pick_rust_types() {
+    insta::assert_snapshot!("formats_types", types_of("formats.yaml"));
+}
+
+#[test]
+fn rule_docs_are_rustdoc_safe() {
+    let output = generate(&fixture("docs.yaml"), "docs.yaml");
+    insta::assert_snapshot!("docs_types", file(&output, "src/types.rs"));
+    insta::assert_snapshot!("docs_lib", file(&output, "src/lib.rs"));
+}
+
+#[test]
+fn rule_names_are_valid_unique_and_deterministic() {
+    let output = generate(&fixture("names.yaml"), "names.yaml");
+    assert!(
+        output.warnings.is_empty(),
+        "unexpected warnings {:?}",
+        output.warnings
+    );
+    insta::assert_snapshot!("names_types", file(&output, "src/types.rs"));
+    insta::assert_snapshot!("names_operations", file(&output, "src/operations.rs"));
+}
+
+#[test]
 fn rule_operations_parameters_bodies_and_responses() {
     let output = generate(&fixture("operations.yaml"), "operations.yaml");
     assert!(

@@ -81,6 +81,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 },
                 quote!(.field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))),
                 quote! {
+                    let request = self.http.request(method, url);
                     match &self.bearer_token {
                         Some(token) => request.bearer_auth(secrecy::ExposeSecret::expose_secret(token)),
                         None => request,
@@ -88,7 +89,13 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 },
             )
         }
-        None => (quote!(), quote!(), quote!(), quote!(), quote!(request)),
+        None => (
+            quote!(),
+            quote!(),
+            quote!(),
+            quote!(),
+            quote!(self.http.request(method, url)),
+        ),
     };
     quote! {
         //! The client and its builder.
@@ -135,7 +142,6 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
             /// A request with authentication applied.
             pub(crate) fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
-                let request = self.http.request(method, url);
                 #token_apply
             }
 

@@ -68,10 +68,10 @@ fn error_enum(operation: &Operation) -> TokenStream {
             }
         }
     }
-    let display_body = if display_arms.is_empty() {
-        quote!(match *self {})
+    let (formatter, display_body) = if display_arms.is_empty() {
+        (quote!(_), quote!(match *self {}))
     } else {
-        quote!(match self { #(#display_arms)* })
+        (quote!(f), quote!(match self { #(#display_arms)* }))
     };
     quote! {
         #docs
@@ -82,7 +82,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
         }
 
         impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display_body
             }
         }

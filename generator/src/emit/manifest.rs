@@ -72,6 +72,11 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
     );
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
     let docs = inner_doc_attrs(&paragraphs);
+    // Without operations the request machinery has no caller; the crate is types only.
+    let allow_unused = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#![allow(dead_code)]));
     let default_base_url = api
         .default_server
         .as_ref()
@@ -80,6 +85,7 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
         #docs
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #allow_unused
 
         // The modules are formatted by prettyplease when generated; `cargo fmt` must
         // leave them as they are, or the drift check would fail after every `cargo fmt`.

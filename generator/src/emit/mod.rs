@@ -12,11 +12,13 @@
 
 pub mod client;
 pub mod docs;
+pub mod enums;
 pub mod errors;
 pub mod manifest;
 pub mod operations;
 pub mod rust_type;
 pub mod types;
+pub mod unions;
 
 use std::path::PathBuf;
 

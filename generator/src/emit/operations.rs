@@ -13,6 +13,11 @@ use crate::ir::{Api, Operation, Parameter, ParameterLocation, PathSegment, Statu
 pub fn operations_rs(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(client_method);
     let builders = api.operations.iter().map(request_builder);
+    if api.operations.is_empty() {
+        return quote! {
+            //! The spec has no operations.
+        };
+    }
     quote! {
         //! One request builder per operation. Get one from its [`Client`] method, set
         //! optional parameters on it, then `.await` it (or call `send`).

@@ -15,14 +15,23 @@ pub fn ident(name: &str) -> Ident {
 pub fn type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
+        TypeRef::Integer(IntegerWidth::I8) => quote!(i8),
+        TypeRef::Integer(IntegerWidth::I16) => quote!(i16),
         TypeRef::Integer(IntegerWidth::I32) => quote!(i32),
         TypeRef::Integer(IntegerWidth::I64) => quote!(i64),
+        TypeRef::Integer(IntegerWidth::U8) => quote!(u8),
+        TypeRef::Integer(IntegerWidth::U16) => quote!(u16),
+        TypeRef::Integer(IntegerWidth::U32) => quote!(u32),
+        TypeRef::Integer(IntegerWidth::U64) => quote!(u64),
         TypeRef::Number(NumberWidth::F32) => quote!(f32),
         TypeRef::Number(NumberWidth::F64) => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::Ipv4 => quote!(std::net::Ipv4Addr),
+        TypeRef::Ipv6 => quote!(std::net::Ipv6Addr),
+        TypeRef::Ip => quote!(std::net::IpAddr),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Array(item) => {
             let item = type_tokens(item, local);
@@ -44,6 +53,22 @@ pub fn type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
                 quote!(crate::types::#name)
             }
         }
+    }
+}
+
+/// Like [`type_tokens`], with the by-value named type (`T` or `Option<T>`) in a `Box`:
+/// for fields and variants that close a recursive cycle.
+pub fn boxed_type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
+    match ty {
+        TypeRef::Named(_) => {
+            let inner = type_tokens(ty, local);
+            quote!(Box<#inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = boxed_type_tokens(inner, local);
+            quote!(Option<#inner>)
+        }
+        other => type_tokens(other, local),
     }
 }
 

@@ -5,8 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
 use super::docs::{code, doc_attrs, spec_text};
-use super::rust_type::{argument_tokens, ident, type_tokens};
-use crate::ir::{Api, Constraints, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use super::rust_type::{argument_tokens, boxed_type_tokens, ident, type_tokens};
+use crate::ir::{Api, Constraints, Field, Struct, TypeDef, TypeKind, TypeRef};
 
 /// Above this many constructor arguments clippy asks for a builder; a schema with that
 /// many required properties gets a constructor anyway, since every one is needed.
@@ -49,12 +49,27 @@ fn type_def(api: &Api, definition: &TypeDef, defaults: &mut Vec<TokenStream>) ->
     let name = ident(&definition.name);
     match &definition.kind {
         TypeKind::Struct(structure) => struct_def(api, &definition.name, docs, structure, defaults),
-        TypeKind::StringEnum(string_enum) => string_enum_def(&definition.name, docs, string_enum),
+        TypeKind::StringEnum(string_enum) => {
+            super::enums::string_enum_def(&definition.name, docs, string_enum)
+        }
+        TypeKind::IntegerEnum(integer_enum) => {
+            super::enums::integer_enum_def(&definition.name, docs, integer_enum)
+        }
+        TypeKind::Union(union) => super::unions::union_def(&definition.name, docs, union),
         TypeKind::Alias(target) => {
             let target = type_tokens(target, true);
             quote! {
                 #docs
                 pub type #name = #target;
+            }
+        }
+        TypeKind::Newtype(target) => {
+            let target = type_tokens(target, true);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
             }
         }
     }
@@ -100,7 +115,11 @@ fn struct_def(
     let mut setters = Vec::new();
     for field in &structure.fields {
         let field_name = ident(&field.rust_name);
-        let ty = type_tokens(&field.ty, true);
+        let ty = if field.boxed {
+            boxed_type_tokens(&field.ty, true)
+        } else {
+            type_tokens(&field.ty, true)
+        };
         let default = field
             .default
             .as_ref()
@@ -162,7 +181,11 @@ fn struct_def(
         });
         initialisers.push(match form {
             FieldForm::Plain => {
-                let argument_ty = argument_tokens(&field.ty, true);
+                let argument_ty = if field.boxed {
+                    ty.clone()
+                } else {
+                    argument_tokens(&field.ty, true)
+                };
                 parameters.push(quote!(#field_name: #argument_ty));
                 if field.ty == TypeRef::String {
                     quote!(#field_name: #field_name.into())
@@ -187,6 +210,16 @@ fn struct_def(
         if let Some(setter) = setter(field, form, &ty) {
             setters.push(setter);
         }
+    }
+    if let Some(additional) = &structure.additional {
+        let field_name = ident(&additional.rust_name);
+        let value = type_tokens(&additional.value, true);
+        fields.push(quote! {
+            /// Keys that are not declared properties (`additionalProperties`), with their values.
+            #[serde(flatten)]
+            pub #field_name: std::collections::BTreeMap<String, #value>,
+        });
+        initialisers.push(quote!(#field_name: std::collections::BTreeMap::new()));
     }
     let allow_many = (parameters.len() > CLIPPY_TOO_MANY_ARGUMENTS)
         .then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -359,112 +392,5 @@ fn number_text(value: f64) -> String {
         format!("{}", value as i64)
     } else {
         value.to_string()
-    }
-}
-
-/// A string enum with a catch-all variant; serde goes through `as_str`/`From<String>` so
-/// every value, known or not, round-trips byte for byte.
-fn string_enum_def(type_name: &str, docs: TokenStream, string_enum: &StringEnum) -> TokenStream {
-    let name = ident(type_name);
-    let catch_all = ident(&string_enum.catch_all);
-    let variant_idents: Vec<_> = string_enum
-        .variants
-        .iter()
-        .map(|variant| ident(&variant.rust_name))
-        .collect();
-    let values: Vec<&str> = string_enum
-        .variants
-        .iter()
-        .map(|variant| variant.value.as_str())
-        .collect();
-    let variant_docs: Vec<String> = values
-        .iter()
-        .map(|value| format!(" {}", code(value)))
-        .collect();
-    let catch_all_docs = " A value this version of the crate does not know; kept as sent, so it serialises back unchanged.";
-    let default_impl = string_enum.default.as_ref().and_then(|default| {
-        let variant = string_enum
-            .variants
-            .iter()
-            .find(|variant| variant.value == *default)?;
-        let variant = ident(&variant.rust_name);
-        let docs = format!(" The spec's default, {}.", code(default));
-        Some(quote! {
-            impl Default for #name {
-                #[doc = #docs]
-                fn default() -> Self {
-                    Self::#variant
-                }
-            }
-        })
-    });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(
-                #[doc = #variant_docs]
-                #variant_idents,
-            )*
-            #[doc = #catch_all_docs]
-            #catch_all(String),
-        }
-
-        impl #name {
-            /// The value as it appears in JSON.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variant_idents => #values, )*
-                    Self::#catch_all(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => Self::#variant_idents, )*
-                    other => Self::#catch_all(other.to_string()),
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #( #values => Self::#variant_idents, )*
-                    _ => Self::#catch_all(value),
-                }
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
-            }
-        }
-
-        #default_impl
     }
 }

@@ -3,9 +3,13 @@
 //! `schema` holds the schema rules, `operation` the operation rules, `names` the naming
 //! rules. This module holds the state they share: the type registry and the warnings.
 
+mod enums;
 mod names;
+mod object;
 mod operation;
+mod recursion;
 mod schema;
+mod union;
 
 use std::collections::BTreeMap;
 
@@ -37,7 +41,8 @@ pub fn normalise(document: &OpenAPI, resolver: &Resolver<'_>) -> Result<Normalis
     normaliser.define_components(document)?;
     let operations = normaliser.operations(document)?;
     let auth = normaliser.auth(document);
-    let types = normaliser.types.into_iter().flatten().collect();
+    let mut types: Vec<TypeDef> = normaliser.types.into_iter().flatten().collect();
+    recursion::break_cycles(&mut types);
     let mut warnings = normaliser.warnings;
     warnings.sort();
     warnings.dedup();
@@ -75,6 +80,8 @@ pub(crate) struct Normaliser<'a> {
     type_scope: Scope,
     /// The name the component being defined must get, claimed in advance.
     exact_name: Option<String>,
+    /// How deep `type_of` is nested, to refuse pathological documents.
+    depth: usize,
     warnings: Vec<Warning>,
 }
 
@@ -106,6 +113,7 @@ impl<'a> Normaliser<'a> {
             types: Vec::new(),
             type_scope,
             exact_name: None,
+            depth: 0,
             warnings: Vec::new(),
         }
     }
@@ -187,28 +195,51 @@ impl<'a> Normaliser<'a> {
         self.types.push(Some(definition));
     }
 
-    /// Whether the named type is a string enum listing `value`: defined already, or a
+    /// Whether the named type is an enum listing `value`: defined already, or a
     /// component whose definition comes later.
-    fn enum_has_value(&self, name: &str, value: &str) -> bool {
+    fn enum_has_value(&self, name: &str, value: &serde_json::Value) -> bool {
         let defined = self
             .types
             .iter()
             .flatten()
             .find(|definition| definition.name == name);
-        if let Some(TypeDef {
-            kind: TypeKind::StringEnum(string_enum),
-            ..
-        }) = defined
-        {
-            return string_enum
-                .variants
-                .iter()
-                .any(|variant| variant.value == value);
+        match (defined.map(|definition| &definition.kind), value) {
+            (Some(TypeKind::StringEnum(string_enum)), serde_json::Value::String(text)) => {
+                return string_enum
+                    .variants
+                    .iter()
+                    .any(|variant| variant.value == *text);
+            }
+            (Some(TypeKind::IntegerEnum(integer_enum)), serde_json::Value::Number(number)) => {
+                return integer_enum
+                    .variants
+                    .iter()
+                    .any(|(_, known)| Some(*known) == number.as_i64());
+            }
+            (Some(_), _) => return false,
+            (None, _) => {}
         }
         self.components.values().any(|entry| {
             entry.rust_name == name
-                && matches!(entry.schema.map(|schema| &schema.schema_kind),
-                    Some(SchemaKind::Type(Type::String(string))) if string.enumeration.iter().flatten().any(|v| v == value))
+                && match (entry.schema.map(|schema| &schema.schema_kind), value) {
+                    (
+                        Some(SchemaKind::Type(Type::String(string))),
+                        serde_json::Value::String(text),
+                    ) => string
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .any(|known| known == text),
+                    (
+                        Some(SchemaKind::Type(Type::Integer(integer))),
+                        serde_json::Value::Number(number),
+                    ) => integer
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .any(|known| Some(*known) == number.as_i64()),
+                    _ => false,
+                }
         })
     }
 

@@ -16,7 +16,27 @@ use crate::ir::{
 use crate::resolve::escape_token;
 
 /// Method names the generated `Client` already has.
-const RESERVED_METHOD_NAMES: &[&str] = &["builder", "base_url", "new", "clone", "fmt"];
+const RESERVED_METHOD_NAMES: &[&str] = &[
+    "builder", "base_url", "new", "clone", "fmt", "endpoint", "request", "execute",
+];
+
+/// Names the `operations` module already uses, which request builders must not take.
+const RESERVED_BUILDER_NAMES: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "PathSegment",
+    "Future",
+    "IntoFuture",
+    "Pin",
+    "Box",
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+    "Send",
+    "Self",
+];
 
 impl<'a> Normaliser<'a> {
     /// Every operation, in spec order: paths as listed, methods in openapiv3's fixed order.
@@ -26,6 +46,7 @@ impl<'a> Normaliser<'a> {
     ) -> Result<Vec<Operation>, Diagnostic> {
         let mut operations = Vec::new();
         let mut method_scope = Scope::with_reserved(RESERVED_METHOD_NAMES);
+        let mut builder_scope = Scope::with_reserved(RESERVED_BUILDER_NAMES);
         for (path, item) in &document.paths.paths {
             let path_pointer = format!("#/paths/{}", escape_token(path));
             let item = match item {
@@ -45,7 +66,7 @@ impl<'a> Normaliser<'a> {
                     operation,
                     &item.parameters,
                     &pointer,
-                    &mut method_scope,
+                    (&mut method_scope, &mut builder_scope),
                 )?);
             }
         }
@@ -59,7 +80,7 @@ impl<'a> Normaliser<'a> {
         operation: &'a SpecOperation,
         path_level_parameters: &'a [ReferenceOr<openapiv3::Parameter>],
         pointer: &str,
-        method_scope: &mut Scope,
+        (method_scope, builder_scope): (&mut Scope, &mut Scope),
     ) -> Result<Operation, Diagnostic> {
         // Without an operationId the name comes from the method and path, e.g.
         // `get /pets/{id}` -> `get_pets_id`.
@@ -68,7 +89,7 @@ impl<'a> Normaliser<'a> {
             .clone()
             .unwrap_or_else(|| format!("{method} {path}"));
         let method_name = method_scope.claim(snake(&operation_id));
-        let type_name = upper_camel(&method_name);
+        let type_name = builder_scope.claim(upper_camel(&method_name));
 
         let path_segments = split_path(path, pointer)?;
         let mut parameters =

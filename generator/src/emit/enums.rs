@@ -1,0 +1,213 @@
+//! String and integer enums with a catch-all variant.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::code;
+use super::rust_type::ident;
+use crate::ir::{IntegerEnum, StringEnum};
+
+/// A string enum with a catch-all variant; serde goes through `as_str`/`From<String>` so
+/// every value, known or not, round-trips byte for byte.
+pub fn string_enum_def(
+    type_name: &str,
+    docs: TokenStream,
+    string_enum: &StringEnum,
+) -> TokenStream {
+    let name = ident(type_name);
+    let catch_all = ident(&string_enum.catch_all);
+    let variant_idents: Vec<_> = string_enum
+        .variants
+        .iter()
+        .map(|variant| ident(&variant.rust_name))
+        .collect();
+    let values: Vec<&str> = string_enum
+        .variants
+        .iter()
+        .map(|variant| variant.value.as_str())
+        .collect();
+    let variant_docs: Vec<String> = values
+        .iter()
+        .map(|value| format!(" {}", code(value)))
+        .collect();
+    let catch_all_docs = " A value this version of the crate does not know; kept as sent, so it serialises back unchanged.";
+    let default_impl = string_enum.default.as_ref().and_then(|default| {
+        let variant = string_enum
+            .variants
+            .iter()
+            .find(|variant| variant.value == *default)?;
+        let variant = ident(&variant.rust_name);
+        let docs = format!(" The spec's default, {}.", code(default));
+        Some(quote! {
+            impl Default for #name {
+                #[doc = #docs]
+                fn default() -> Self {
+                    Self::#variant
+                }
+            }
+        })
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variant_idents,
+            )*
+            #[doc = #catch_all_docs]
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variant_idents => #values, )*
+                    Self::#catch_all(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variant_idents, )*
+                    other => Self::#catch_all(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#variant_idents, )*
+                    _ => Self::#catch_all(value),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        #default_impl
+    }
+}
+
+/// An integer enum with a catch-all variant, serialised as the bare integer.
+pub fn integer_enum_def(
+    type_name: &str,
+    docs: TokenStream,
+    integer_enum: &IntegerEnum,
+) -> TokenStream {
+    let name = ident(type_name);
+    let catch_all = ident(&integer_enum.catch_all);
+    let variant_idents: Vec<_> = integer_enum
+        .variants
+        .iter()
+        .map(|(rust_name, _)| ident(rust_name))
+        .collect();
+    let values: Vec<Literal> = integer_enum
+        .variants
+        .iter()
+        .map(|(_, value)| Literal::i64_unsuffixed(*value))
+        .collect();
+    let variant_docs: Vec<String> = integer_enum
+        .variants
+        .iter()
+        .map(|(_, value)| format!(" `{value}`"))
+        .collect();
+    let catch_all_docs = " A value this version of the crate does not know; kept as sent, so it serialises back unchanged.";
+    let default_impl = integer_enum.default.and_then(|default| {
+        let (variant, _) = integer_enum
+            .variants
+            .iter()
+            .find(|(_, value)| *value == default)?;
+        let variant = ident(variant);
+        let docs = format!(" The spec's default, `{default}`.");
+        Some(quote! {
+            impl Default for #name {
+                #[doc = #docs]
+                fn default() -> Self {
+                    Self::#variant
+                }
+            }
+        })
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variant_idents,
+            )*
+            #[doc = #catch_all_docs]
+            #catch_all(i64),
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn value(self) -> i64 {
+                match self {
+                    #( Self::#variant_idents => #values, )*
+                    Self::#catch_all(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => Self::#variant_idents, )*
+                    other => Self::#catch_all(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        #default_impl
+    }
+}

@@ -1,0 +1,134 @@
+//! `oneOf`/`anyOf` unions.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{code, doc_attrs};
+use super::rust_type::{boxed_type_tokens, ident, type_tokens};
+use crate::ir::{Tagging, Union};
+
+/// A union: serde's `untagged` enum, or a discriminator-tagged enum with a catch-all.
+pub fn union_def(type_name: &str, docs: TokenStream, union: &Union) -> TokenStream {
+    let name = ident(type_name);
+    let variant_idents: Vec<_> = union
+        .variants
+        .iter()
+        .map(|variant| ident(&variant.rust_name))
+        .collect();
+    let variant_types: Vec<TokenStream> = union
+        .variants
+        .iter()
+        .map(|variant| {
+            if variant.boxed {
+                boxed_type_tokens(&variant.ty, true)
+            } else {
+                type_tokens(&variant.ty, true)
+            }
+        })
+        .collect();
+    match &union.tagging {
+        Tagging::Untagged => {
+            let variant_docs: Vec<TokenStream> = union
+                .variants
+                .iter()
+                .map(|variant| doc_attrs(&[format!("The {} form.", code(&variant.rust_name))]))
+                .collect();
+            quote! {
+                #docs
+                ///
+                /// Deserialised by trying each form in the spec's order; the first that fits wins.
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #variant_docs #variant_idents(#variant_types), )*
+                }
+            }
+        }
+        Tagging::Discriminator {
+            property,
+            catch_all,
+        } => {
+            let catch_all = ident(catch_all);
+            let variant_docs: Vec<TokenStream> = union
+                .variants
+                .iter()
+                .map(|variant| {
+                    let values: Vec<String> =
+                        variant.tag_values.iter().map(|value| code(value)).collect();
+                    doc_attrs(&[format!("{} is {}.", code(property), values.join(" or "))])
+                })
+                .collect();
+            let first_tags: Vec<&str> = union
+                .variants
+                .iter()
+                .map(|variant| variant.tag_values.first().map_or("", String::as_str))
+                .collect();
+            let tag_patterns: Vec<TokenStream> = union
+                .variants
+                .iter()
+                .map(|variant| {
+                    let values = &variant.tag_values;
+                    quote!(#(#values)|*)
+                })
+                .collect();
+            let constructors: Vec<TokenStream> = union
+                .variants
+                .iter()
+                .zip(&variant_idents)
+                .map(|(variant, variant_ident)| {
+                    if variant.boxed {
+                        quote!(|value| Self::#variant_ident(Box::new(value)))
+                    } else {
+                        quote!(Self::#variant_ident)
+                    }
+                })
+                .collect();
+            let tagged_docs = format!(" Tagged by the {} property.", code(property));
+            let catch_all_docs = format!(
+                " An object whose {} this version of the crate does not know, kept as JSON so it serialises back unchanged.",
+                code(property)
+            );
+            // Serde's internally tagged enums remove the tag before the member sees the
+            // object, but member types often declare the tag property themselves (and
+            // require it). So the whole object, tag included, is handed to the member.
+            quote! {
+                #docs
+                ///
+                #[doc = #tagged_docs]
+                #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #variant_docs #variant_idents(#variant_types), )*
+                    #[doc = #catch_all_docs]
+                    #catch_all(serde_json::Value),
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        let (tag, value) = match self {
+                            #( Self::#variant_idents(value) => (#first_tags, serde_json::to_value(value)), )*
+                            Self::#catch_all(value) => return serde::Serialize::serialize(value, serializer),
+                        };
+                        let mut value = value.map_err(serde::ser::Error::custom)?;
+                        if let serde_json::Value::Object(object) = &mut value {
+                            object.entry(#property).or_insert_with(|| serde_json::Value::from(tag));
+                        }
+                        serde::Serialize::serialize(&value, serializer)
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                        match tag.as_deref() {
+                            #( Some(#tag_patterns) => serde_json::from_value(value).map(#constructors).map_err(serde::de::Error::custom), )*
+                            _ => Ok(Self::#catch_all(value)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

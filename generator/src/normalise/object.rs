@@ -1,0 +1,270 @@
+//! Object rules: `properties`, `additionalProperties` and `allOf` merging.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+use super::names::{snake, upper_camel, Scope};
+use super::schema::{describe, wrap_nullable, SchemaRef, Shape};
+use super::Normaliser;
+use crate::diagnostics::Diagnostic;
+use crate::ir::{AdditionalFields, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::resolve::escape_token;
+
+/// The object keywords of one schema, however openapiv3 typed it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ObjectSchema<'a> {
+    pub properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+    pub required: &'a [String],
+    pub additional: Option<&'a AdditionalProperties>,
+}
+
+/// Properties gathered from one object or from every member of an `allOf`.
+#[derive(Debug, Default)]
+struct MergedObject<'a> {
+    /// Property name -> its schema and pointer; first position kept, last schema wins
+    /// (a later member restating a property refines it).
+    properties: IndexMap<String, (SchemaRef<'a>, String)>,
+    required: BTreeSet<String>,
+    /// The value schema of extra keys, when some member allows them.
+    additional: Option<(Option<SchemaRef<'a>>, String)>,
+}
+
+impl<'a> MergedObject<'a> {
+    fn add(&mut self, object: ObjectSchema<'a>, pointer: &str) {
+        for (name, property) in object.properties {
+            let property_pointer = format!("{pointer}/properties/{}", escape_token(name));
+            self.properties
+                .insert(name.clone(), (SchemaRef::from(property), property_pointer));
+        }
+        self.required.extend(object.required.iter().cloned());
+        match object.additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                self.additional = Some((
+                    Some(SchemaRef::from(&**schema)),
+                    format!("{pointer}/additionalProperties"),
+                ));
+            }
+            Some(AdditionalProperties::Any(true)) => {
+                self.additional
+                    .get_or_insert((None, format!("{pointer}/additionalProperties")));
+            }
+            Some(AdditionalProperties::Any(false)) | None => {}
+        }
+    }
+}
+
+impl<'a> Normaliser<'a> {
+    /// An object with properties is a struct. One with only `additionalProperties` (or
+    /// nothing at all) is a map: `BTreeMap<String, T>`, keeping key order deterministic.
+    pub(super) fn object(
+        &mut self,
+        object: ObjectSchema<'a>,
+        data: &openapiv3::SchemaData,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<TypeRef, Diagnostic> {
+        if object.properties.is_empty() {
+            let value = match object.additional {
+                Some(AdditionalProperties::Schema(schema)) => {
+                    let value = self.type_of(
+                        (&**schema).into(),
+                        &format!("{pointer}/additionalProperties"),
+                        &format!("{name_hint}Value"),
+                    )?;
+                    wrap_nullable(value)
+                }
+                _ => TypeRef::Json,
+            };
+            return Ok(TypeRef::Map(Box::new(value)));
+        }
+        let mut merged = MergedObject::default();
+        merged.add(object, pointer);
+        self.define_struct(merged, describe(data), pointer, name_hint)
+    }
+
+    /// `allOf` with one member is that member: specs write `allOf: [$ref]` to put
+    /// `nullable`, `description` or `default` beside a reference, which a bare `$ref`
+    /// may not have. So `{allOf: [$ref: X], nullable: true}` is a nullable X, not a copy.
+    ///
+    /// With several members (or properties beside it), every member must be an object;
+    /// the result is one struct whose JSON shape is their merge: all properties, each
+    /// once, required when any member requires it. Members that are `$ref`s are merged by
+    /// value (the struct does not contain the referenced type), nested `allOf`s flattened.
+    pub(super) fn all_of(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        siblings: Option<ObjectSchema<'a>>,
+        data: &openapiv3::SchemaData,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<Shape, Diagnostic> {
+        let has_siblings = siblings
+            .is_some_and(|object| !object.properties.is_empty() || object.additional.is_some());
+        if let ([only], false) = (members, has_siblings) {
+            let mut shape = self.type_of(only.into(), &format!("{pointer}/allOf/0"), name_hint)?;
+            // The wrapper's description, not the referenced type's, describes this use.
+            shape.docs = None;
+            return Ok(shape);
+        }
+        let mut merged = MergedObject::default();
+        let mut visited = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = format!("{pointer}/allOf/{index}");
+            if let Err(why) =
+                self.collect_member(member.into(), &member_pointer, &mut merged, &mut visited)?
+            {
+                return Ok(self.fallback(&member_pointer, &why));
+            }
+        }
+        if let Some(siblings) = siblings {
+            merged.add(siblings, pointer);
+        }
+        if merged.properties.is_empty() && merged.additional.is_none() {
+            // Only annotations were merged: any object.
+            return Ok(Shape::of(TypeRef::Map(Box::new(TypeRef::Json))));
+        }
+        Ok(Shape::of(self.define_struct(
+            merged,
+            describe(data),
+            pointer,
+            name_hint,
+        )?))
+    }
+
+    /// Adds one `allOf` member's object keywords to `merged`. `Ok(Err(why))` when the
+    /// member is not an object and the merge has no Rust shape.
+    fn collect_member(
+        &mut self,
+        member: SchemaRef<'a>,
+        pointer: &str,
+        merged: &mut MergedObject<'a>,
+        visited: &mut Vec<String>,
+    ) -> Result<Result<(), String>, Diagnostic> {
+        let (schema, schema_pointer) = match member {
+            SchemaRef::Reference(reference) => {
+                if visited.iter().any(|seen| seen == reference) {
+                    return Ok(Ok(())); // Already merged (diamond or cycle): once is enough.
+                }
+                visited.push(reference.to_string());
+                let name = self.resolver.schema_ref_name(reference, pointer)?;
+                let Some(schema) = self.components.get(&name).and_then(|entry| entry.schema) else {
+                    return Ok(Err(format!("`allOf` member `{reference}` is itself a `$ref`, which cannot be merged yet")));
+                };
+                (
+                    schema,
+                    format!("#/components/schemas/{}", escape_token(&name)),
+                )
+            }
+            SchemaRef::Inline(schema) => (schema, pointer.to_string()),
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                let object = ObjectSchema {
+                    properties: &object.properties,
+                    required: &object.required,
+                    additional: object.additional_properties.as_ref(),
+                };
+                merged.add(object, &schema_pointer);
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (index, nested) in all_of.iter().enumerate() {
+                    let nested_pointer = format!("{schema_pointer}/allOf/{index}");
+                    if let Err(why) =
+                        self.collect_member(nested.into(), &nested_pointer, merged, visited)?
+                    {
+                        return Ok(Err(why));
+                    }
+                }
+            }
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                for (index, nested) in any.all_of.iter().enumerate() {
+                    let nested_pointer = format!("{schema_pointer}/allOf/{index}");
+                    if let Err(why) =
+                        self.collect_member(nested.into(), &nested_pointer, merged, visited)?
+                    {
+                        return Ok(Err(why));
+                    }
+                }
+                let object = ObjectSchema {
+                    properties: &any.properties,
+                    required: &any.required,
+                    additional: any.additional_properties.as_ref(),
+                };
+                merged.add(object, &schema_pointer);
+            }
+            _ => {
+                return Ok(Err(
+                    "`allOf` with a member that is not an object is not supported yet".to_string(),
+                ))
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Defines a struct from merged properties.
+    ///
+    /// `additionalProperties: false` is deliberately not `deny_unknown_fields`: it says
+    /// what the server accepts, and a client must keep parsing when the server adds a
+    /// field later. `additionalProperties` with a schema (or `true`) beside properties
+    /// becomes a flattened map of the extra keys, so none is lost.
+    fn define_struct(
+        &mut self,
+        merged: MergedObject<'a>,
+        docs: Option<String>,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<TypeRef, Diagnostic> {
+        let name = self.claim_type_name(name_hint);
+        let slot = self.reserve_type_slot();
+        let mut scope = Scope::with_reserved(&[]);
+        let mut fields = Vec::with_capacity(merged.properties.len());
+        for (json_name, (property, property_pointer)) in &merged.properties {
+            let hint = format!("{name}{}", upper_camel(json_name));
+            let shape: Shape = self.type_of(*property, property_pointer, &hint)?;
+            let default = shape
+                .default
+                .filter(|value| self.default_is_representable(&shape.ty, value));
+            fields.push(Field {
+                json_name: json_name.clone(),
+                rust_name: scope.claim(snake(json_name)),
+                docs: shape.docs,
+                ty: shape.ty,
+                required: merged.required.contains(json_name),
+                nullable: shape.nullable,
+                default,
+                constraints: shape.constraints,
+                origin: property_pointer.clone(),
+                boxed: false,
+            });
+        }
+        let additional = match merged.additional {
+            Some((schema, additional_pointer)) => {
+                let value = match schema {
+                    Some(schema) => wrap_nullable(self.type_of(
+                        schema,
+                        &additional_pointer,
+                        &format!("{name}Value"),
+                    )?),
+                    None => TypeRef::Json,
+                };
+                Some(AdditionalFields {
+                    rust_name: scope.claim("additional_properties".to_string()),
+                    value,
+                })
+            }
+            None => None,
+        };
+        self.fill_type_slot(
+            slot,
+            TypeDef {
+                name: name.clone(),
+                origin: pointer.to_string(),
+                docs,
+                kind: TypeKind::Struct(Struct { fields, additional }),
+            },
+        );
+        Ok(TypeRef::Named(name))
+    }
+}

@@ -112,7 +112,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
 }
 
 /// A user-given path, made absolute against the current directory.
-fn from_cwd(path: &Path) -> PathBuf {
+pub(crate) fn from_cwd(path: &Path) -> PathBuf {
     if path.is_absolute() {
         return path.to_path_buf();
     }

@@ -230,6 +230,9 @@ pub enum TypeRef {
     Ip,
     /// Any JSON value (`{}` or a construct without a closer Rust type).
     Json,
+    /// Raw bytes (`format: binary` in a multipart part or an `application/octet-stream`
+    /// body or response) -> `bytes::Bytes`.
+    Bytes,
     /// `type: array`.
     Array(Box<TypeRef>),
     /// An object of arbitrary keys (`additionalProperties` only).
@@ -314,8 +317,25 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Documented responses, sorted by status.
     pub responses: Vec<Response>,
+    /// What a successful call returns.
+    pub success: Success,
     /// JSON pointer of the operation.
     pub origin: String,
+}
+
+/// What a successful call of an operation returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No success response has a body: `()`.
+    Unit,
+    /// Every success response has this body.
+    Body(ResponseBody),
+    /// Success responses differ: an enum of outcomes, one variant per success response
+    /// (named by its [`Response::variant_name`]).
+    Outcomes {
+        /// The enum's name (unique among the request builders).
+        type_name: String,
+    },
 }
 
 /// One segment of a path template.
@@ -336,6 +356,30 @@ pub enum ParameterLocation {
     Query,
     /// In a header.
     Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How a parameter value is spelled (OpenAPI's `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    /// `form` (query and cookie default): arrays `a=1&a=2` when exploded, `a=1,2` when not;
+    /// objects `k=v&k2=v2` when exploded, `a=k,v,k2,v2` when not.
+    Form {
+        /// `explode` (default `true` for `form`).
+        explode: bool,
+    },
+    /// `simple` (path and header default): `1,2`; objects `k,v,k2,v2` (or `k=v,k2=v2` exploded).
+    Simple {
+        /// `explode` (default `false`).
+        explode: bool,
+    },
+    /// `spaceDelimited`: arrays `a=1%202`.
+    SpaceDelimited,
+    /// `pipeDelimited`: arrays `a=1|2`.
+    PipeDelimited,
+    /// `deepObject`: objects `a[k]=v&a[k2]=v2`.
+    DeepObject,
 }
 
 /// One operation parameter.
@@ -349,6 +393,8 @@ pub struct Parameter {
     pub location: ParameterLocation,
     /// Required (always true for path parameters).
     pub required: bool,
+    /// How the value is spelled.
+    pub style: ParameterStyle,
     /// Value type.
     pub ty: TypeRef,
     /// `description`.
@@ -368,8 +414,36 @@ pub struct RequestBody {
     pub required: bool,
     /// The media type, e.g. `application/json`.
     pub media_type: String,
+    /// How the body is put on the wire.
+    pub encoding: BodyEncoding,
     /// `description`.
     pub docs: Option<String>,
+}
+
+/// How a body is encoded, from its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` or any `+json` type: serde_json.
+    Json,
+    /// `application/x-www-form-urlencoded`: serde_urlencoded.
+    FormUrlEncoded,
+    /// `multipart/form-data`: one part per property.
+    Multipart,
+    /// `text/*`: a `String`.
+    Text,
+    /// Anything else (`application/octet-stream`, images, ...): raw bytes.
+    Binary,
+}
+
+/// A response body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    /// The body's type (`String` for text, `Bytes` for binary).
+    pub ty: TypeRef,
+    /// How it is decoded.
+    pub encoding: BodyEncoding,
+    /// The media type as the spec names it.
+    pub media_type: String,
 }
 
 /// Which statuses a response covers.
@@ -390,8 +464,8 @@ pub struct Response {
     pub status: StatusMatch,
     /// `description`.
     pub description: String,
-    /// The JSON body type; `None` for no content.
-    pub body: Option<TypeRef>,
+    /// The body; `None` for no content (or a media type the client keeps raw).
+    pub body: Option<ResponseBody>,
     /// Variant name in the operation's error enum (for error statuses).
     pub variant_name: String,
 }
@@ -405,4 +479,88 @@ impl Response {
             StatusMatch::Default => false,
         }
     }
+}
+
+/// What the generated client does that the spec cannot say: which operations are safe to
+/// retry, which list operations paginate, which waiters exist, where the request id is.
+///
+/// Resolved by [`crate::settings`] from the settings file (`spec/codegen.toml`) and from
+/// conventions detected in the [`Api`]; every name in it is checked against the `Api`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientBehaviour {
+    /// Response header holding the server's request id (lowercase), e.g. `x-request-id`.
+    pub request_id_header: Option<String>,
+    /// Per `operationId`, an explicit idempotency verdict from the settings; operations not
+    /// listed follow their HTTP method (see [`ClientBehaviour::is_idempotent`]).
+    pub idempotent: std::collections::BTreeMap<String, bool>,
+    /// List operations that page, by `operationId`.
+    pub paginations: std::collections::BTreeMap<String, Pagination>,
+    /// Waiters, in settings order.
+    pub waiters: Vec<Waiter>,
+}
+
+impl ClientBehaviour {
+    /// Whether sending `operation` twice has the effect of sending it once: the settings'
+    /// verdict when there is one, else the HTTP method's (RFC 9110 section 9.2.2: GET,
+    /// HEAD, OPTIONS, TRACE, PUT and DELETE are idempotent).
+    pub fn is_idempotent(&self, operation: &Operation) -> bool {
+        self.idempotent
+            .get(&operation.operation_id)
+            .copied()
+            .unwrap_or(matches!(
+                operation.http_method.as_str(),
+                "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PUT" | "DELETE"
+            ))
+    }
+}
+
+/// How a list operation pages: a page-number query parameter, an optional page-size
+/// parameter, and a response with the page's items and, optionally, the total count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Rust setter name of the 1-based page-number query parameter (`page`).
+    pub page_parameter: String,
+    /// Its type (an integer).
+    pub page_type: TypeRef,
+    /// Rust setter name of the page-size query parameter (`limit`), when there is one:
+    /// the stream keeps the caller's value and uses it to count items already skipped.
+    pub limit_parameter: Option<String>,
+    /// Rust field name of the items array in the response (`items`).
+    pub items_field: String,
+    /// Whether that field is an `Option` in the response struct.
+    pub items_optional: bool,
+    /// The item type.
+    pub item_type: TypeRef,
+    /// Rust field name of the total item count (`total`), when the response has one.
+    pub total_field: Option<String>,
+    /// Whether the total field is an `Option` in the response struct.
+    pub total_optional: bool,
+}
+
+/// A generated helper that polls an operation until the resource reaches a target state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// Method name on the operation's request builder, e.g. `wait_until_ready`.
+    pub method_name: String,
+    /// The polled operation's `operationId`.
+    pub operation_id: String,
+    /// The state field of the response, when the waiter looks at one.
+    pub state: Option<WaiterState>,
+    /// Statuses that end the wait successfully with no resource, e.g. `404` for "gone".
+    pub success_statuses: Vec<u16>,
+}
+
+/// The state field a waiter reads and the values it stops on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiterState {
+    /// Rust field name in the response struct, e.g. `phase`.
+    pub field: String,
+    /// JSON name of that field, for docs.
+    pub json_name: String,
+    /// Whether the field is an `Option` (absent or `null` counts as "not there yet").
+    pub optional: bool,
+    /// Wire values that end the wait successfully.
+    pub success: Vec<String>,
+    /// Wire values from which success cannot follow: the wait fails at once.
+    pub failure: Vec<String>,
 }

@@ -7,6 +7,7 @@ fn generate(text: &str, file_name: &str) -> Result<generator::Output, GenerateEr
     let options = Options {
         crate_name: "bad-client".to_string(),
         spec_label: file_name.to_string(),
+        settings: None,
     };
     generator::generate_from_str(text, file_name, &options)
 }

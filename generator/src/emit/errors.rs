@@ -58,7 +58,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
         let message = format!("{} ({label})", response.description.trim());
         match &response.body {
             Some(body) => {
-                let body = type_tokens(body, false);
+                let body = type_tokens(&body.ty, false);
                 variants.push(quote! { #variant_docs #variant(#body), });
                 display_arms.push(quote! { Self::#variant(_) => f.write_str(#message), });
             }

@@ -1,18 +1,27 @@
 //! `src/operations.rs`: per operation, a `Client` method and the request builder it returns.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::{quote, ToTokens};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::docs::{code, doc_attrs, spec_text};
 use super::errors::{error_responses, error_type_name, status_label};
 use super::rust_type::{argument_into, argument_tokens, ident, type_tokens};
 use super::types::constraint_docs;
-use crate::ir::{Api, Operation, Parameter, ParameterLocation, PathSegment, StatusMatch, TypeRef};
+use crate::ir::{Api, ClientBehaviour, Operation, Parameter, ParameterLocation, Success, TypeRef};
 
 /// The `operations` module.
-pub fn operations_rs(api: &Api) -> TokenStream {
+pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
     let methods = api.operations.iter().map(client_method);
-    let builders = api.operations.iter().map(request_builder);
+    let builders = api
+        .operations
+        .iter()
+        .map(|operation| request_builder(api, behaviour, operation));
+    // Pagination streams read the builders' private page and limit fields, so they live here.
+    let streams = api
+        .operations
+        .iter()
+        .filter_map(|operation| super::pagination::stream_impl(behaviour, operation));
+    let outcomes = api.operations.iter().filter_map(super::send::outcome_enum);
     if api.operations.is_empty() {
         return quote! {
             //! The spec has no operations.
@@ -34,42 +43,30 @@ pub fn operations_rs(api: &Api) -> TokenStream {
         }
 
         #(#builders)*
+
+        #(#streams)*
+
+        #(#outcomes)*
     }
 }
 
-/// What a successful call returns.
-enum Success {
-    /// No documented success has a body: `()`.
-    Unit,
-    /// Every documented success has this body type.
-    Body(TypeRef),
-}
-
-/// Success responses with different bodies are not modelled yet: such operations return
-/// `serde_json::Value` (a bodiless success is `Value::Null`), so nothing is lost.
-fn success(operation: &Operation) -> Success {
-    let bodies: Vec<Option<&TypeRef>> = operation
-        .responses
-        .iter()
-        .filter(|response| response.is_success())
-        .map(|response| response.body.as_ref())
-        .collect();
-    match bodies.first() {
-        None | Some(None) if bodies.iter().all(Option::is_none) => Success::Unit,
-        Some(Some(first)) if bodies.iter().all(|body| *body == Some(*first)) => {
-            Success::Body((*first).clone())
-        }
-        _ => Success::Body(TypeRef::Json),
-    }
-}
-
-fn output_type(operation: &Operation) -> TokenStream {
-    let ok = match success(operation) {
-        Success::Unit => quote!(()),
-        Success::Body(ty) => type_tokens(&ty, false),
-    };
+/// `Result<T, Error<OperationError>>` of an operation.
+pub fn output_type(operation: &Operation) -> TokenStream {
+    let ok = success_type(operation);
     let error = ident(&error_type_name(operation));
     quote!(Result<#ok, Error<crate::errors::#error>>)
+}
+
+/// `T`, what a successful call of an operation returns.
+pub fn success_type(operation: &Operation) -> TokenStream {
+    match &operation.success {
+        Success::Unit => quote!(()),
+        Success::Body(body) => type_tokens(&body.ty, false),
+        Success::Outcomes { type_name } => {
+            let type_name = ident(type_name);
+            quote!(#type_name)
+        }
+    }
 }
 
 /// Arguments of the client method: path parameters, required query/header parameters,
@@ -119,9 +116,12 @@ fn client_method(operation: &Operation) -> TokenStream {
     }
     if let Some(body) = &operation.body {
         if body.required {
-            let ty = type_tokens(&body.ty, false);
+            let ty = argument_tokens(&body.ty, false);
             parameters.push(quote!(body: #ty));
-            initialisers.push(quote!(body));
+            initialisers.push(match body.ty {
+                TypeRef::String | TypeRef::Bytes => quote!(body: body.into()),
+                _ => quote!(body),
+            });
         } else {
             initialisers.push(quote!(body: None));
         }
@@ -167,12 +167,13 @@ fn client_method(operation: &Operation) -> TokenStream {
             #builder {
                 client: self,
                 #(#initialisers,)*
+                options: crate::transport::RequestOptions::default(),
             }
         }
     }
 }
 
-fn request_builder(operation: &Operation) -> TokenStream {
+fn request_builder(api: &Api, behaviour: &ClientBehaviour, operation: &Operation) -> TokenStream {
     let builder = ident(&operation.type_name);
     let method = &operation.method_name;
     let output = output_type(operation);
@@ -218,16 +219,21 @@ fn request_builder(operation: &Operation) -> TokenStream {
                     code(&body.media_type)
                 ),
             ]);
+            let argument = argument_tokens(&body.ty, false);
+            let value = argument_into(&body.ty, &ident("body"));
             setters.push(quote! {
                 #docs
-                pub fn body(mut self, body: #ty) -> Self {
-                    self.body = Some(body);
+                pub fn body(mut self, body: #argument) -> Self {
+                    self.body = Some(#value);
                     self
                 }
             });
         }
     }
-    let send_body = send_body(operation);
+    let send_body = super::send::send_body(api, behaviour, operation);
+    let option_setters = super::client::request_option_setters(operation);
+    let ok_type = success_type(operation);
+    let error_type = ident(&error_type_name(operation));
     let struct_docs = doc_attrs(&[
         format!(
             "Request builder for [`Client::{method}`]: {}",
@@ -244,15 +250,29 @@ fn request_builder(operation: &Operation) -> TokenStream {
         pub struct #builder<'a> {
             client: &'a Client,
             #(#fields)*
+            options: crate::transport::RequestOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
 
+            #option_setters
+
             /// Sends the request and reads the response.
             ///
             #send_docs
             pub async fn send(self) -> #output {
+                self.send_with_response().await.map(crate::Response::into_inner)
+            }
+
+            /// Like [`send`](Self::send), keeping the response's status and headers
+            /// (and so its request id) beside the value.
+            ///
+            /// # Errors
+            /// As [`send`](Self::send).
+            pub async fn send_with_response(
+                self,
+            ) -> Result<crate::Response<#ok_type>, Error<crate::errors::#error_type>> {
                 #send_body
             }
         }
@@ -280,7 +300,7 @@ fn send_errors_docs(operation: &Operation) -> String {
             documented.join(", ")
         ));
     }
-    lines.push("- [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.".to_string());
+    lines.push("- [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.".to_string());
     lines.join("\n")
 }
 
@@ -289,111 +309,6 @@ fn location_name(location: ParameterLocation) -> &'static str {
         ParameterLocation::Path => "path",
         ParameterLocation::Query => "query",
         ParameterLocation::Header => "header",
-    }
-}
-
-/// The body of `send`: build the URL, add parameters and body, send, match the status.
-fn send_body(operation: &Operation) -> TokenStream {
-    let mut path_values = Vec::new();
-    let segments: Vec<TokenStream> = operation
-        .path_segments
-        .iter()
-        .map(|segment| match segment {
-            PathSegment::Literal(text) => quote!(PathSegment::Literal(#text)),
-            PathSegment::Parameter(name) => {
-                let parameter = operation.parameters.iter().find(|parameter| {
-                    parameter.location == ParameterLocation::Path && parameter.name == *name
-                });
-                let rust_name =
-                    ident(parameter.map_or("value", |parameter| parameter.rust_name.as_str()));
-                let value = match parameter.map(|parameter| &parameter.ty) {
-                    Some(TypeRef::String) => quote!(&self.#rust_name),
-                    _ => {
-                        let local = ident(&format!("{rust_name}_text"));
-                        path_values.push(quote!(let #local = self.#rust_name.to_string();));
-                        quote!(&#local)
-                    }
-                };
-                quote!(PathSegment::Parameter { name: #name, value: #value })
-            }
-        })
-        .collect();
-    let http_method = ident(&operation.http_method);
-    let mut parameter_statements = Vec::new();
-    for parameter in &operation.parameters {
-        let name = ident(&parameter.rust_name);
-        let wire_name = &parameter.name;
-        let apply = match parameter.location {
-            ParameterLocation::Path => continue,
-            ParameterLocation::Query => quote!(request = request.query(&[(#wire_name, value)]);),
-            ParameterLocation::Header => {
-                quote!(request = request.header(#wire_name, value.to_string());)
-            }
-        };
-        parameter_statements.push(if parameter.required {
-            quote! { let value = &self.#name; #apply }
-        } else {
-            quote! { if let Some(value) = &self.#name { #apply } }
-        });
-    }
-    let body_statement = match &operation.body {
-        Some(body) if body.required => quote!(request = request.json(&self.body);),
-        Some(_) => quote! {
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-        },
-        None => quote!(),
-    };
-    let mutability =
-        (!parameter_statements.is_empty() || operation.body.is_some()).then(|| quote!(mut));
-    let success = success(operation);
-    let error = ident(&error_type_name(operation));
-    let mut arms = Vec::new();
-    for response in &operation.responses {
-        let pattern = match response.status {
-            StatusMatch::Code(code) => Literal::u16_unsuffixed(code).into_token_stream(),
-            StatusMatch::Range(digit) => {
-                let low = Literal::u16_unsuffixed(digit * 100);
-                let high = Literal::u16_unsuffixed(digit * 100 + 99);
-                quote!(#low..=#high)
-            }
-            StatusMatch::Default => quote!(_),
-        };
-        let value = if response.is_success() {
-            match (&success, &response.body) {
-                (Success::Unit, _) => quote!(Ok(())),
-                (Success::Body(TypeRef::Json), None) => quote!(Ok(serde_json::Value::Null)),
-                (Success::Body(_), _) => quote!(response.json()),
-            }
-        } else {
-            let variant = ident(&response.variant_name);
-            match &response.body {
-                Some(_) => quote!(Err(response.api_error(crate::errors::#error::#variant))),
-                None => {
-                    quote!(Err(Error::Api { error: crate::errors::#error::#variant, response }))
-                }
-            }
-        };
-        arms.push(quote!(#pattern => #value,));
-    }
-    let has_default = operation
-        .responses
-        .iter()
-        .any(|response| response.status == StatusMatch::Default);
-    let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
-    // Specific codes come before ranges and `default` in the IR order, so the first
-    // matching arm is the most specific one, as OpenAPI says.
-    quote! {
-        #(#path_values)*
-        let url = self.client.endpoint(&[#(#segments),*])?;
-        let #mutability request = self.client.request(reqwest::Method::#http_method, url);
-        #(#parameter_statements)*
-        #body_statement
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
-            #(#arms)*
-            #fallback
-        }
+        ParameterLocation::Cookie => "cookie",
     }
 }

@@ -33,6 +33,7 @@ pub fn type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::Ipv6 => quote!(std::net::Ipv6Addr),
         TypeRef::Ip => quote!(std::net::IpAddr),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Bytes => quote!(bytes::Bytes),
         TypeRef::Array(item) => {
             let item = type_tokens(item, local);
             quote!(Vec<#item>)
@@ -77,6 +78,7 @@ pub fn boxed_type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
 pub fn argument_tokens(ty: &TypeRef, local: bool) -> TokenStream {
     match ty {
         TypeRef::String => quote!(impl Into<String>),
+        TypeRef::Bytes => quote!(impl Into<bytes::Bytes>),
         other => type_tokens(other, local),
     }
 }
@@ -84,7 +86,7 @@ pub fn argument_tokens(ty: &TypeRef, local: bool) -> TokenStream {
 /// Converts an argument taken as [`argument_tokens`] into the stored type.
 pub fn argument_into(ty: &TypeRef, value: &Ident) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(#value.into()),
+        TypeRef::String | TypeRef::Bytes => quote!(#value.into()),
         _ => quote!(#value),
     }
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::diagnostics::{Diagnostic, Warning};
-use crate::ir::{Api, AuthScheme, TypeDef, TypeKind};
+use crate::ir::{Api, AuthScheme, TypeDef, TypeKind, TypeRef};
 use crate::resolve::{escape_token, Resolver};
 pub use names::{snake, upper_camel};
 use names::{Scope, RESERVED_TYPE_NAMES};
@@ -60,6 +60,33 @@ pub fn normalise(document: &OpenAPI, resolver: &Resolver<'_>) -> Result<Normalis
     })
 }
 
+/// Whether a component schema admits `null`, however it says so, so that references
+/// to it are nullable even when they are normalised before the component itself.
+fn admits_null(schema: &Schema) -> bool {
+    if schema.schema_data.nullable {
+        return true;
+    }
+    let null_member = |members: &[ReferenceOr<Schema>]| {
+        members
+            .iter()
+            .any(|member| matches!(member, ReferenceOr::Item(schema) if union::only_null(schema)))
+    };
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => null_member(one_of),
+        SchemaKind::AnyOf { any_of } => null_member(any_of),
+        SchemaKind::Type(Type::String(string)) => string.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Integer(integer)) => integer.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Number(number)) => number.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Boolean(boolean)) => boolean.enumeration.iter().any(Option::is_none),
+        SchemaKind::Any(any) => {
+            any.enumeration.iter().any(serde_json::Value::is_null)
+                || null_member(&any.one_of)
+                || null_member(&any.any_of)
+        }
+        _ => false,
+    }
+}
+
 /// A component schema, known before its definition is normalised so references to it
 /// (including from itself) resolve.
 #[derive(Debug, Clone)]
@@ -82,6 +109,8 @@ pub(crate) struct Normaliser<'a> {
     exact_name: Option<String>,
     /// How deep `type_of` is nested, to refuse pathological documents.
     depth: usize,
+    /// Set while normalising a multipart body, where `format: binary` means file bytes.
+    binary_as_bytes: bool,
     warnings: Vec<Warning>,
 }
 
@@ -96,7 +125,7 @@ impl<'a> Normaliser<'a> {
                     ReferenceOr::Item(schema) => Some(schema),
                     ReferenceOr::Reference { .. } => None,
                 };
-                let nullable = schema.is_some_and(|schema| schema.schema_data.nullable);
+                let nullable = schema.is_some_and(admits_null);
                 components.insert(
                     name.clone(),
                     ComponentEntry {
@@ -114,6 +143,7 @@ impl<'a> Normaliser<'a> {
             type_scope,
             exact_name: None,
             depth: 0,
+            binary_as_bytes: false,
             warnings: Vec::new(),
         }
     }
@@ -240,6 +270,16 @@ impl<'a> Normaliser<'a> {
                         .any(|known| Some(*known) == number.as_i64()),
                     _ => false,
                 }
+        })
+    }
+
+    /// Whether `ty` names a struct.
+    fn is_struct(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = ty else {
+            return false;
+        };
+        self.types.iter().flatten().any(|definition| {
+            definition.name == *name && matches!(definition.kind, TypeKind::Struct(_))
         })
     }
 

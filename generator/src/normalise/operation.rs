@@ -10,8 +10,8 @@ use super::schema::{SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    Operation, Parameter, ParameterLocation, PathSegment, RequestBody, Response, StatusMatch,
-    TypeRef,
+    BodyEncoding, Operation, Parameter, ParameterLocation, ParameterStyle, PathSegment,
+    RequestBody, Response, ResponseBody, StatusMatch, Success, TypeRef,
 };
 use crate::resolve::escape_token;
 
@@ -122,6 +122,7 @@ impl<'a> Normaliser<'a> {
 
         let body = self.request_body(operation, pointer, &type_name)?;
         let responses = self.responses(operation, pointer, &type_name)?;
+        let success = success(&responses, &type_name, builder_scope);
         Ok(Operation {
             operation_id,
             method_name,
@@ -135,6 +136,7 @@ impl<'a> Normaliser<'a> {
             parameters,
             body,
             responses,
+            success,
             origin: pointer.to_string(),
         })
     }
@@ -179,62 +181,50 @@ impl<'a> Normaliser<'a> {
             }
         }
 
-        let mut scope = Scope::with_reserved(&["client", "body"]);
+        let mut scope = Scope::with_reserved(&["client", "body", "options"]);
         let mut parameters = Vec::new();
         for (parameter, item_pointer) in resolved {
             let data = parameter.parameter_data_ref();
-            let location = match parameter {
-                openapiv3::Parameter::Path { .. } => ParameterLocation::Path,
-                openapiv3::Parameter::Query { .. } => ParameterLocation::Query,
-                openapiv3::Parameter::Header { .. } => ParameterLocation::Header,
-                openapiv3::Parameter::Cookie { .. } => {
-                    self.warn(
-                        &item_pointer,
-                        "cookie parameters are not supported yet; left out",
-                    );
-                    continue;
-                }
-            };
+            let (location, style) = parameter_location_and_style(parameter);
             let shape = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => self.type_of(
                     SchemaRef::from(schema),
                     &format!("{item_pointer}/schema"),
                     &format!("{type_name}{}", upper_camel(&data.name)),
                 )?,
-                ParameterSchemaOrContent::Content(_) => {
-                    self.warn(
-                        &item_pointer,
-                        "a parameter with `content` is sent as a string",
-                    );
-                    Shape {
-                        ty: TypeRef::String,
-                        nullable: false,
-                        default: None,
-                        docs: None,
-                        constraints: Default::default(),
+                // `content` instead of `schema`: the value is a document of that media
+                // type; JSON is by far the common case, so it is sent as JSON text.
+                ParameterSchemaOrContent::Content(content) => {
+                    let schema = content
+                        .iter()
+                        .find(|(media_type, _)| is_json(media_type))
+                        .and_then(|(_, media)| media.schema.as_ref());
+                    match schema {
+                        Some(schema) => {
+                            let mut shape = self.type_of(
+                                SchemaRef::from(schema),
+                                &format!("{item_pointer}/content"),
+                                &format!("{type_name}{}", upper_camel(&data.name)),
+                            )?;
+                            shape.ty = TypeRef::Json;
+                            shape
+                        }
+                        None => {
+                            self.warn(
+                                &item_pointer,
+                                "a parameter with non-JSON `content` is sent as a string",
+                            );
+                            Shape::of(TypeRef::String)
+                        }
                     }
                 }
             };
-            if location == ParameterLocation::Query
-                && !matches!(
-                    shape.ty,
-                    TypeRef::String
-                        | TypeRef::Integer(_)
-                        | TypeRef::Number(_)
-                        | TypeRef::Boolean
-                        | TypeRef::DateTime
-                        | TypeRef::Date
-                        | TypeRef::Uuid
-                        | TypeRef::Named(_)
-                )
-            {
-                self.warn(&item_pointer, "query parameters of this shape are serialised with `form` style, `explode: true` only");
-            }
             parameters.push(Parameter {
                 name: data.name.clone(),
                 rust_name: scope.claim(snake(&data.name)),
                 location,
                 required: data.required || location == ParameterLocation::Path,
+                style,
                 ty: shape.ty,
                 docs: data.description.clone().or(shape.docs),
                 default: shape.default,
@@ -244,6 +234,8 @@ impl<'a> Normaliser<'a> {
         Ok(parameters)
     }
 
+    /// The request body, in the first media type the client can send, preferring JSON.
+    /// Multipart and binary bodies read `format: binary` strings as bytes.
     fn request_body(
         &mut self,
         operation: &'a SpecOperation,
@@ -255,30 +247,36 @@ impl<'a> Normaliser<'a> {
         };
         let body_pointer = format!("{pointer}/requestBody");
         let body = self.resolver.request_body(item, &body_pointer)?;
-        let Some((media_type, content)) = body
-            .content
-            .iter()
-            .find(|(media_type, _)| is_json(media_type))
-        else {
-            self.warn(&body_pointer, "only JSON request bodies are supported yet; the operation is generated without its body");
+        let Some((media_type, content, encoding)) = preferred_content(&body.content) else {
             return Ok(None);
         };
         let schema_pointer = format!("{body_pointer}/content/{}/schema", escape_token(media_type));
-        let ty = match &content.schema {
-            Some(schema) => {
-                self.type_of(
+        let ty = match (encoding, &content.schema) {
+            (BodyEncoding::Binary, _) => TypeRef::Bytes,
+            (BodyEncoding::Text, _) => TypeRef::String,
+            (_, Some(schema)) => {
+                self.binary_as_bytes = encoding == BodyEncoding::Multipart;
+                let shape = self.type_of(
                     SchemaRef::from(schema),
                     &schema_pointer,
                     &format!("{type_name}Body"),
-                )?
-                .ty
+                );
+                self.binary_as_bytes = false;
+                shape?.ty
             }
-            None => TypeRef::Json,
+            (_, None) => TypeRef::Json,
         };
+        if encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
+            self.warn(
+                &schema_pointer,
+                "a multipart body that is not an object is sent as one JSON part named `body`",
+            );
+        }
         Ok(Some(RequestBody {
             ty,
             required: body.required,
             media_type: media_type.clone(),
+            encoding,
             docs: body.description.clone(),
         }))
     }
@@ -308,33 +306,32 @@ impl<'a> Normaliser<'a> {
         for (status, key, item) in entries {
             let response_pointer = format!("{pointer}/responses/{key}");
             let response = self.resolver.response(item, &response_pointer)?;
-            let body = match response
-                .content
-                .iter()
-                .find(|(media_type, _)| is_json(media_type))
-            {
-                Some((media_type, content)) => {
+            let body = match preferred_content(&response.content) {
+                Some((media_type, content, encoding)) => {
                     let schema_pointer = format!(
                         "{response_pointer}/content/{}/schema",
                         escape_token(media_type)
                     );
-                    match &content.schema {
-                        Some(schema) => Some(
+                    let ty = match (encoding, &content.schema) {
+                        (BodyEncoding::Binary, _) => TypeRef::Bytes,
+                        (BodyEncoding::Text, _) => TypeRef::String,
+                        (_, Some(schema)) => {
                             self.type_of(
                                 SchemaRef::from(schema),
                                 &schema_pointer,
                                 &format!("{type_name}Response{key}"),
                             )?
-                            .ty,
-                        ),
-                        None => Some(TypeRef::Json),
-                    }
+                            .ty
+                        }
+                        (_, None) => TypeRef::Json,
+                    };
+                    Some(ResponseBody {
+                        ty,
+                        encoding,
+                        media_type: media_type.clone(),
+                    })
                 }
-                None if response.content.is_empty() => None,
-                None => {
-                    self.warn(&response_pointer, "only JSON response bodies are typed yet; the body stays in the raw response");
-                    None
-                }
+                None => None,
             };
             responses.push(Response {
                 status,
@@ -342,6 +339,22 @@ impl<'a> Normaliser<'a> {
                 body,
                 variant_name: variant_scope.claim(status_variant_name(status)),
             });
+        }
+        // With no 2xx documented, `default` is the only description of a success too
+        // (OpenAPI: "all other statuses"), so 2xx statuses get its body as the result.
+        if !responses.iter().any(Response::is_success) {
+            if let Some(default) = responses
+                .iter()
+                .find(|response| response.status == StatusMatch::Default)
+                .cloned()
+            {
+                responses.push(Response {
+                    status: StatusMatch::Range(2),
+                    variant_name: variant_scope.claim("Success".to_string()),
+                    ..default
+                });
+                responses.sort_by_key(|response| response.status);
+            }
         }
         Ok(responses)
     }
@@ -359,6 +372,102 @@ fn status_variant_name(status: StatusMatch) -> String {
         StatusMatch::Range(5) => "ServerError".to_string(),
         StatusMatch::Range(digit) => format!("Status{digit}xx"),
         StatusMatch::Default => "Default".to_string(),
+    }
+}
+
+/// What a successful call returns: nothing, the one body every success response has,
+/// or (when they differ) an enum of outcomes named `<Operation>Response`.
+fn success(responses: &[Response], type_name: &str, builder_scope: &mut Scope) -> Success {
+    let bodies: Vec<Option<&ResponseBody>> = responses
+        .iter()
+        .filter(|response| response.is_success())
+        .map(|response| response.body.as_ref())
+        .collect();
+    match bodies.first() {
+        None => Success::Unit,
+        Some(_) if bodies.iter().all(Option::is_none) => Success::Unit,
+        Some(Some(first)) if bodies.iter().all(|body| *body == Some(*first)) => {
+            Success::Body((*first).clone())
+        }
+        Some(_) => Success::Outcomes {
+            type_name: builder_scope.claim(format!("{type_name}Response")),
+        },
+    }
+}
+
+/// The media type to use among `content`, in order of preference: JSON (`+json`
+/// included), form, multipart, text, then anything else as bytes.
+fn preferred_content(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType, BodyEncoding)> {
+    let encoding_of = |media_type: &str| {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if is_json(&essence) {
+            BodyEncoding::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyEncoding::FormUrlEncoded
+        } else if essence == "multipart/form-data" {
+            BodyEncoding::Multipart
+        } else if essence.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Binary
+        }
+    };
+    let rank = |encoding: BodyEncoding| match encoding {
+        BodyEncoding::Json => 0,
+        BodyEncoding::FormUrlEncoded => 1,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Text => 3,
+        BodyEncoding::Binary => 4,
+    };
+    content
+        .iter()
+        .map(|(media_type, media)| (media_type, media, encoding_of(media_type)))
+        .min_by_key(|(_, _, encoding)| rank(*encoding))
+}
+
+/// Location and style of a parameter, with OpenAPI's defaults: `form` + explode for
+/// query and cookie, `simple` for path and header.
+fn parameter_location_and_style(
+    parameter: &openapiv3::Parameter,
+) -> (ParameterLocation, ParameterStyle) {
+    let explode = parameter.parameter_data_ref().explode;
+    match parameter {
+        openapiv3::Parameter::Query { style, .. } => {
+            let style = match style {
+                openapiv3::QueryStyle::Form => ParameterStyle::Form {
+                    explode: explode.unwrap_or(true),
+                },
+                openapiv3::QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => ParameterStyle::DeepObject,
+            };
+            (ParameterLocation::Query, style)
+        }
+        openapiv3::Parameter::Cookie { .. } => (
+            ParameterLocation::Cookie,
+            ParameterStyle::Form {
+                explode: explode.unwrap_or(true),
+            },
+        ),
+        openapiv3::Parameter::Path { .. } => (
+            ParameterLocation::Path,
+            ParameterStyle::Simple {
+                explode: explode.unwrap_or(false),
+            },
+        ),
+        openapiv3::Parameter::Header { .. } => (
+            ParameterLocation::Header,
+            ParameterStyle::Simple {
+                explode: explode.unwrap_or(false),
+            },
+        ),
     }
 }
 

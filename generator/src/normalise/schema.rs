@@ -206,7 +206,9 @@ impl<'a> Normaliser<'a> {
             openapiv3::VariantOrUnknownOrEmpty::Unknown(format) => Some(format.as_str()),
             openapiv3::VariantOrUnknownOrEmpty::Empty => None,
         };
-        let mut shape = if values.is_empty() {
+        let mut shape = if values.is_empty() && self.binary_as_bytes && format == Some("binary") {
+            Shape::of(TypeRef::Bytes)
+        } else if values.is_empty() {
             Shape::of(string_format_type(format))
         } else {
             Shape::of(self.define_string_enum(&values, data, pointer, name_hint))

@@ -95,8 +95,16 @@ impl<'a> Normaliser<'a> {
                     } else {
                         member_shape.ty
                     };
+                    // An inline object member is named by its title (or position); a
+                    // `$ref` or a primitive by its type.
+                    let name = match (member, &ty) {
+                        (ReferenceOr::Item(_), TypeRef::Named(_)) => {
+                            member_name_hint(member, *index)
+                        }
+                        _ => variant_name(&ty),
+                    };
                     variants.push(UnionVariant {
-                        rust_name: scope.claim(variant_name(&ty)),
+                        rust_name: scope.claim(name),
                         ty,
                         boxed: false,
                         tag_values,
@@ -132,7 +140,7 @@ fn mapping_targets(target: &str, reference: &str) -> bool {
 }
 
 /// A member that admits only `null`.
-fn only_null(schema: &Schema) -> bool {
+pub(super) fn only_null(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Any(any) => {
             any.typ.as_deref() == Some("null")
@@ -179,6 +187,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Ipv6 => "Ipv6".to_string(),
         TypeRef::Ip => "Ip".to_string(),
         TypeRef::Json => "Value".to_string(),
+        TypeRef::Bytes => "Bytes".to_string(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
         TypeRef::Nullable(inner) => variant_name(inner),

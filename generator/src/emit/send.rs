@@ -1,0 +1,343 @@
+//! The body of each request builder's `send`: URL, parameters, request body, then the
+//! response decoded by status. Also the enum of outcomes for operations whose success
+//! responses differ.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, ToTokens};
+
+use super::docs::{code, doc_attrs, spec_text};
+use super::errors::error_type_name;
+use super::errors::status_label;
+use super::rust_type::{ident, type_tokens};
+use crate::ir::{
+    Api, BodyEncoding, ClientBehaviour, Operation, ParameterLocation, ParameterStyle, PathSegment,
+    RequestBody, Response, ResponseBody, StatusMatch, Success, TypeKind, TypeRef,
+};
+
+/// `send`'s body.
+pub fn send_body(api: &Api, behaviour: &ClientBehaviour, operation: &Operation) -> TokenStream {
+    let checks = super::validation::request_checks(api, operation);
+    let operation_id = &operation.operation_id;
+    let idempotent = behaviour.is_idempotent(operation);
+    let output = super::operations::output_type(operation);
+    let (path_values, url) = url_statement(operation);
+    let http_method = ident(&operation.http_method);
+    let parameters = parameter_statements(operation);
+    let body = operation
+        .body
+        .as_ref()
+        .map(|body| body_statement(api, body));
+    let mutability = (!parameters.is_empty() || body.is_some()).then(|| quote!(mut));
+    let arms = response_arms(operation);
+    let has_default = operation
+        .responses
+        .iter()
+        .any(|response| response.status == StatusMatch::Default);
+    let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
+    // Specific codes sort before ranges and `default` in the IR, so the first matching
+    // arm is the most specific response, as OpenAPI says.
+    quote! {
+        #checks
+        #(#path_values)*
+        #url
+        let #mutability request = self.client.request(reqwest::Method::#http_method, url);
+        #parameters
+        #body
+        let call = crate::transport::Call { operation_id: #operation_id, idempotent: #idempotent };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: #output = match response.status().as_u16() {
+            #(#arms)*
+            #fallback
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
+    }
+}
+
+/// `let url = ...;` with every path parameter percent-encoded into its own segment.
+fn url_statement(operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
+    let mut path_values = Vec::new();
+    let segments: Vec<TokenStream> = operation
+        .path_segments
+        .iter()
+        .map(|segment| match segment {
+            PathSegment::Literal(text) => quote!(PathSegment::Literal(#text)),
+            PathSegment::Parameter(name) => {
+                let parameter = operation.parameters.iter().find(|parameter| {
+                    parameter.location == ParameterLocation::Path && parameter.name == *name
+                });
+                let rust_name =
+                    ident(parameter.map_or("value", |parameter| parameter.rust_name.as_str()));
+                let value = match parameter.map(|parameter| &parameter.ty) {
+                    Some(TypeRef::String) => quote!(&self.#rust_name),
+                    _ => {
+                        let local = ident(&format!("{rust_name}_text"));
+                        path_values.push(quote!(let #local = self.#rust_name.to_string();));
+                        quote!(&#local)
+                    }
+                };
+                quote!(PathSegment::Parameter { name: #name, value: #value })
+            }
+        })
+        .collect();
+    (
+        path_values,
+        quote!(let url = self.client.endpoint(&[#(#segments),*])?;),
+    )
+}
+
+fn style_tokens(style: ParameterStyle) -> TokenStream {
+    match style {
+        ParameterStyle::Form { explode: true } => quote!(crate::request::Style::FORM),
+        ParameterStyle::Simple { explode: false } => quote!(crate::request::Style::SIMPLE),
+        ParameterStyle::Form { explode } => {
+            quote!(crate::request::Style::Form { explode: #explode })
+        }
+        ParameterStyle::Simple { explode } => {
+            quote!(crate::request::Style::Simple { explode: #explode })
+        }
+        ParameterStyle::SpaceDelimited => quote!(crate::request::Style::SpaceDelimited),
+        ParameterStyle::PipeDelimited => quote!(crate::request::Style::PipeDelimited),
+        ParameterStyle::DeepObject => quote!(crate::request::Style::DeepObject),
+    }
+}
+
+/// Query, header and cookie parameters, each laid out by its style.
+fn parameter_statements(operation: &Operation) -> TokenStream {
+    let mut statements = Vec::new();
+    let has_cookies = operation
+        .parameters
+        .iter()
+        .any(|parameter| parameter.location == ParameterLocation::Cookie);
+    for parameter in &operation.parameters {
+        let name = ident(&parameter.rust_name);
+        let wire_name = &parameter.name;
+        let style = style_tokens(parameter.style);
+        let apply = match parameter.location {
+            ParameterLocation::Path => continue,
+            ParameterLocation::Query => {
+                quote!(request = request.query(&crate::request::query_pairs(#wire_name, value, #style)?);)
+            }
+            ParameterLocation::Header => {
+                quote!(request = request.header(#wire_name, crate::request::header_value(#wire_name, value, #style)?);)
+            }
+            ParameterLocation::Cookie => {
+                quote!(cookies.extend(crate::request::query_pairs(#wire_name, value, #style)?);)
+            }
+        };
+        statements.push(if parameter.required {
+            quote! { let value = &self.#name; #apply }
+        } else {
+            quote! { if let Some(value) = &self.#name { #apply } }
+        });
+    }
+    if has_cookies {
+        quote! {
+            let mut cookies: Vec<(String, String)> = Vec::new();
+            #(#statements)*
+            if !cookies.is_empty() {
+                request = request.header(reqwest::header::COOKIE, crate::request::cookie_header(&cookies)?);
+            }
+        }
+    } else {
+        quote!(#(#statements)*)
+    }
+}
+
+/// Puts the request body on the request, encoded as its media type says.
+fn body_statement(api: &Api, body: &RequestBody) -> TokenStream {
+    let media_type = &body.media_type;
+    let (binding, value) = if body.required {
+        (quote!(let body = &self.body;), quote!(body))
+    } else {
+        (quote!(), quote!(body))
+    };
+    let apply = match body.encoding {
+        BodyEncoding::Json => quote!(request = request.json(#value);),
+        BodyEncoding::FormUrlEncoded => quote!(request = request.form(#value);),
+        BodyEncoding::Text | BodyEncoding::Binary => quote! {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, #media_type)
+                .body(#value.clone());
+        },
+        BodyEncoding::Multipart => {
+            let form = multipart_form(api, &body.ty);
+            quote! {
+                let form = { #form };
+                request = request.multipart(form);
+            }
+        }
+    };
+    if body.required {
+        quote! { #binding #apply }
+    } else {
+        quote! {
+            if let Some(body) = &self.body {
+                #apply
+            }
+        }
+    }
+}
+
+/// A `multipart/form-data` form from `body`: one part per property of the body's struct,
+/// bytes parts for `format: binary` properties, text (or JSON text) for the rest.
+fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
+    let structure = match ty {
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .find(|definition| definition.name == *name)
+            .and_then(|definition| match &definition.kind {
+                TypeKind::Struct(structure) => Some(structure),
+                _ => None,
+            }),
+        _ => None,
+    };
+    let Some(structure) = structure else {
+        return quote! {
+            reqwest::multipart::Form::new().part("body", crate::request::text_part("body", body)?)
+        };
+    };
+    let parts = structure.fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let wire = &field.json_name;
+        // `owner` is where the value lives (for `.to_vec()`), `reference` a `&T` to it.
+        let add = |owner: TokenStream, reference: TokenStream, ty: &TypeRef| match ty {
+            TypeRef::Bytes => quote! {
+                form = form.part(#wire, reqwest::multipart::Part::bytes(#owner.to_vec()).file_name(#wire));
+            },
+            TypeRef::Array(item) if **item == TypeRef::Bytes => quote! {
+                for file in #reference {
+                    form = form.part(#wire, reqwest::multipart::Part::bytes(file.to_vec()).file_name(#wire));
+                }
+            },
+            _ => quote! {
+                form = form.part(#wire, crate::request::text_part(#wire, #reference)?);
+            },
+        };
+        // Held as `Option` unless required and not nullable, or optional with a default.
+        let optional = (!field.required || field.nullable) && (field.required || field.default.is_none());
+        if optional {
+            // `Option<T>` (or `Option<Option<T>>`): absent or null parts are left out.
+            let inner = add(quote!(value), quote!(value), &field.ty);
+            if field.nullable && !field.required {
+                quote!(if let Some(Some(value)) = &body.#name { #inner })
+            } else {
+                quote!(if let Some(value) = &body.#name { #inner })
+            }
+        } else {
+            add(quote!(body.#name), quote!(&body.#name), &field.ty)
+        }
+    });
+    quote! {
+        let mut form = reqwest::multipart::Form::new();
+        #(#parts)*
+        form
+    }
+}
+
+/// One `match` arm per documented response.
+fn response_arms(operation: &Operation) -> Vec<TokenStream> {
+    let error = ident(&error_type_name(operation));
+    operation
+        .responses
+        .iter()
+        .map(|response| {
+            let pattern = match response.status {
+                StatusMatch::Code(code) => Literal::u16_unsuffixed(code).into_token_stream(),
+                StatusMatch::Range(digit) => {
+                    let low = Literal::u16_unsuffixed(digit * 100);
+                    let high = Literal::u16_unsuffixed(digit * 100 + 99);
+                    quote!(#low..=#high)
+                }
+                StatusMatch::Default => quote!(_),
+            };
+            let value = if response.is_success() {
+                success_value(operation, response)
+            } else {
+                let variant = ident(&response.variant_name);
+                let constructor = quote!(crate::errors::#error::#variant);
+                match &response.body {
+                    None => quote!(Err(Error::Api { error: #constructor, response })),
+                    Some(body) => match body.encoding {
+                        BodyEncoding::Text => quote!(Err(response.api_error_text(#constructor))),
+                        BodyEncoding::Binary => quote! {
+                            Err(Error::Api { error: #constructor(response.body().clone()), response })
+                        },
+                        _ => quote!(Err(response.api_error(#constructor))),
+                    },
+                }
+            };
+            quote!(#pattern => #value,)
+        })
+        .collect()
+}
+
+/// Decodes one success response into the operation's success type.
+fn success_value(operation: &Operation, response: &Response) -> TokenStream {
+    match &operation.success {
+        Success::Unit => quote!(Ok(())),
+        Success::Body(body) => decode(body),
+        Success::Outcomes { type_name } => {
+            let type_name = ident(type_name);
+            let variant = ident(&response.variant_name);
+            match &response.body {
+                None => quote!(Ok(#type_name::#variant)),
+                Some(body) => {
+                    let decoded = decode(body);
+                    quote!(#decoded.map(#type_name::#variant))
+                }
+            }
+        }
+    }
+}
+
+/// `Result<T, Error<E>>` from the response body, by its encoding.
+fn decode(body: &ResponseBody) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Text => quote!(response.text_body()),
+        BodyEncoding::Binary => quote!(Ok(response.body().clone())),
+        _ => quote!(response.json()),
+    }
+}
+
+/// For an operation whose success responses differ, the enum of its outcomes.
+pub fn outcome_enum(operation: &Operation) -> Option<TokenStream> {
+    let Success::Outcomes { type_name } = &operation.success else {
+        return None;
+    };
+    let name = ident(type_name);
+    let variants = operation
+        .responses
+        .iter()
+        .filter(|response| response.is_success())
+        .map(|response| {
+            let variant = ident(&response.variant_name);
+            let docs = doc_attrs(&[format!(
+                "`{}`: {}",
+                status_label(response.status),
+                spec_text(&response.description)
+            )]);
+            match &response.body {
+                Some(body) => {
+                    let ty = type_tokens(&body.ty, false);
+                    quote!(#docs #variant(#ty),)
+                }
+                None => quote!(#docs #variant,),
+            }
+        });
+    let docs = doc_attrs(&[format!(
+        "The success responses of [`Client::{}`], which differ by status.",
+        operation.method_name
+    )]);
+    let _ = code;
+    Some(quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
+}

@@ -3,10 +3,22 @@
 
 //! The client and its builder.
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::error::{BuildError, InvalidRequest, RawResponse};
+use crate::observe::Observer;
 use crate::request::{self, PathSegment};
+use crate::retry::RetryPolicy;
+use crate::transport::{self, Call, Config, RequestOptions};
 /// The spec's first server, `https://api.ai.neevcloud.com/agent`.
 pub const DEFAULT_BASE_URL: &str = "https://api.ai.neevcloud.com/agent";
+/// The response header with the server's request id, `x-request-id` (from the generator's settings).
+pub(crate) const REQUEST_ID_HEADER: Option<&str> = Some("x-request-id");
+/// Sent as `User-Agent` with every request (a default header can replace it).
+pub const USER_AGENT: &str = concat!(
+    env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
+);
 /// Client for the AI Agent Service API, version `0.2.0`.
 ///
 /// Build one with [`Client::builder`]. It is cheap to clone: clones share one connection pool. Each operation is a method returning a request builder; await the builder to send the request.
@@ -15,12 +27,14 @@ pub struct Client {
     http: reqwest::Client,
     base_url: reqwest::Url,
     bearer_token: Option<secrecy::SecretString>,
+    config: Arc<Config>,
 }
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url.as_str())
             .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
 }
@@ -40,13 +54,18 @@ impl Client {
     ) -> Result<reqwest::Url, InvalidRequest> {
         request::endpoint(&self.base_url, segments)
     }
-    /// A request with authentication applied.
+    /// A request with the `User-Agent`, the default headers and authentication, in
+    /// that order (a later one replaces an earlier header of the same name).
     pub(crate) fn request(
         &self,
         method: reqwest::Method,
         url: reqwest::Url,
     ) -> reqwest::RequestBuilder {
-        let request = self.http.request(method, url);
+        let request = self
+            .http
+            .request(method, url)
+            .header(reqwest::header::USER_AGENT, USER_AGENT)
+            .headers(self.config.default_headers.clone());
         match &self.bearer_token {
             Some(token) => {
                 request.bearer_auth(secrecy::ExposeSecret::expose_secret(token))
@@ -54,27 +73,53 @@ impl Client {
             None => request,
         }
     }
-    /// Sends `request` and reads the whole response.
+    /// Whether request values are checked against the spec before sending.
+    #[allow(dead_code)]
+    pub(crate) fn validates_requests(&self) -> bool {
+        self.config.validate_requests
+    }
+    /// Sends `request` with retries and timeouts, and reads the whole response.
     pub(crate) async fn execute(
         &self,
         request: reqwest::RequestBuilder,
+        call: Call,
+        options: &RequestOptions,
     ) -> Result<RawResponse, reqwest::Error> {
-        let response = request.send().await?;
-        request::read_response(response).await
+        transport::execute(&self.http, &self.config, request, call, options).await
     }
 }
 /// Builds a [`Client`].
-#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
     http: Option<reqwest::Client>,
     bearer_token: Option<secrecy::SecretString>,
+    connect_timeout: Duration,
+    config: Config,
+}
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            http: None,
+            bearer_token: None,
+            connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
+            config: Config {
+                default_headers: HeaderMap::new(),
+                retry: RetryPolicy::default(),
+                timeout: transport::DEFAULT_TIMEOUT,
+                observer: None,
+                validate_requests: true,
+            },
+        }
+    }
 }
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
 }
@@ -86,10 +131,59 @@ impl ClientBuilder {
         self.base_url = Some(url.into());
         self
     }
-    /// Uses `client` for HTTP instead of a default one (for your own timeouts,
-    /// proxies, TLS roots or middleware-free connection pool).
+    /// Uses `client` for HTTP instead of one the builder makes (for your own
+    /// proxies, TLS roots or connection pool). The `User-Agent`, default headers,
+    /// retries and whole-request timeout still apply; the connect timeout is then
+    /// `client`'s own.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+    /// Adds a header to every request, e.g. a tenant or tracing header. Replaces
+    /// the `User-Agent` when `name` is `user-agent`; authentication is set after
+    /// it and wins. The value is marked sensitive when `sensitive` is true, which
+    /// also hides it from observers.
+    pub fn default_header(
+        mut self,
+        name: HeaderName,
+        mut value: HeaderValue,
+        sensitive: bool,
+    ) -> Self {
+        value.set_sensitive(sensitive);
+        self.config.default_headers.insert(name, value);
+        self
+    }
+    /// Sets how failed requests are retried (default: [`RetryPolicy::default`]).
+    /// Each request builder's `retry_policy` overrides it for one call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+    /// Sets the whole-request timeout of each attempt: connecting, sending and
+    /// reading the whole response (default 60 s). Each request builder's
+    /// `timeout` overrides it for one call. On expiry a call fails with
+    /// [`Error::Timeout`](crate::Error::Timeout).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout = timeout;
+        self
+    }
+    /// Sets the connect timeout (default 10 s) of the HTTP client the builder
+    /// makes; not used with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+    /// Calls `observer` for every attempt of every request, with credentials
+    /// removed (see [`Observer`]).
+    pub fn observer(mut self, observer: impl Observer) -> Self {
+        self.config.observer = Some(Arc::new(observer));
+        self
+    }
+    /// Whether request values are checked against the spec's constraints before
+    /// anything is sent (default `true`). Turn it off to let the server judge,
+    /// e.g. when it accepts more than the spec says.
+    pub fn validate_requests(mut self, validate: bool) -> Self {
+        self.config.validate_requests = validate;
         self
     }
     /// Sets the bearer token sent as `Authorization: Bearer <token>` (security scheme `BearerAuth`, format JWT).
@@ -112,9 +206,7 @@ impl ClientBuilder {
             Some(http) => http,
             None => {
                 reqwest::Client::builder()
-                    .user_agent(
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    )
+                    .connect_timeout(self.connect_timeout)
                     .build()
                     .map_err(BuildError::Http)?
             }
@@ -123,6 +215,7 @@ impl ClientBuilder {
             http,
             base_url,
             bearer_token: self.bearer_token,
+            config: Arc::new(self.config),
         })
     }
 }

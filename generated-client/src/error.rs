@@ -16,6 +16,8 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::validation::ValidationError;
+
 /// A response exactly as received: status, headers and the whole body.
 ///
 /// Boxed inside, so that `Result<T, Error<E>>` stays small on the success path.
@@ -50,6 +52,13 @@ impl RawResponse {
         &self.0.body
     }
 
+    /// The server's request id: the value of the request-id header named in the
+    /// generator's settings (`client.request_id_header`), when the response has one.
+    /// Quote it when reporting a problem to the API's operators.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.0.headers)
+    }
+
     /// The body as text; invalid UTF-8 is replaced with U+FFFD.
     pub fn text(&self) -> Cow<'_, str> {
         String::from_utf8_lossy(&self.0.body)
@@ -74,6 +83,34 @@ impl RawResponse {
             Err(source) => Error::InvalidBody { response: self, source },
         }
     }
+}
+
+impl RawResponse {
+    /// The body as the `text/*` success type.
+    // Unused in a crate whose operations have no text success body.
+    #[allow(dead_code)]
+    pub(crate) fn text_body<E>(self) -> Result<String, Error<E>> {
+        match std::str::from_utf8(&self.0.body) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(source) => Err(Error::InvalidText { response: self, source }),
+        }
+    }
+
+    /// The body as a documented `text/*` error, wrapped with `variant`.
+    // Unused in a crate whose operations document no text error body.
+    #[allow(dead_code)]
+    pub(crate) fn api_error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
+        match std::str::from_utf8(&self.0.body) {
+            Ok(text) => Error::Api { error: variant(text.to_owned()), response: self },
+            Err(source) => Error::InvalidText { response: self, source },
+        }
+    }
+}
+
+/// The request-id header's value in `headers`, when it is there and is visible ASCII.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    let name = crate::client::REQUEST_ID_HEADER?;
+    headers.get(name)?.to_str().ok()
 }
 
 /// The body is shown as text, cut after 1 KiB.
@@ -130,9 +167,24 @@ pub enum Error<E> {
         /// Where and why parsing failed.
         source: serde_json::Error,
     },
+    /// A `text/*` body is not UTF-8.
+    InvalidText {
+        /// The response, with the body that failed to decode.
+        response: RawResponse,
+        /// Where decoding failed.
+        source: std::str::Utf8Error,
+    },
     /// A request value cannot be sent; nothing was sent.
     InvalidRequest(InvalidRequest),
-    /// Connecting, sending the request or receiving the response failed.
+    /// A request value breaks a constraint of the spec (`pattern`, `maxLength`,
+    /// `minimum`, ...); nothing was sent. Checked unless the client was built with
+    /// [`validate_requests(false)`](crate::ClientBuilder::validate_requests).
+    Validation(ValidationError),
+    /// The request did not complete within its timeout (connect or whole request), after
+    /// any retries.
+    Timeout(reqwest::Error),
+    /// Connecting, sending the request or receiving the response failed, after any
+    /// retries.
     Transport(reqwest::Error),
 }
 
@@ -147,9 +199,24 @@ impl<E> Error<E> {
         match self {
             Error::Api { response, .. }
             | Error::UnexpectedStatus(response)
-            | Error::InvalidBody { response, .. } => Some(response),
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            | Error::InvalidBody { response, .. }
+            | Error::InvalidText { response, .. } => Some(response),
+            Error::InvalidRequest(_)
+            | Error::Validation(_)
+            | Error::Timeout(_)
+            | Error::Transport(_) => None,
         }
+    }
+
+    /// The server's request id, when a response was received and carries one (see
+    /// [`RawResponse::request_id`]).
+    pub fn request_id(&self) -> Option<&str> {
+        self.response().and_then(RawResponse::request_id)
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
     }
 
     /// The documented error, when the status was one the spec documents.
@@ -178,7 +245,14 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 "the {} response body does not match the spec: {source}",
                 response.status()
             ),
+            Error::InvalidText { response, source } => write!(
+                f,
+                "the {} response body is not UTF-8 text: {source}",
+                response.status()
+            ),
             Error::InvalidRequest(error) => write!(f, "{error}"),
+            Error::Validation(error) => write!(f, "{error}"),
+            Error::Timeout(error) => write!(f, "request timed out: {error}"),
             Error::Transport(error) => write!(f, "request failed: {error}"),
         }
     }
@@ -189,8 +263,10 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
         match self {
             Error::Api { error, .. } => Some(error),
             Error::InvalidBody { source, .. } => Some(source),
+            Error::InvalidText { source, .. } => Some(source),
             Error::InvalidRequest(error) => Some(error),
-            Error::Transport(error) => Some(error),
+            Error::Validation(error) => Some(error),
+            Error::Timeout(error) | Error::Transport(error) => Some(error),
             Error::UnexpectedStatus(_) => None,
         }
     }
@@ -202,9 +278,20 @@ impl<E> From<InvalidRequest> for Error<E> {
     }
 }
 
+impl<E> From<ValidationError> for Error<E> {
+    fn from(error: ValidationError) -> Self {
+        Error::Validation(error)
+    }
+}
+
+/// A timeout becomes [`Error::Timeout`], any other failure [`Error::Transport`].
 impl<E> From<reqwest::Error> for Error<E> {
     fn from(error: reqwest::Error) -> Self {
-        Error::Transport(error)
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else {
+            Error::Transport(error)
+        }
     }
 }
 

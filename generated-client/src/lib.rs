@@ -20,10 +20,167 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ## Retries and timeouts
+//!
+//! Transport failures and the statuses 408, 429, 502, 503 and 504 are retried with exponential backoff and jitter, honouring `Retry-After` (seconds or HTTP date) up to a cap. Only idempotent operations are retried (GET, HEAD, PUT, DELETE, and those the generator's settings mark idempotent) unless the policy opts in. Each attempt has a whole-request timeout; running out of it is [`Error::Timeout`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use ai_agent_client::RetryPolicy;
+//!
+//! let client = ai_agent_client::Client::builder()
+//!     .retry_policy(
+//!         RetryPolicy::default()
+//!             .with_max_attempts(5)
+//!             .with_initial_backoff(Duration::from_millis(200))
+//!             .with_max_backoff(Duration::from_secs(5))
+//!             .with_max_retry_after(Duration::from_secs(30)),
+//!     )
+//!     .timeout(Duration::from_secs(20))
+//!     .connect_timeout(Duration::from_secs(3))
+//!     .build()?;
+//! // One call without retries and with a shorter timeout:
+//! let result = client.list_sandboxes("my-org-id", "my-project-id")
+//!     .retry_policy(RetryPolicy::never())
+//!     .timeout(Duration::from_secs(2))
+//!     .await;
+//! if let Err(error) = &result {
+//!     if error.is_timeout() {
+//!         eprintln!("gave up after 2 s");
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Hooks and identity
+//!
+//! Bring your own `reqwest::Client`, add headers to every request, and see every attempt with an [`Observer`] (credentials are removed before it sees anything). Requests carry `User-Agent: {crate name}/{version}` ([`USER_AGENT`]).
+//!
+//! ```no_run
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use ai_agent_client::{ObservedRequest, ObservedResponse, Observer};
+//! use reqwest::header::{HeaderName, HeaderValue};
+//!
+//! struct Log;
+//!
+//! impl Observer for Log {
+//!     fn on_response(&self, request: &ObservedRequest, response: &ObservedResponse) {
+//!         println!(
+//!             "{} {} (attempt {}) -> {} in {:?}, request id {:?}",
+//!             request.method, request.url, request.attempt,
+//!             response.status, response.elapsed, response.request_id(),
+//!         );
+//!     }
+//! }
+//!
+//! let client = ai_agent_client::Client::builder()
+//!     .http_client(reqwest::Client::new())
+//!     .default_header(HeaderName::from_static("x-team"), HeaderValue::from_static("agents"), false)
+//!     .observer(Log)
+//!     .build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Request ids
+//!
+//! The server's request id (header `x-request-id`) is reachable on success through `send_with_response` and on failure through [`Error::request_id`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ai_agent_client::Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+//! match client.list_sandboxes("my-org-id", "my-project-id").send_with_response().await {
+//!     Ok(response) => {
+//!         println!("request id {:?}, status {}", response.request_id(), response.status());
+//!         let value = response.into_inner();
+//!         println!("{value:?}");
+//!     }
+//!     Err(error) => eprintln!("request {:?} failed: {error}", error.request_id()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Validation before sending
+//!
+//! Request values are checked against the spec's `pattern` (ECMA-262, with `regress`), `minLength`/`maxLength`, `minimum`/`maximum`, `multipleOf`, `minItems`/`maxItems` and `enum` before anything is sent; a failure is [`Error::Validation`] naming the field, the [`Rule`] and the value. Values can also be checked by hand with [`Validate`]; [`ClientBuilder::validate_requests`] turns the checks off.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use ai_agent_client::{Error, ValidationError};
+//!
+//! fn explain<E>(error: &Error<E>) {
+//!     if let Error::Validation(ValidationError { field, rule, value, .. }) = error {
+//!         eprintln!("not sent: {field} = {value} breaks {rule}");
+//!     }
+//! }
+//! let unchecked = ai_agent_client::Client::builder().validate_requests(false).build()?;
+//! # let _ = (unchecked, explain::<()>);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Pagination
+//!
+//! List operations that page (`listSandboxes` here) have `into_stream()`: every item of every page, fetched page after page as the stream is read.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ai_agent_client::Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+//! use futures_util::TryStreamExt as _;
+//!
+//! let mut items = std::pin::pin!(client.list_sandboxes("my-org-id", "my-project-id").limit(50).into_stream());
+//! while let Some(item) = items.try_next().await? {
+//!     println!("{item:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Waiters
+//!
+//! Declared in the generator's settings, each waiter is a `wait_until_*` method on a request builder that polls it with backoff until the target state, failing fast on a state the target cannot follow and giving up after `max_wait` with the last resource read.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ai_agent_client::Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+//! use std::time::Duration;
+//! use ai_agent_client::WaitError;
+//!
+//! match client.get_sandbox("my-org-id", "my-project-id", uuid::Uuid::nil()).wait_until_deleted().max_wait(Duration::from_secs(120)).await {
+//!     Ok(done) => println!("done: {done:?}"),
+//!     Err(WaitError::TimedOut { last, .. }) => eprintln!("still not there: {last:?}"),
+//!     Err(other) => return Err(other.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
+mod constraints;
+#[rustfmt::skip]
+mod observe;
+#[rustfmt::skip]
+mod response;
+#[rustfmt::skip]
+mod retry;
+#[rustfmt::skip]
+mod transport;
+#[rustfmt::skip]
+pub mod validation;
+#[rustfmt::skip]
+mod pagination;
+#[rustfmt::skip]
+mod wait;
+#[rustfmt::skip]
+mod waiters;
 #[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
@@ -34,5 +191,10 @@ pub mod operations;
 mod request;
 #[rustfmt::skip]
 pub mod types;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
+pub use observe::{ObservedRequest, ObservedResponse, Observer};
+pub use response::Response;
+pub use retry::RetryPolicy;
+pub use validation::{Rule, Validate, ValidationError};
+pub use wait::{WaitError, WaitOptions, Waiter};

@@ -28,6 +28,7 @@ impl Client {
             project_id: project_id.into(),
             page: None,
             limit: None,
+            options: crate::transport::RequestOptions::default(),
         }
     }
     /// Create a sandbox
@@ -50,6 +51,7 @@ impl Client {
             org_id: org_id.into(),
             project_id: project_id.into(),
             body,
+            options: crate::transport::RequestOptions::default(),
         }
     }
     /// Get a sandbox by ID
@@ -72,6 +74,7 @@ impl Client {
             org_id: org_id.into(),
             project_id: project_id.into(),
             sandbox_id,
+            options: crate::transport::RequestOptions::default(),
         }
     }
     /// Delete a sandbox
@@ -94,6 +97,7 @@ impl Client {
             org_id: org_id.into(),
             project_id: project_id.into(),
             sandbox_id,
+            options: crate::transport::RequestOptions::default(),
         }
     }
     /// Pause a sandbox (stop billable runtime; preserve disks)
@@ -123,6 +127,7 @@ impl Client {
             project_id: project_id.into(),
             sandbox_id,
             body: None,
+            options: crate::transport::RequestOptions::default(),
         }
     }
     /// Resume a paused sandbox
@@ -149,6 +154,7 @@ impl Client {
             org_id: org_id.into(),
             project_id: project_id.into(),
             sandbox_id,
+            options: crate::transport::RequestOptions::default(),
         }
     }
     /// Read live health metrics for a sandbox
@@ -179,6 +185,7 @@ impl Client {
             from: None,
             to: None,
             step: None,
+            options: crate::transport::RequestOptions::default(),
         }
     }
 }
@@ -193,6 +200,7 @@ pub struct ListSandboxes<'a> {
     project_id: String,
     page: Option<i64>,
     limit: Option<i64>,
+    options: crate::transport::RequestOptions,
 }
 impl<'a> ListSandboxes<'a> {
     /// Sent as the query parameter `page`.
@@ -209,17 +217,70 @@ impl<'a> ListSandboxes<'a> {
         self.limit = Some(limit);
         self
     }
+    /// Retries this call by `policy` instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+    /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+    /// to retry a create you know is safe to repeat.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sets the whole-request timeout of each attempt of this call, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`ListSandboxesError`](crate::errors::ListSandboxesError) for the documented statuses 401, 403, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<
         crate::types::SandboxListResponse,
         Error<crate::errors::ListSandboxesError>,
     > {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Like [`send`](Self::send), keeping the response's status and headers
+    /// (and so its request id) beside the value.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::types::SandboxListResponse>,
+        Error<crate::errors::ListSandboxesError>,
+    > {
+        if self.client.validates_requests() {
+            #[allow(unused_imports)]
+            use crate::validation::{self as check, Validate};
+            if let Some(value) = &self.page {
+                let field = crate::validation::FieldPath::root("query.page");
+                check::check_number(
+                    &field,
+                    *value as f64,
+                    value,
+                    Some((1f64, false)),
+                    None,
+                    None,
+                )?;
+            }
+            if let Some(value) = &self.limit {
+                let field = crate::validation::FieldPath::root("query.limit");
+                check::check_number(
+                    &field,
+                    *value as f64,
+                    value,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                    None,
+                )?;
+            }
+        }
         let url = self
             .client
             .endpoint(
@@ -241,13 +302,36 @@ impl<'a> ListSandboxes<'a> {
             )?;
         let mut request = self.client.request(reqwest::Method::GET, url);
         if let Some(value) = &self.page {
-            request = request.query(&[("page", value)]);
+            request = request
+                .query(
+                    &crate::request::query_pairs(
+                        "page",
+                        value,
+                        crate::request::Style::FORM,
+                    )?,
+                );
         }
         if let Some(value) = &self.limit {
-            request = request.query(&[("limit", value)]);
+            request = request
+                .query(
+                    &crate::request::query_pairs(
+                        "limit",
+                        value,
+                        crate::request::Style::FORM,
+                    )?,
+                );
         }
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
+        let call = crate::transport::Call {
+            operation_id: "listSandboxes",
+            idempotent: true,
+        };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: Result<
+            crate::types::SandboxListResponse,
+            Error<crate::errors::ListSandboxesError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             401 => {
                 Err(response.api_error(crate::errors::ListSandboxesError::Unauthorized))
@@ -262,7 +346,8 @@ impl<'a> ListSandboxes<'a> {
                 )
             }
             _ => Err(Error::UnexpectedStatus(response)),
-        }
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
     }
 }
 impl<'a> IntoFuture for ListSandboxes<'a> {
@@ -285,16 +370,53 @@ pub struct CreateSandbox<'a> {
     org_id: String,
     project_id: String,
     body: crate::types::CreateSandboxRequest,
+    options: crate::transport::RequestOptions,
 }
 impl<'a> CreateSandbox<'a> {
+    /// Retries this call by `policy` instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+    /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+    /// to retry a create you know is safe to repeat.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sets the whole-request timeout of each attempt of this call, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`CreateSandboxError`](crate::errors::CreateSandboxError) for the documented statuses 400, 401, 403, 409, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::CreateSandboxError>> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Like [`send`](Self::send), keeping the response's status and headers
+    /// (and so its request id) beside the value.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::types::Sandbox>,
+        Error<crate::errors::CreateSandboxError>,
+    > {
+        if self.client.validates_requests() {
+            #[allow(unused_imports)]
+            use crate::validation::{self as check, Validate};
+            {
+                let value = &self.body;
+                let field = crate::validation::FieldPath::root("body");
+                Validate::validate_at(value, &field)?;
+            }
+        }
         let url = self
             .client
             .endpoint(
@@ -315,9 +437,19 @@ impl<'a> CreateSandbox<'a> {
                 ],
             )?;
         let mut request = self.client.request(reqwest::Method::POST, url);
-        request = request.json(&self.body);
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
+        let body = &self.body;
+        request = request.json(body);
+        let call = crate::transport::Call {
+            operation_id: "createSandbox",
+            idempotent: false,
+        };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: Result<
+            crate::types::Sandbox,
+            Error<crate::errors::CreateSandboxError>,
+        > = match response.status().as_u16() {
             201 => response.json(),
             400 => Err(response.api_error(crate::errors::CreateSandboxError::BadRequest)),
             401 => {
@@ -334,7 +466,8 @@ impl<'a> CreateSandbox<'a> {
                 )
             }
             _ => Err(Error::UnexpectedStatus(response)),
-        }
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
     }
 }
 impl<'a> IntoFuture for CreateSandbox<'a> {
@@ -357,16 +490,44 @@ pub struct GetSandbox<'a> {
     org_id: String,
     project_id: String,
     sandbox_id: uuid::Uuid,
+    options: crate::transport::RequestOptions,
 }
 impl<'a> GetSandbox<'a> {
+    /// Retries this call by `policy` instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+    /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+    /// to retry a create you know is safe to repeat.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sets the whole-request timeout of each attempt of this call, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`GetSandboxError`](crate::errors::GetSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::GetSandboxError>> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Like [`send`](Self::send), keeping the response's status and headers
+    /// (and so its request id) beside the value.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::types::Sandbox>,
+        Error<crate::errors::GetSandboxError>,
+    > {
         let sandbox_id_text = self.sandbox_id.to_string();
         let url = self
             .client
@@ -392,8 +553,17 @@ impl<'a> GetSandbox<'a> {
                 ],
             )?;
         let request = self.client.request(reqwest::Method::GET, url);
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
+        let call = crate::transport::Call {
+            operation_id: "getSandbox",
+            idempotent: true,
+        };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: Result<
+            crate::types::Sandbox,
+            Error<crate::errors::GetSandboxError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             401 => Err(response.api_error(crate::errors::GetSandboxError::Unauthorized)),
             403 => Err(response.api_error(crate::errors::GetSandboxError::Forbidden)),
@@ -405,7 +575,8 @@ impl<'a> GetSandbox<'a> {
                 )
             }
             _ => Err(Error::UnexpectedStatus(response)),
-        }
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
     }
 }
 impl<'a> IntoFuture for GetSandbox<'a> {
@@ -425,14 +596,39 @@ pub struct DeleteSandbox<'a> {
     org_id: String,
     project_id: String,
     sandbox_id: uuid::Uuid,
+    options: crate::transport::RequestOptions,
 }
 impl<'a> DeleteSandbox<'a> {
+    /// Retries this call by `policy` instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+    /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+    /// to retry a create you know is safe to repeat.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sets the whole-request timeout of each attempt of this call, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`DeleteSandboxError`](crate::errors::DeleteSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(self) -> Result<(), Error<crate::errors::DeleteSandboxError>> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Like [`send`](Self::send), keeping the response's status and headers
+    /// (and so its request id) beside the value.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<()>, Error<crate::errors::DeleteSandboxError>> {
         let sandbox_id_text = self.sandbox_id.to_string();
         let url = self
             .client
@@ -458,8 +654,17 @@ impl<'a> DeleteSandbox<'a> {
                 ],
             )?;
         let request = self.client.request(reqwest::Method::DELETE, url);
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
+        let call = crate::transport::Call {
+            operation_id: "deleteSandbox",
+            idempotent: true,
+        };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: Result<(), Error<crate::errors::DeleteSandboxError>> = match response
+            .status()
+            .as_u16()
+        {
             204 => Ok(()),
             401 => {
                 Err(response.api_error(crate::errors::DeleteSandboxError::Unauthorized))
@@ -475,7 +680,8 @@ impl<'a> DeleteSandbox<'a> {
                 )
             }
             _ => Err(Error::UnexpectedStatus(response)),
-        }
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
     }
 }
 impl<'a> IntoFuture for DeleteSandbox<'a> {
@@ -496,6 +702,7 @@ pub struct PauseSandbox<'a> {
     project_id: String,
     sandbox_id: uuid::Uuid,
     body: Option<crate::types::PauseSandboxRequest>,
+    options: crate::transport::RequestOptions,
 }
 impl<'a> PauseSandbox<'a> {
     /// Sets the optional `application/json` request body; without it none is sent.
@@ -503,14 +710,41 @@ impl<'a> PauseSandbox<'a> {
         self.body = Some(body);
         self
     }
+    /// Retries this call by `policy` instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+    /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+    /// to retry a create you know is safe to repeat.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sets the whole-request timeout of each attempt of this call, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`PauseSandboxError`](crate::errors::PauseSandboxError) for the documented statuses 400, 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::PauseSandboxError>> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Like [`send`](Self::send), keeping the response's status and headers
+    /// (and so its request id) beside the value.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::types::Sandbox>,
+        Error<crate::errors::PauseSandboxError>,
+    > {
         let sandbox_id_text = self.sandbox_id.to_string();
         let url = self
             .client
@@ -540,8 +774,17 @@ impl<'a> PauseSandbox<'a> {
         if let Some(body) = &self.body {
             request = request.json(body);
         }
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
+        let call = crate::transport::Call {
+            operation_id: "pauseSandbox",
+            idempotent: true,
+        };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: Result<
+            crate::types::Sandbox,
+            Error<crate::errors::PauseSandboxError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.api_error(crate::errors::PauseSandboxError::BadRequest)),
             401 => {
@@ -556,7 +799,8 @@ impl<'a> PauseSandbox<'a> {
                 )
             }
             _ => Err(Error::UnexpectedStatus(response)),
-        }
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
     }
 }
 impl<'a> IntoFuture for PauseSandbox<'a> {
@@ -576,16 +820,44 @@ pub struct ResumeSandbox<'a> {
     org_id: String,
     project_id: String,
     sandbox_id: uuid::Uuid,
+    options: crate::transport::RequestOptions,
 }
 impl<'a> ResumeSandbox<'a> {
+    /// Retries this call by `policy` instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+    /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+    /// to retry a create you know is safe to repeat.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sets the whole-request timeout of each attempt of this call, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`ResumeSandboxError`](crate::errors::ResumeSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::ResumeSandboxError>> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Like [`send`](Self::send), keeping the response's status and headers
+    /// (and so its request id) beside the value.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::types::Sandbox>,
+        Error<crate::errors::ResumeSandboxError>,
+    > {
         let sandbox_id_text = self.sandbox_id.to_string();
         let url = self
             .client
@@ -612,8 +884,17 @@ impl<'a> ResumeSandbox<'a> {
                 ],
             )?;
         let request = self.client.request(reqwest::Method::POST, url);
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
+        let call = crate::transport::Call {
+            operation_id: "resumeSandbox",
+            idempotent: true,
+        };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: Result<
+            crate::types::Sandbox,
+            Error<crate::errors::ResumeSandboxError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             401 => {
                 Err(response.api_error(crate::errors::ResumeSandboxError::Unauthorized))
@@ -629,7 +910,8 @@ impl<'a> ResumeSandbox<'a> {
                 )
             }
             _ => Err(Error::UnexpectedStatus(response)),
-        }
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
     }
 }
 impl<'a> IntoFuture for ResumeSandbox<'a> {
@@ -655,6 +937,7 @@ pub struct GetSandboxMetrics<'a> {
     from: Option<chrono::DateTime<chrono::Utc>>,
     to: Option<chrono::DateTime<chrono::Utc>>,
     step: Option<String>,
+    options: crate::transport::RequestOptions,
 }
 impl<'a> GetSandboxMetrics<'a> {
     /// Start of the window (RFC3339). Defaults to one hour before `to`.
@@ -678,15 +961,42 @@ impl<'a> GetSandboxMetrics<'a> {
         self.step = Some(step.into());
         self
     }
+    /// Retries this call by `policy` instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+    /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+    /// to retry a create you know is safe to repeat.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+    /// Sets the whole-request timeout of each attempt of this call, instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`GetSandboxMetricsError`](crate::errors::GetSandboxMetricsError) for the documented statuses 400, 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Transport`] when the request fails, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
     pub async fn send(
         self,
     ) -> Result<
         crate::types::SandboxMetricsResponse,
+        Error<crate::errors::GetSandboxMetricsError>,
+    > {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Like [`send`](Self::send), keeping the response's status and headers
+    /// (and so its request id) beside the value.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::Response<crate::types::SandboxMetricsResponse>,
         Error<crate::errors::GetSandboxMetricsError>,
     > {
         let sandbox_id_text = self.sandbox_id.to_string();
@@ -716,16 +1026,46 @@ impl<'a> GetSandboxMetrics<'a> {
             )?;
         let mut request = self.client.request(reqwest::Method::GET, url);
         if let Some(value) = &self.from {
-            request = request.query(&[("from", value)]);
+            request = request
+                .query(
+                    &crate::request::query_pairs(
+                        "from",
+                        value,
+                        crate::request::Style::FORM,
+                    )?,
+                );
         }
         if let Some(value) = &self.to {
-            request = request.query(&[("to", value)]);
+            request = request
+                .query(
+                    &crate::request::query_pairs(
+                        "to",
+                        value,
+                        crate::request::Style::FORM,
+                    )?,
+                );
         }
         if let Some(value) = &self.step {
-            request = request.query(&[("step", value)]);
+            request = request
+                .query(
+                    &crate::request::query_pairs(
+                        "step",
+                        value,
+                        crate::request::Style::FORM,
+                    )?,
+                );
         }
-        let response = self.client.execute(request).await?;
-        match response.status().as_u16() {
+        let call = crate::transport::Call {
+            operation_id: "getSandboxMetrics",
+            idempotent: true,
+        };
+        let response = self.client.execute(request, call, &self.options).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let value: Result<
+            crate::types::SandboxMetricsResponse,
+            Error<crate::errors::GetSandboxMetricsError>,
+        > = match response.status().as_u16() {
             200 => response.json(),
             400 => {
                 Err(
@@ -753,7 +1093,8 @@ impl<'a> GetSandboxMetrics<'a> {
                 )
             }
             _ => Err(Error::UnexpectedStatus(response)),
-        }
+        };
+        value.map(|value| crate::Response::new(value, status, headers))
     }
 }
 impl<'a> IntoFuture for GetSandboxMetrics<'a> {
@@ -764,5 +1105,32 @@ impl<'a> IntoFuture for GetSandboxMetrics<'a> {
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl<'a> ListSandboxes<'a> {
+    /// Every item of every page, as a `Stream`: requests page `page`, then the next, each only once the previous page's items were consumed, starting at the `page` set on this builder (default 1). It ends once `total` items (the response's count) were returned, or at an empty page. The page size is the `limit` you set on this builder (the server's default otherwise).
+    ///
+    /// An error (after the request's retries) is yielded and ends the stream. See the crate docs for an example.
+    pub fn into_stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<crate::types::Sandbox, Error<crate::errors::ListSandboxesError>>,
+    > + Send + 'a {
+        let first_page = self.page.map_or(1, |page| page);
+        let page_size = self.limit.and_then(|limit| u64::try_from(limit).ok());
+        crate::pagination::items(
+            first_page,
+            page_size,
+            move |page| {
+                let request = self.clone().page(page);
+                async move {
+                    let response = request.send().await?;
+                    Ok(crate::pagination::Page {
+                        total: u64::try_from(response.total).ok(),
+                        items: response.items,
+                    })
+                }
+            },
+        )
     }
 }

@@ -82,3 +82,172 @@ pub(crate) async fn read_response(response: reqwest::Response) -> Result<RawResp
     let body = response.bytes().await?;
     Ok(RawResponse::new(status, headers, body))
 }
+
+/// How a parameter value is spelled (OpenAPI's `style` and `explode`).
+// A spec uses only some styles; the others are never built.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Style {
+    /// `form`: the query and cookie default.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `simple`: the path and header default.
+    Simple {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited` arrays.
+    SpaceDelimited,
+    /// `pipeDelimited` arrays.
+    PipeDelimited,
+    /// `deepObject` objects.
+    DeepObject,
+}
+
+impl Style {
+    /// `form` with `explode: true`: OpenAPI's default for query and cookie parameters.
+    // A spec uses only some styles; the others are never built.
+    #[allow(dead_code)]
+    pub(crate) const FORM: Style = Style::Form { explode: true };
+    /// `simple` with `explode: false`: OpenAPI's default for path and header parameters.
+    #[allow(dead_code)]
+    pub(crate) const SIMPLE: Style = Style::Simple { explode: false };
+}
+
+/// The `(name, value)` pairs a query or cookie parameter becomes, unencoded (reqwest
+/// percent-encodes query pairs; [`cookie_header`] encodes cookies).
+///
+/// The value is first turned into JSON, so every generated type (enums, dates, UUIDs,
+/// structs) is spelled the way the spec's schema says, then laid out by `style`:
+/// arrays as repeated pairs (`form`, exploded) or one joined value; objects as one pair
+/// per property (`form`, exploded), `name[key]` pairs (`deepObject`) or one joined value.
+// Unused in a crate whose operations have no query or cookie parameters.
+#[allow(dead_code)]
+pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+    style: Style,
+) -> Result<Vec<(String, String)>, InvalidRequest> {
+    let value = to_json(name, value)?;
+    let mut pairs = Vec::new();
+    match (&value, style) {
+        (serde_json::Value::Array(items), Style::Form { explode: true } | Style::DeepObject) => {
+            pairs.extend(items.iter().map(|item| (name.to_string(), scalar_text(item))));
+        }
+        (serde_json::Value::Array(items), _) => {
+            pairs.push((name.to_string(), join(items.iter().map(scalar_text), delimiter(style))));
+        }
+        (serde_json::Value::Object(object), Style::Form { explode: true }) => {
+            pairs.extend(object.iter().map(|(key, item)| (key.clone(), scalar_text(item))));
+        }
+        (serde_json::Value::Object(object), Style::DeepObject) => deep_object(name, object, &mut pairs),
+        (serde_json::Value::Object(object), _) => {
+            let flat = object.iter().flat_map(|(key, item)| [key.clone(), scalar_text(item)]);
+            pairs.push((name.to_string(), join(flat, delimiter(style))));
+        }
+        (scalar, _) => pairs.push((name.to_string(), scalar_text(scalar))),
+    }
+    Ok(pairs)
+}
+
+/// A header parameter's value in `simple` style: arrays `a,b`; objects `k,v` (`k=v`
+/// when exploded).
+// Unused in a crate whose operations have no header parameters.
+#[allow(dead_code)]
+pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+    style: Style,
+) -> Result<reqwest::header::HeaderValue, InvalidRequest> {
+    let text = match (to_json(name, value)?, style) {
+        (serde_json::Value::Array(items), _) => join(items.iter().map(scalar_text), ","),
+        (serde_json::Value::Object(object), Style::Simple { explode: true }) => {
+            join(object.iter().map(|(key, item)| format!("{key}={}", scalar_text(item))), ",")
+        }
+        (serde_json::Value::Object(object), _) => {
+            join(object.iter().flat_map(|(key, item)| [key.clone(), scalar_text(item)]), ",")
+        }
+        (scalar, _) => scalar_text(&scalar),
+    };
+    reqwest::header::HeaderValue::from_str(&text).map_err(|_| InvalidRequest {
+        parameter: name,
+        reason: "contains characters a header value cannot hold (control characters or newlines)".to_string(),
+    })
+}
+
+/// The `Cookie` header for `pairs`, each value percent-encoded so `;`, `,`, spaces and
+/// quotes cannot end a cookie early.
+// Unused in a crate whose operations have no cookie parameters.
+#[allow(dead_code)]
+pub(crate) fn cookie_header(pairs: &[(String, String)]) -> Result<reqwest::header::HeaderValue, InvalidRequest> {
+    let text = join(
+        pairs.iter().map(|(name, value)| {
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            format!("{name}={encoded}")
+        }),
+        "; ",
+    );
+    reqwest::header::HeaderValue::from_str(&text).map_err(|_| InvalidRequest {
+        parameter: "Cookie",
+        reason: "a cookie name contains characters a header cannot hold".to_string(),
+    })
+}
+
+/// One `multipart/form-data` part from a property value: text for strings and other
+/// scalars, JSON text for arrays and objects.
+// Unused in a crate whose operations have no multipart bodies.
+#[allow(dead_code)]
+pub(crate) fn text_part<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+) -> Result<reqwest::multipart::Part, InvalidRequest> {
+    let value = to_json(name, value)?;
+    let part = match &value {
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+            reqwest::multipart::Part::text(value.to_string())
+                .mime_str("application/json")
+                .map_err(|error| InvalidRequest { parameter: name, reason: error.to_string() })?
+        }
+        scalar => reqwest::multipart::Part::text(scalar_text(scalar)),
+    };
+    Ok(part)
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(name: &'static str, value: &T) -> Result<serde_json::Value, InvalidRequest> {
+    serde_json::to_value(value).map_err(|error| InvalidRequest { parameter: name, reason: error.to_string() })
+}
+
+fn delimiter(style: Style) -> &'static str {
+    match style {
+        Style::SpaceDelimited => " ",
+        Style::PipeDelimited => "|",
+        _ => ",",
+    }
+}
+
+fn join(parts: impl Iterator<Item = String>, separator: &str) -> String {
+    parts.collect::<Vec<_>>().join(separator)
+}
+
+/// A JSON scalar as parameter text; nested arrays and objects as JSON text.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `name[key]=value` pairs, recursing into nested objects as `name[key][sub]`.
+fn deep_object(prefix: &str, object: &serde_json::Map<String, serde_json::Value>, pairs: &mut Vec<(String, String)>) {
+    for (key, value) in object {
+        let name = format!("{prefix}[{key}]");
+        match value {
+            serde_json::Value::Object(inner) => deep_object(&name, inner, pairs),
+            serde_json::Value::Array(items) => pairs.extend(items.iter().map(|item| (name.clone(), scalar_text(item)))),
+            scalar => pairs.push((name, scalar_text(scalar))),
+        }
+    }
+}

@@ -81,6 +81,18 @@ pub enum GenerateError {
         /// Which version was found and what is supported.
         message: String,
     },
+    /// The settings file (`codegen.toml`) cannot be read, is not valid TOML, or names
+    /// something the spec does not have.
+    #[error("{file}: {key}: {message}")]
+    Settings {
+        /// The settings file.
+        file: String,
+        /// The dotted key of the offending setting (`waiters.ready.success`), or
+        /// `line:column` for a syntax error.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The generator produced Rust it cannot parse back: a bug in the generator, reported
     /// instead of writing a broken crate.
     #[error("internal error while emitting {file}: {message} (please report this with the spec)")]

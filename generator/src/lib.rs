@@ -18,6 +18,7 @@ pub mod ir;
 pub mod load;
 pub mod normalise;
 pub mod resolve;
+pub mod settings;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,9 @@ pub struct Options {
     /// How the spec is named in the generated-file header (a path relative to the
     /// repository, so the output does not depend on where it was checked out).
     pub spec_label: String,
+    /// The settings file (`spec/codegen.toml`): what the spec cannot say about retries,
+    /// pagination, waiters and the request-id header. `None`: detected conventions only.
+    pub settings: Option<PathBuf>,
 }
 
 /// A generated crate held in memory: relative path -> file contents.
@@ -73,12 +77,13 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Outpu
     let normalised = normalise::normalise(&loaded.document, &resolver)
         .map_err(|diagnostic| loaded.locate(diagnostic))?;
     let api = normalised.api;
+    let behaviour = settings::load(options.settings.as_deref(), &api)?;
     let header = format::Header {
         generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
         spec_label: &options.spec_label,
         spec_sha256: &loaded.sha256,
     };
-    let emitted = emit::emit_crate(&api, &options.crate_name);
+    let emitted = emit::emit_crate(&api, &behaviour, &options.crate_name);
     let mut files = BTreeMap::new();
     for file in emitted {
         let internal = |message| GenerateError::Internal {

@@ -7,7 +7,11 @@
 //! Behaviour, in the order a request meets it:
 //!
 //! 1. Every request is recorded as received (method, raw path and query, content type,
-//!    body) — see [`FakeServer::requests`].
+//!    body, `User-Agent`) — see [`FakeServer::requests`] — and every response carries
+//!    `x-request-id: req-<n>`, `n` counting requests from 1.
+//!
+//!    A [`Fault`] queued with [`FakeServer::inject`] whose method matches answers the
+//!    request instead of the API (after its delay), before authentication.
 //! 2. `Authorization: Bearer <token>` must match the server's token, else `401`.
 //! 3. Special organisation ids trigger canned answers for every operation:
 //!    [`FORBIDDEN_ORG`] (`403`), [`BOOM_ORG`] (`500`), [`TEAPOT_ORG`] (`418`, text body),
@@ -83,6 +87,57 @@ pub struct RecordedRequest {
     pub content_type: Option<String>,
     /// The body as text (lossy UTF-8); empty when no body was sent.
     pub body: String,
+    /// The `Authorization` header, when sent.
+    pub authorization: Option<String>,
+    /// The `User-Agent` header, when sent.
+    pub user_agent: Option<String>,
+    /// Every header as received, names lowercase.
+    pub headers: Vec<(String, String)>,
+}
+
+/// A canned answer that replaces the API's for one request: fault injection for retry
+/// and timeout tests. Queued with [`FakeServer::inject`]; each fault answers the first
+/// request (of its method, when set) that arrives after it is queued, then is gone.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// Only requests of this method (e.g. `"GET"`); `None` for any.
+    pub method: Option<&'static str>,
+    /// The status to answer.
+    pub status: u16,
+    /// Extra response headers, e.g. `("retry-after", "1")`.
+    pub headers: Vec<(&'static str, String)>,
+    /// How long to wait before answering (for timeout tests).
+    pub delay: std::time::Duration,
+}
+
+impl Fault {
+    /// Answers `status` with an `ErrorResponse` body, at once, to any method.
+    pub fn status(status: u16) -> Self {
+        Self {
+            method: None,
+            status,
+            headers: Vec::new(),
+            delay: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Only for requests of `method`.
+    pub fn for_method(mut self, method: &'static str) -> Self {
+        self.method = Some(method);
+        self
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Waits `delay` before answering.
+    pub fn delay(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
+        self
+    }
 }
 
 impl RecordedRequest {
@@ -143,6 +198,16 @@ impl FakeServer {
         self.state.lock().requests.clone()
     }
 
+    /// Queues `fault` to answer a coming request in place of the API.
+    pub fn inject(&self, fault: Fault) {
+        self.state.lock().faults.push(fault);
+    }
+
+    /// Faults queued and not yet used.
+    pub fn pending_faults(&self) -> usize {
+        self.state.lock().faults.len()
+    }
+
     /// How many requests were received so far.
     pub fn request_count(&self) -> usize {
         self.state.lock().requests.len()
@@ -199,6 +264,8 @@ struct Inner {
     requests: Vec<RecordedRequest>,
     /// The parsed body of every pause request (`None` when sent without a body).
     pause_bodies: Vec<Option<Value>>,
+    /// Faults waiting for a request, oldest first.
+    faults: Vec<Fault>,
 }
 
 impl AppState {
@@ -264,6 +331,10 @@ fn router(state: Shared) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
+            inject_faults,
+        ))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state),
             record_request,
         ))
         .with_state(state)
@@ -296,10 +367,66 @@ async fn record_request(State(state): State<Shared>, request: Request, next: Nex
             .get(header::CONTENT_TYPE)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned()),
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        authorization: header_text(&parts.headers, header::AUTHORIZATION),
+        user_agent: header_text(&parts.headers, header::USER_AGENT),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
     };
-    state.lock().requests.push(recorded);
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    let number = {
+        let mut inner = state.lock();
+        inner.requests.push(recorded);
+        inner.requests.len()
+    };
+    let mut response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if let Ok(value) = HeaderValue::from_str(&format!("req-{number}")) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    response
+}
+
+fn header_text(headers: &HeaderMap, name: HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+}
+
+/// Answers with the first queued [`Fault`] that matches the request's method, if any.
+async fn inject_faults(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let fault = {
+        let mut inner = state.lock();
+        let method = request.method().as_str();
+        let position = inner
+            .faults
+            .iter()
+            .position(|fault| fault.method.is_none_or(|wanted| wanted == method));
+        position.map(|position| inner.faults.remove(position))
+    };
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
+    tokio::time::sleep(fault.delay).await;
+    let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = error(status, "injected fault", None).into_response();
+    for (name, value) in fault.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
 }
 
 /// Refuses requests without `Authorization: Bearer <token>` with `401`.

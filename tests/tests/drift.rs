@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use generator::Options;
 
 const SPEC_LABEL: &str = "spec/openapi.yaml";
+const SETTINGS: &str = "spec/codegen.toml";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -17,6 +18,7 @@ fn options() -> Options {
     Options {
         crate_name: "ai-agent-client".to_owned(),
         spec_label: SPEC_LABEL.to_owned(),
+        settings: Some(workspace_root().join(SETTINGS)),
     }
 }
 

@@ -15,7 +15,7 @@ use ai_agent_client::types::{
     SandboxEgressConfigMode, SandboxEgressRule, SandboxEgressRuleProtocol, SandboxPhase,
     SandboxResources,
 };
-use ai_agent_client::{Client, Error, InvalidRequest, RawResponse};
+use ai_agent_client::{Client, Error, InvalidRequest, RawResponse, Rule, ValidationError};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use integration_tests::fake_server::{self, FakeServer};
 use reqwest::StatusCode;
@@ -42,6 +42,17 @@ fn client_with_token(server: &FakeServer, token: &str) -> Client {
 /// A client for `server` with the token it accepts.
 fn client(server: &FakeServer) -> Client {
     client_with_token(server, server.token())
+}
+
+/// A client for `server` that sends request values without checking them against the
+/// spec's constraints first, so the server's own validation can be exercised.
+fn unvalidated_client(server: &FakeServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .bearer_token(server.token())
+        .validate_requests(false)
+        .build()
+        .expect("the client builds")
 }
 
 /// A fresh fake server and a client for it.
@@ -74,6 +85,14 @@ fn expect_invalid_body<T: Debug, E: Debug>(
     match result {
         Err(Error::InvalidBody { response, source }) => (response, source),
         other => panic!("expected Error::InvalidBody, got {other:?}"),
+    }
+}
+
+/// Unwraps an `Error::Validation`, panicking with the whole result otherwise.
+fn expect_validation<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> ValidationError {
+    match result {
+        Err(Error::Validation(invalid)) => invalid,
+        other => panic!("expected Error::Validation, got {other:?}"),
     }
 }
 
@@ -848,7 +867,9 @@ async fn missing_sandbox_is_not_found_for_every_sandbox_operation() {
 
 #[tokio::test]
 async fn create_with_an_invalid_name_is_bad_request() {
-    let (server, client) = setup().await;
+    // The server's own check, with the client's pre-send check turned off.
+    let server = fake_server::start().await;
+    let client = unvalidated_client(&server);
     let result = client
         .create_sandbox(ORG, PROJECT, CreateSandboxRequest::new("Bad_Name"))
         .await;
@@ -866,6 +887,35 @@ async fn create_with_an_invalid_name_is_bad_request() {
     }
     assert_eq!(last_body_json(&server), json!({ "name": "Bad_Name" }));
     assert!(server.sandboxes(ORG, PROJECT).is_empty());
+}
+
+#[tokio::test]
+async fn invalid_name_is_refused_before_sending_by_default() {
+    let (server, client) = setup().await;
+    let result = client
+        .create_sandbox(ORG, PROJECT, CreateSandboxRequest::new("Bad_Name"))
+        .await;
+    let err = result.as_ref().expect_err("refused");
+    assert_eq!(err.status(), None);
+    assert!(err.response().is_none());
+    let invalid = expect_validation(result);
+    assert_eq!(invalid.field, "body.name");
+    assert_eq!(
+        invalid.rule,
+        Rule::Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    );
+    assert_eq!(invalid.value, "\"Bad_Name\"");
+
+    let too_long = "a".repeat(64);
+    let invalid = expect_validation(
+        client
+            .create_sandbox(ORG, PROJECT, CreateSandboxRequest::new(too_long))
+            .await,
+    );
+    assert_eq!(invalid.field, "body.name");
+    assert_eq!(invalid.rule, Rule::MaxLength(63));
+
+    assert_eq!(server.request_count(), 0, "sent: {:?}", server.requests());
 }
 
 #[tokio::test]
@@ -929,8 +979,10 @@ async fn metrics_with_a_bad_step_is_bad_request() {
 #[tokio::test]
 async fn list_with_limit_zero_is_an_undocumented_bad_request() {
     // The spec documents only 401/403/500 for listSandboxes, so the fake's 400 is
-    // an unexpected status, kept whole.
-    let (server, client) = setup().await;
+    // an unexpected status, kept whole. (The client's pre-send check is turned off so
+    // that the value reaches the server.)
+    let server = fake_server::start().await;
+    let client = unvalidated_client(&server);
     let result = client.list_sandboxes(ORG, PROJECT).limit(0).await;
     assert_eq!(
         result.as_ref().err().and_then(Error::status),
@@ -945,6 +997,36 @@ async fn list_with_limit_zero_is_an_undocumented_bad_request() {
         query_param(&server.last_request().unwrap().query.unwrap(), "limit").as_deref(),
         Some("0")
     );
+}
+
+#[tokio::test]
+async fn list_limit_out_of_range_is_refused_before_sending_by_default() {
+    let (server, client) = setup().await;
+    let invalid = expect_validation(client.list_sandboxes(ORG, PROJECT).limit(0).await);
+    assert_eq!(invalid.field, "query.limit");
+    assert!(
+        matches!(invalid.rule, Rule::Minimum { limit, exclusive: false } if limit == 1.0),
+        "rule {:?}",
+        invalid.rule
+    );
+    let invalid = expect_validation(client.list_sandboxes(ORG, PROJECT).limit(101).await);
+    assert_eq!(invalid.field, "query.limit");
+    assert!(
+        matches!(invalid.rule, Rule::Maximum { limit, exclusive: false } if limit == 100.0),
+        "rule {:?}",
+        invalid.rule
+    );
+    assert_eq!(server.request_count(), 0, "sent: {:?}", server.requests());
+
+    // The bounds themselves are valid.
+    for limit in [1, 100] {
+        let listed = client
+            .list_sandboxes(ORG, PROJECT)
+            .limit(limit)
+            .await
+            .expect("a limit at the bound is sent");
+        assert_eq!(listed.limit, limit);
+    }
 }
 
 #[tokio::test]
@@ -1237,7 +1319,8 @@ async fn debug_and_display_never_show_the_token() {
         panic!("expected an API error, got {not_found:?}");
     }
 
-    // A transport error (nothing listens on the port) does not show it either.
+    // A transport error (nothing listens on the port) does not show it either. A POST
+    // create is not idempotent, so the client does not back off and retry it.
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
@@ -1248,7 +1331,7 @@ async fn debug_and_display_never_show_the_token() {
         .build()
         .expect("client builds");
     let transport = offline
-        .get_sandbox(ORG, PROJECT, id)
+        .create_sandbox(ORG, PROJECT, CreateSandboxRequest::new("offline"))
         .await
         .expect_err("connection refused");
     assert!(

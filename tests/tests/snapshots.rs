@@ -14,9 +14,15 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn generate(path: &Path, label: &str) -> Output {
+    generate_with(path, label, None)
+}
+
+/// Like [`generate`], with a settings file (`codegen.toml`).
+fn generate_with(path: &Path, label: &str, settings: Option<PathBuf>) -> Output {
     let options = Options {
         crate_name: "fixture-client".to_string(),
         spec_label: label.to_string(),
+        settings,
     };
     generator::generate(path, &options).unwrap_or_else(|error| panic!("{label}: {error}"))
 }
@@ -120,6 +126,41 @@ fn rule_names_are_valid_unique_and_deterministic() {
 }
 
 #[test]
+fn rule_parameter_locations_styles_and_overrides() {
+    let output = generate(&fixture("parameters.yaml"), "parameters.yaml");
+    assert!(
+        output.warnings.is_empty(),
+        "unexpected warnings {:?}",
+        output.warnings
+    );
+    insta::assert_snapshot!("parameters_operations", file(&output, "src/operations.rs"));
+}
+
+#[test]
+fn rule_request_body_media_types() {
+    let output = generate(&fixture("bodies.yaml"), "bodies.yaml");
+    assert!(
+        output.warnings.is_empty(),
+        "unexpected warnings {:?}",
+        output.warnings
+    );
+    insta::assert_snapshot!("bodies_operations", file(&output, "src/operations.rs"));
+    insta::assert_snapshot!("bodies_types", file(&output, "src/types.rs"));
+}
+
+#[test]
+fn rule_responses_outcomes_ranges_text_and_binary() {
+    let output = generate(&fixture("responses.yaml"), "responses.yaml");
+    assert!(
+        output.warnings.is_empty(),
+        "unexpected warnings {:?}",
+        output.warnings
+    );
+    insta::assert_snapshot!("responses_operations", file(&output, "src/operations.rs"));
+    insta::assert_snapshot!("responses_errors", file(&output, "src/errors.rs"));
+}
+
+#[test]
 fn rule_operations_parameters_bodies_and_responses() {
     let output = generate(&fixture("operations.yaml"), "operations.yaml");
     assert!(
@@ -133,11 +174,15 @@ fn rule_operations_parameters_bodies_and_responses() {
     insta::assert_snapshot!("operations_types", file(&output, "src/types.rs"));
 }
 
-/// Our spec, every file: the full client as users get it.
+/// Our spec with its settings, every file: the full client as users get it.
 #[test]
 fn sandboxes_api_client() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let output = generate(&root.join("spec/openapi.yaml"), "spec/openapi.yaml");
+    let output = generate_with(
+        &root.join("spec/openapi.yaml"),
+        "spec/openapi.yaml",
+        Some(root.join("spec/codegen.toml")),
+    );
     assert!(
         output.warnings.is_empty(),
         "unexpected warnings {:?}",
@@ -152,13 +197,23 @@ fn sandboxes_api_client() {
         names,
         [
             "Cargo.toml",
+            "README.md",
             "src/client.rs",
+            "src/constraints.rs",
             "src/error.rs",
             "src/errors.rs",
             "src/lib.rs",
+            "src/observe.rs",
             "src/operations.rs",
+            "src/pagination.rs",
             "src/request.rs",
-            "src/types.rs"
+            "src/response.rs",
+            "src/retry.rs",
+            "src/transport.rs",
+            "src/types.rs",
+            "src/validation.rs",
+            "src/wait.rs",
+            "src/waiters.rs"
         ]
     );
     for name in [
@@ -168,6 +223,8 @@ fn sandboxes_api_client() {
         "src/client.rs",
         "src/operations.rs",
         "src/errors.rs",
+        "src/constraints.rs",
+        "src/waiters.rs",
     ] {
         let snapshot = format!("sandboxes_{}", name.replace(['/', '.'], "_"));
         insta::assert_snapshot!(snapshot, file(&output, name));

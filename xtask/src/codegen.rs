@@ -10,6 +10,8 @@ use generator::Options;
 const DEFAULT_SPEC: &str = "spec/openapi.yaml";
 const DEFAULT_OUT: &str = "generated-client";
 const DEFAULT_CRATE_NAME: &str = "ai-agent-client";
+/// The settings file looked for beside the spec when `--settings` is not given.
+const DEFAULT_SETTINGS_FILE: &str = "codegen.toml";
 
 /// Exit code when the generated crate is stale (`--check`).
 const EXIT_STALE: u8 = 1;
@@ -29,6 +31,11 @@ pub struct Args {
     /// A relative path is taken from the current directory.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Settings the spec cannot express (retries, pagination, waiters, request-id header)
+    /// [default: `codegen.toml` beside the spec, when it exists]. A relative path is taken
+    /// from the current directory.
+    #[arg(long, value_name = "PATH")]
+    settings: Option<PathBuf>,
     /// Cargo package name of the generated crate.
     #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATE_NAME)]
     crate_name: String,
@@ -43,11 +50,16 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         .out
         .as_deref()
         .map_or_else(|| root.join(DEFAULT_OUT), from_cwd);
+    let settings = match &args.settings {
+        Some(path) => Some(from_cwd(path)),
+        None => Some(spec.with_file_name(DEFAULT_SETTINGS_FILE)).filter(|path| path.is_file()),
+    };
     let spec_label = label(root, &spec);
     let out_label = message_label(root, &out);
     let options = Options {
         crate_name: args.crate_name.clone(),
         spec_label: spec_label.clone(),
+        settings,
     };
 
     let output = match generator::generate(&spec, &options) {
@@ -186,6 +198,9 @@ fn rerun_command(args: &Args) -> String {
     if let Some(out) = &args.out {
         parts.push(format!("--out {}", out.display()));
     }
+    if let Some(settings) = &args.settings {
+        parts.push(format!("--settings {}", settings.display()));
+    }
     if args.crate_name != DEFAULT_CRATE_NAME {
         parts.push(format!("--crate-name {}", args.crate_name));
     }
@@ -220,6 +235,7 @@ mod tests {
             check: true,
             spec: Some(PathBuf::from("other.yaml")),
             out: None,
+            settings: None,
             crate_name: "other-client".to_owned(),
         };
         assert_eq!(

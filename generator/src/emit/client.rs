@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, doc_attrs, spec_text};
-use crate::ir::{Api, AuthScheme};
+use super::rust_type::ident;
+use crate::ir::{Api, AuthScheme, ClientBehaviour, Operation};
 
 /// The `client` module.
-pub fn client_rs(api: &Api) -> TokenStream {
+pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
     let bearer = api
         .auth
         .iter()
@@ -56,6 +57,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             .to_string(),
         builder_default_docs,
     ]);
+    let token_none = bearer.map(|_| quote!(bearer_token: None,));
     let (token_field, token_init, token_setter, token_debug, token_apply) = match bearer {
         Some((scheme_name, format, description)) => {
             let docs = doc_attrs(&[
@@ -81,7 +83,6 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 },
                 quote!(.field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))),
                 quote! {
-                    let request = self.http.request(method, url);
                     match &self.bearer_token {
                         Some(token) => request.bearer_auth(secrecy::ExposeSecret::expose_secret(token)),
                         None => request,
@@ -89,23 +90,39 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 },
             )
         }
-        None => (
-            quote!(),
-            quote!(),
-            quote!(),
-            quote!(),
-            quote!(self.http.request(method, url)),
-        ),
+        None => (quote!(), quote!(), quote!(), quote!(), quote!(request)),
     };
+    let request_id_header = match &behaviour.request_id_header {
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
+    };
+    let request_id_docs = doc_attrs(&[match &behaviour.request_id_header {
+        Some(name) => format!("The response header with the server's request id, `{name}` (from the generator's settings)."),
+        None => "The response header with the server's request id: none is configured in the generator's settings.".to_string(),
+    }]);
     quote! {
         //! The client and its builder.
 
         use std::fmt;
 
+        use std::sync::Arc;
+        use std::time::Duration;
+
+        use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
         use crate::error::{BuildError, InvalidRequest, RawResponse};
+        use crate::observe::Observer;
         use crate::request::{self, PathSegment};
+        use crate::retry::RetryPolicy;
+        use crate::transport::{self, Call, Config, RequestOptions};
 
         #default_const
+
+        #request_id_docs
+        pub(crate) const REQUEST_ID_HEADER: Option<&str> = #request_id_header;
+
+        /// Sent as `User-Agent` with every request (a default header can replace it).
+        pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
         #client_docs
         #[derive(Clone)]
@@ -113,6 +130,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             http: reqwest::Client,
             base_url: reqwest::Url,
             #token_field
+            config: Arc<Config>,
         }
 
         impl fmt::Debug for Client {
@@ -120,6 +138,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 f.debug_struct("Client")
                     .field("base_url", &self.base_url.as_str())
                     #token_debug
+                    .field("config", &self.config)
                     .finish_non_exhaustive()
             }
         }
@@ -140,24 +159,60 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 request::endpoint(&self.base_url, segments)
             }
 
-            /// A request with authentication applied.
+            /// A request with the `User-Agent`, the default headers and authentication, in
+            /// that order (a later one replaces an earlier header of the same name).
             pub(crate) fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
+                let request = self
+                    .http
+                    .request(method, url)
+                    .header(reqwest::header::USER_AGENT, USER_AGENT)
+                    .headers(self.config.default_headers.clone());
                 #token_apply
             }
 
-            /// Sends `request` and reads the whole response.
-            pub(crate) async fn execute(&self, request: reqwest::RequestBuilder) -> Result<RawResponse, reqwest::Error> {
-                let response = request.send().await?;
-                request::read_response(response).await
+            /// Whether request values are checked against the spec before sending.
+            // Unused in a crate whose spec has no constraints on request values.
+            #[allow(dead_code)]
+            pub(crate) fn validates_requests(&self) -> bool {
+                self.config.validate_requests
+            }
+
+            /// Sends `request` with retries and timeouts, and reads the whole response.
+            pub(crate) async fn execute(
+                &self,
+                request: reqwest::RequestBuilder,
+                call: Call,
+                options: &RequestOptions,
+            ) -> Result<RawResponse, reqwest::Error> {
+                transport::execute(&self.http, &self.config, request, call, options).await
             }
         }
 
         /// Builds a [`Client`].
-        #[derive(Default)]
         pub struct ClientBuilder {
             base_url: Option<String>,
             http: Option<reqwest::Client>,
             #token_field
+            connect_timeout: Duration,
+            config: Config,
+        }
+
+        impl Default for ClientBuilder {
+            fn default() -> Self {
+                Self {
+                    base_url: None,
+                    http: None,
+                    #token_none
+                    connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
+                    config: Config {
+                        default_headers: HeaderMap::new(),
+                        retry: RetryPolicy::default(),
+                        timeout: transport::DEFAULT_TIMEOUT,
+                        observer: None,
+                        validate_requests: true,
+                    },
+                }
+            }
         }
 
         impl fmt::Debug for ClientBuilder {
@@ -165,6 +220,8 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 f.debug_struct("ClientBuilder")
                     .field("base_url", &self.base_url)
                     #token_debug
+                    .field("connect_timeout", &self.connect_timeout)
+                    .field("config", &self.config)
                     .finish_non_exhaustive()
             }
         }
@@ -176,10 +233,60 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 self
             }
 
-            /// Uses `client` for HTTP instead of a default one (for your own timeouts,
-            /// proxies, TLS roots or middleware-free connection pool).
+            /// Uses `client` for HTTP instead of one the builder makes (for your own
+            /// proxies, TLS roots or connection pool). The `User-Agent`, default headers,
+            /// retries and whole-request timeout still apply; the connect timeout is then
+            /// `client`'s own.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.http = Some(client);
+                self
+            }
+
+            /// Adds a header to every request, e.g. a tenant or tracing header. Replaces
+            /// the `User-Agent` when `name` is `user-agent`; authentication is set after
+            /// it and wins. The value is marked sensitive when `sensitive` is true, which
+            /// also hides it from observers.
+            pub fn default_header(mut self, name: HeaderName, mut value: HeaderValue, sensitive: bool) -> Self {
+                value.set_sensitive(sensitive);
+                self.config.default_headers.insert(name, value);
+                self
+            }
+
+            /// Sets how failed requests are retried (default: [`RetryPolicy::default`]).
+            /// Each request builder's `retry_policy` overrides it for one call.
+            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.config.retry = policy;
+                self
+            }
+
+            /// Sets the whole-request timeout of each attempt: connecting, sending and
+            /// reading the whole response (default 60 s). Each request builder's
+            /// `timeout` overrides it for one call. On expiry a call fails with
+            /// [`Error::Timeout`](crate::Error::Timeout).
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.config.timeout = timeout;
+                self
+            }
+
+            /// Sets the connect timeout (default 10 s) of the HTTP client the builder
+            /// makes; not used with [`http_client`](Self::http_client).
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+                self.connect_timeout = timeout;
+                self
+            }
+
+            /// Calls `observer` for every attempt of every request, with credentials
+            /// removed (see [`Observer`]).
+            pub fn observer(mut self, observer: impl Observer) -> Self {
+                self.config.observer = Some(Arc::new(observer));
+                self
+            }
+
+            /// Whether request values are checked against the spec's constraints before
+            /// anything is sent (default `true`). Turn it off to let the server judge,
+            /// e.g. when it accepts more than the spec says.
+            pub fn validate_requests(mut self, validate: bool) -> Self {
+                self.config.validate_requests = validate;
                 self
             }
 
@@ -195,7 +302,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 let http = match self.http {
                     Some(http) => http,
                     None => reqwest::Client::builder()
-                        .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+                        .connect_timeout(self.connect_timeout)
                         .build()
                         .map_err(BuildError::Http)?,
                 };
@@ -203,8 +310,48 @@ pub fn client_rs(api: &Api) -> TokenStream {
                     http,
                     base_url,
                     #token_init
+                    config: Arc::new(self.config),
                 })
             }
+        }
+    }
+}
+
+/// The setters every request builder has to override the client's retry policy and
+/// timeout for one call (stored in its `options: RequestOptions` field): `retry_policy`
+/// and `timeout`, or `request_retry_policy` and `request_timeout` when a parameter of
+/// `operation` already has the short name.
+pub fn request_option_setters(operation: &Operation) -> TokenStream {
+    let taken = |name: &str| {
+        operation
+            .parameters
+            .iter()
+            .any(|parameter| parameter.rust_name == name)
+    };
+    let name = |short: &str| {
+        if taken(short) {
+            ident(&format!("request_{short}"))
+        } else {
+            ident(short)
+        }
+    };
+    let retry_policy = name("retry_policy");
+    let timeout = name("timeout");
+    quote! {
+        /// Retries this call by `policy` instead of the client's
+        /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
+        /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
+        /// to retry a create you know is safe to repeat.
+        pub fn #retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.options.retry = Some(policy);
+            self
+        }
+
+        /// Sets the whole-request timeout of each attempt of this call, instead of the
+        /// client's [`timeout`](crate::ClientBuilder::timeout).
+        pub fn #timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
         }
     }
 }

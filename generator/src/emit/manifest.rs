@@ -4,18 +4,25 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, inner_doc_attrs, spec_text};
-use crate::ir::{Api, ParameterLocation, TypeRef};
+use crate::ir::{Api, ClientBehaviour, ParameterLocation, TypeRef};
 
 /// Runtime dependencies of every generated crate. Versions are the ones the generator
 /// is tested with; the workspace `Cargo.lock` pins them for `generated-client`.
 const DEPENDENCIES: &str = r#"[dependencies]
-bytes = "1"
+backon = { version = "1", default-features = false, features = ["std"] }
+bytes = { version = "1", features = ["serde"] }
 chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
-reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }
+futures-core = "0.3"
+futures-util = { version = "0.3", default-features = false }
+httpdate = "1"
+regress = "0.12"
+reqwest = { version = "0.12", default-features = false, features = ["json", "multipart", "rustls-tls"] }
 secrecy = "0.10"
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_with = "3"
+tokio = { version = "1", features = ["time"] }
+url = "2"
 uuid = { version = "1", features = ["serde"] }
 
 [dev-dependencies]
@@ -50,7 +57,33 @@ fn is_plain_semver(version: &str) -> bool {
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
-pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
+pub fn lib_rs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> TokenStream {
+    let docs = inner_doc_attrs(&crate_docs(api, behaviour, crate_name));
+    lib_items(api, behaviour, docs)
+}
+
+/// The crate's `README.md`: the crate docs, whose examples are doctests of `src/lib.rs`,
+/// without the lines rustdoc hides.
+pub fn readme(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> String {
+    let text = crate_docs(api, behaviour, crate_name)
+        .join("\n\n")
+        .replace("```no_run", "```rust,no_run");
+    let mut lines: Vec<&str> = text
+        .lines()
+        .filter(|line| *line != "#" && !line.starts_with("# "))
+        .collect();
+    lines.insert(0, "");
+    lines.insert(
+        0,
+        "<!-- The examples below are doctests of src/lib.rs: they compile. -->",
+    );
+    let mut readme = lines.join("\n");
+    readme.push('\n');
+    readme
+}
+
+/// The crate docs, one Markdown paragraph or code block per item.
+fn crate_docs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<String> {
     let crate_ident = crate_name.replace('-', "_");
     let mut paragraphs = vec![
         format!("# {}", spec_text(&api.title)),
@@ -71,12 +104,39 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
             .to_string(),
     );
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
-    let docs = inner_doc_attrs(&paragraphs);
+    paragraphs.extend(super::guide::sections(api, behaviour, &crate_ident));
+    paragraphs
+}
+
+fn lib_items(api: &Api, behaviour: &ClientBehaviour, docs: TokenStream) -> TokenStream {
     // Without operations the request machinery has no caller; the crate is types only.
     let allow_unused = api
         .operations
         .is_empty()
         .then(|| quote!(#![allow(dead_code)]));
+    // Brace-delimited `quote!`: rustfmt leaves its tokens alone (with parentheses it
+    // reformats them, and drops the `#[rustfmt::skip]` attributes inside).
+    let pagination_module = (!behaviour.paginations.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            mod pagination;
+        }
+    });
+    let (waiter_modules, waiter_exports) = if behaviour.waiters.is_empty() {
+        (quote!(), quote!())
+    } else {
+        (
+            quote! {
+                #[rustfmt::skip]
+                mod wait;
+                #[rustfmt::skip]
+                mod waiters;
+            },
+            quote! {
+                pub use wait::{WaitError, WaitOptions, Waiter};
+            },
+        )
+    };
     let default_base_url = api
         .default_server
         .as_ref()
@@ -92,6 +152,20 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]
+        mod constraints;
+        #[rustfmt::skip]
+        mod observe;
+        #[rustfmt::skip]
+        mod response;
+        #[rustfmt::skip]
+        mod retry;
+        #[rustfmt::skip]
+        mod transport;
+        #[rustfmt::skip]
+        pub mod validation;
+        #pagination_module
+        #waiter_modules
+        #[rustfmt::skip]
         mod error;
         #[rustfmt::skip]
         pub mod errors;
@@ -102,8 +176,14 @@ pub fn lib_rs(api: &Api, crate_name: &str) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
 
-        pub use client::{Client, ClientBuilder #default_base_url};
+        // In rustfmt's order, so `cargo fmt` leaves lib.rs as generated.
+        pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
+        pub use observe::{ObservedRequest, ObservedResponse, Observer};
+        pub use response::Response;
+        pub use retry::RetryPolicy;
+        pub use validation::{Rule, Validate, ValidationError};
+        #waiter_exports
     }
 }
 

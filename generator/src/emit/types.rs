@@ -77,7 +77,7 @@ fn type_def(api: &Api, definition: &TypeDef, defaults: &mut Vec<TokenStream>) ->
 
 /// How a property is held, from `required`, `nullable` and `default`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FieldForm {
+pub(crate) enum FieldForm {
     /// Required, not nullable: `T`.
     Plain,
     /// Required and nullable: `Option<T>`, written as `null` when `None`.
@@ -89,6 +89,17 @@ enum FieldForm {
     Optional,
     /// Optional and nullable: `Option<Option<T>>`; absent and `null` stay distinct.
     OptionalNullable,
+}
+
+/// How `field` is held in its generated struct: the same decision [`types_rs`] makes, for
+/// other emitters (validation, pagination, waiters) that read fields.
+pub(crate) fn field_form_in(api: &Api, field: &Field) -> FieldForm {
+    let has_default = field
+        .default
+        .as_ref()
+        .and_then(|value| default_value(api, &field.ty, value))
+        .is_some();
+    field_form(field, has_default)
 }
 
 fn field_form(field: &Field, has_default: bool) -> FieldForm {
@@ -187,7 +198,7 @@ fn struct_def(
                     argument_tokens(&field.ty, true)
                 };
                 parameters.push(quote!(#field_name: #argument_ty));
-                if field.ty == TypeRef::String {
+                if matches!(field.ty, TypeRef::String | TypeRef::Bytes) {
                     quote!(#field_name: #field_name.into())
                 } else {
                     quote!(#field_name)

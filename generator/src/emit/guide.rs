@@ -1,0 +1,227 @@
+//! The crate docs' guide: one section with a compiling example per capability of the
+//! generated client (retries and timeouts, hooks, request ids, validation, pagination,
+//! waiters), written against this crate's own operations where an example needs one.
+
+use crate::ir::{Api, ClientBehaviour, Operation, ParameterLocation, TypeRef};
+
+/// The guide's sections, as doc paragraphs (Markdown).
+pub fn sections(api: &Api, behaviour: &ClientBehaviour, crate_ident: &str) -> Vec<String> {
+    let client = client_setup(api, crate_ident);
+    let mut sections = Vec::new();
+    let first_call = api.operations.iter().find_map(call);
+    sections.push(format!(
+        "## Retries and timeouts\n\n\
+         Transport failures and the statuses 408, 429, 502, 503 and 504 are retried with \
+         exponential backoff and jitter, honouring `Retry-After` (seconds or HTTP date) up to \
+         a cap. Only idempotent operations are retried (GET, HEAD, PUT, DELETE, and those the \
+         generator's settings mark idempotent) unless the policy opts in. Each attempt has a \
+         whole-request timeout; running out of it is [`Error::Timeout`].\n\n\
+         ```no_run\n\
+         # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use std::time::Duration;\n\
+         use {crate_ident}::RetryPolicy;\n\n\
+         let client = {crate_ident}::Client::builder()\n    \
+             .retry_policy(\n        \
+                 RetryPolicy::default()\n            \
+                     .with_max_attempts(5)\n            \
+                     .with_initial_backoff(Duration::from_millis(200))\n            \
+                     .with_max_backoff(Duration::from_secs(5))\n            \
+                     .with_max_retry_after(Duration::from_secs(30)),\n    \
+             )\n    \
+             .timeout(Duration::from_secs(20))\n    \
+             .connect_timeout(Duration::from_secs(3))\n    \
+             .build()?;\n\
+         {per_call}\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        per_call = first_call
+            .as_ref()
+            .map(|call| format!(
+                "// One call without retries and with a shorter timeout:\n\
+                 let result = client.{call}\n    \
+                     .retry_policy(RetryPolicy::never())\n    \
+                     .timeout(Duration::from_secs(2))\n    \
+                     .await;\n\
+                 if let Err(error) = &result {{\n    \
+                     if error.is_timeout() {{\n        \
+                         eprintln!(\"gave up after 2 s\");\n    \
+                     }}\n\
+                 }}\n"
+            ))
+            .unwrap_or_default(),
+    ));
+    sections.push(format!(
+        "## Hooks and identity\n\n\
+         Bring your own `reqwest::Client`, add headers to every request, and see every \
+         attempt with an [`Observer`] (credentials are removed before it sees anything). \
+         Requests carry `User-Agent: {{crate name}}/{{version}}` ([`USER_AGENT`]).\n\n\
+         ```no_run\n\
+         # fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {crate_ident}::{{ObservedRequest, ObservedResponse, Observer}};\n\
+         use reqwest::header::{{HeaderName, HeaderValue}};\n\n\
+         struct Log;\n\n\
+         impl Observer for Log {{\n    \
+             fn on_response(&self, request: &ObservedRequest, response: &ObservedResponse) {{\n        \
+                 println!(\n            \
+                     \"{{}} {{}} (attempt {{}}) -> {{}} in {{:?}}, request id {{:?}}\",\n            \
+                     request.method, request.url, request.attempt,\n            \
+                     response.status, response.elapsed, response.request_id(),\n        \
+                 );\n    \
+             }}\n\
+         }}\n\n\
+         let client = {crate_ident}::Client::builder()\n    \
+             .http_client(reqwest::Client::new())\n    \
+             .default_header(HeaderName::from_static(\"x-team\"), HeaderValue::from_static(\"agents\"), false)\n    \
+             .observer(Log)\n    \
+             .build()?;\n\
+         # let _ = client;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    ));
+    if let Some(call) = &first_call {
+        sections.push(format!(
+            "## Request ids\n\n\
+             The server's request id{header} is reachable on success through \
+             `send_with_response` and on failure through [`Error::request_id`].\n\n\
+             ```no_run\n\
+             {client}\
+             match client.{call}.send_with_response().await {{\n    \
+                 Ok(response) => {{\n        \
+                     println!(\"request id {{:?}}, status {{}}\", response.request_id(), response.status());\n        \
+                     let value = response.into_inner();\n        \
+                     println!(\"{{value:?}}\");\n    \
+                 }}\n    \
+                 Err(error) => eprintln!(\"request {{:?}} failed: {{error}}\", error.request_id()),\n\
+             }}\n\
+             # Ok(())\n\
+             # }}\n\
+             ```",
+            header = behaviour
+                .request_id_header
+                .as_ref()
+                .map(|name| format!(" (header `{name}`)"))
+                .unwrap_or_default(),
+        ));
+    }
+    sections.push(format!(
+        "## Validation before sending\n\n\
+         Request values are checked against the spec's `pattern` (ECMA-262, with `regress`), \
+         `minLength`/`maxLength`, `minimum`/`maximum`, `multipleOf`, `minItems`/`maxItems` and \
+         `enum` before anything is sent; a failure is [`Error::Validation`] naming the field, \
+         the [`Rule`] and the value. Values can also be checked by hand with [`Validate`]; \
+         [`ClientBuilder::validate_requests`] turns the checks off.\n\n\
+         ```no_run\n\
+         # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {crate_ident}::{{Error, ValidationError}};\n\n\
+         fn explain<E>(error: &Error<E>) {{\n    \
+             if let Error::Validation(ValidationError {{ field, rule, value, .. }}) = error {{\n        \
+                 eprintln!(\"not sent: {{field}} = {{value}} breaks {{rule}}\");\n    \
+             }}\n\
+         }}\n\
+         let unchecked = {crate_ident}::Client::builder().validate_requests(false).build()?;\n\
+         # let _ = (unchecked, explain::<()>);\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    ));
+    if let Some((operation, call)) = api
+        .operations
+        .iter()
+        .filter(|operation| behaviour.paginations.contains_key(&operation.operation_id))
+        .find_map(|operation| Some((operation, call(operation)?)))
+    {
+        let limit = behaviour.paginations[&operation.operation_id]
+            .limit_parameter
+            .as_ref()
+            .map(|limit| format!(".{limit}(50)"))
+            .unwrap_or_default();
+        sections.push(format!(
+            "## Pagination\n\n\
+             List operations that page (`{id}` here) have `into_stream()`: every item of every \
+             page, fetched page after page as the stream is read.\n\n\
+             ```no_run\n\
+             {client}\
+             use futures_util::TryStreamExt as _;\n\n\
+             let mut items = std::pin::pin!(client.{call}{limit}.into_stream());\n\
+             while let Some(item) = items.try_next().await? {{\n    \
+                 println!(\"{{item:?}}\");\n\
+             }}\n\
+             # Ok(())\n\
+             # }}\n\
+             ```",
+            id = operation.operation_id,
+        ));
+    }
+    if let Some((waiter, call)) = behaviour.waiters.iter().find_map(|waiter| {
+        let operation = api
+            .operations
+            .iter()
+            .find(|operation| operation.operation_id == waiter.operation_id)?;
+        Some((waiter, call(operation)?))
+    }) {
+        sections.push(format!(
+            "## Waiters\n\n\
+             Declared in the generator's settings, each waiter is a `wait_until_*` method on a \
+             request builder that polls it with backoff until the target state, failing fast \
+             on a state the target cannot follow and giving up after `max_wait` with the last \
+             resource read.\n\n\
+             ```no_run\n\
+             {client}\
+             use std::time::Duration;\n\
+             use {crate_ident}::WaitError;\n\n\
+             match client.{call}.{method}().max_wait(Duration::from_secs(120)).await {{\n    \
+                 Ok(done) => println!(\"done: {{done:?}}\"),\n    \
+                 Err(WaitError::TimedOut {{ last, .. }}) => eprintln!(\"still not there: {{last:?}}\"),\n    \
+                 Err(other) => return Err(other.into()),\n\
+             }}\n\
+             # Ok(())\n\
+             # }}\n\
+             ```",
+            method = waiter.method_name,
+        ));
+    }
+    sections
+}
+
+/// The start of an example: an async fn and a client.
+fn client_setup(api: &Api, crate_ident: &str) -> String {
+    let token = if api.auth.is_empty() {
+        ""
+    } else {
+        ".bearer_token(std::env::var(\"API_TOKEN\")?)"
+    };
+    format!(
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = {crate_ident}::Client::builder(){token}.build()?;\n"
+    )
+}
+
+/// `method(arguments)` for an operation whose required arguments can be written as
+/// literals (strings, integers, UUIDs) and that needs no body.
+fn call(operation: &Operation) -> Option<String> {
+    if operation.body.as_ref().is_some_and(|body| body.required) {
+        return None;
+    }
+    let arguments = operation
+        .parameters
+        .iter()
+        .filter(|parameter| parameter.required)
+        .map(|parameter| match (&parameter.ty, parameter.location) {
+            (_, ParameterLocation::Header | ParameterLocation::Cookie) => None,
+            (TypeRef::String, _) => Some(format!(
+                "{:?}",
+                format!("my-{}", parameter.name.replace('_', "-"))
+            )),
+            (TypeRef::Uuid, _) => Some("uuid::Uuid::nil()".to_string()),
+            (TypeRef::Integer(_), _) => Some("1".to_string()),
+            _ => None,
+        })
+        .collect::<Option<Vec<String>>>()?;
+    Some(format!(
+        "{}({})",
+        operation.method_name,
+        arguments.join(", ")
+    ))
+}

@@ -1,0 +1,343 @@
+//! `src/constraints.rs`: a `Validate` impl per named type whose values have something to
+//! check (constraint keywords, enum membership, or a nested value that has), and the
+//! checks a request builder runs on its parameters and body before sending.
+//!
+//! The runtime side (rules, errors, the regex engine) is `templates/validation.rs`.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::rust_type::ident;
+use super::types::{field_form_in, FieldForm};
+use crate::ir::{
+    Api, Constraints, IntegerWidth, NumberWidth, Operation, ParameterLocation, TypeDef, TypeKind,
+    TypeRef,
+};
+use crate::settings::resolve_alias;
+
+/// The named types whose values have something to check, found by a fixpoint over the
+/// type graph (a struct is checked when a field is, so the answer flows up through
+/// references, recursion included).
+pub fn checked_types(api: &Api) -> BTreeSet<String> {
+    let mut checked = BTreeSet::new();
+    loop {
+        let before = checked.len();
+        for definition in &api.types {
+            if !checked.contains(&definition.name) && type_has_checks(api, definition, &checked) {
+                checked.insert(definition.name.clone());
+            }
+        }
+        if checked.len() == before {
+            return checked;
+        }
+    }
+}
+
+fn type_has_checks(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) -> bool {
+    match &definition.kind {
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => true,
+        TypeKind::Struct(structure) => structure
+            .fields
+            .iter()
+            .any(|field| !value_checks(api, &field.ty, &field.constraints, checked).is_empty()),
+        TypeKind::Union(union) => union.variants.iter().any(|variant| {
+            !value_checks(api, &variant.ty, &Constraints::default(), checked).is_empty()
+        }),
+        TypeKind::Newtype(target) => {
+            !value_checks(api, target, &Constraints::default(), checked).is_empty()
+        }
+        TypeKind::Alias(_) => false,
+    }
+}
+
+/// The `constraints` module.
+pub fn constraints_rs(api: &Api) -> TokenStream {
+    let checked = checked_types(api);
+    let impls = api
+        .types
+        .iter()
+        .filter(|definition| checked.contains(&definition.name))
+        .map(|definition| validate_impl(api, definition, &checked));
+    quote! {
+        //! `Validate` for every type whose values the spec constrains (directly or
+        //! through a value inside), generated from the schemas' keywords.
+
+        #[allow(unused_imports)]
+        use crate::validation::{self as check, FieldPath, Validate, ValidationError};
+
+        #(#impls)*
+    }
+}
+
+fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) -> TokenStream {
+    let name = ident(&definition.name);
+    let body = match &definition.kind {
+        TypeKind::Struct(structure) => {
+            let fields = structure.fields.iter().map(|field| {
+                let checks = value_checks(api, &field.ty, &field.constraints, checked);
+                if checks.is_empty() {
+                    return quote!();
+                }
+                let member = ident(&field.rust_name);
+                let json_name = &field.json_name;
+                let scoped = quote! {
+                    let field = field.field(#json_name);
+                    #checks
+                };
+                match field_form_in(api, field) {
+                    FieldForm::Plain | FieldForm::Defaulted => {
+                        quote!({ let value = &self.#member; #scoped })
+                    }
+                    FieldForm::Optional | FieldForm::RequiredNullable => {
+                        quote!(if let Some(value) = &self.#member { #scoped })
+                    }
+                    FieldForm::OptionalNullable => {
+                        quote!(if let Some(Some(value)) = &self.#member { #scoped })
+                    }
+                }
+            });
+            quote! { #(#fields)* Ok(()) }
+        }
+        TypeKind::StringEnum(string_enum) => {
+            let catch_all = ident(&string_enum.catch_all);
+            let values: Vec<&str> = string_enum
+                .variants
+                .iter()
+                .map(|variant| variant.value.as_str())
+                .collect();
+            let rest = (!values.is_empty()).then(|| quote!(_ => Ok(()),));
+            quote! {
+                match self {
+                    Self::#catch_all(value) => check::enum_violation(
+                        field,
+                        serde_json::Value::from(value.as_str()).to_string(),
+                        &[#(#values),*],
+                    ),
+                    #rest
+                }
+            }
+        }
+        TypeKind::IntegerEnum(integer_enum) => {
+            let catch_all = ident(&integer_enum.catch_all);
+            let values: Vec<String> = integer_enum
+                .variants
+                .iter()
+                .map(|(_, value)| value.to_string())
+                .collect();
+            let rest = (!values.is_empty()).then(|| quote!(_ => Ok(()),));
+            quote! {
+                match self {
+                    Self::#catch_all(value) => check::enum_violation(field, value.to_string(), &[#(#values),*]),
+                    #rest
+                }
+            }
+        }
+        TypeKind::Union(union) => {
+            let mut complete = true;
+            let arms: Vec<TokenStream> = union
+                .variants
+                .iter()
+                .filter_map(|variant| {
+                    let checks = value_checks(api, &variant.ty, &Constraints::default(), checked);
+                    if checks.is_empty() {
+                        complete = false;
+                        return None;
+                    }
+                    let variant = ident(&variant.rust_name);
+                    Some(quote!(Self::#variant(value) => { #checks Ok(()) }))
+                })
+                .collect();
+            let tagged_catch_all =
+                matches!(union.tagging, crate::ir::Tagging::Discriminator { .. });
+            let rest = (!complete || tagged_catch_all).then(|| quote!(_ => Ok(()),));
+            quote! { match self { #(#arms)* #rest } }
+        }
+        TypeKind::Newtype(target) => {
+            let checks = value_checks(api, target, &Constraints::default(), checked);
+            quote! { let value = &self.0; #checks Ok(()) }
+        }
+        TypeKind::Alias(_) => return quote!(),
+    };
+    quote! {
+        impl Validate for crate::types::#name {
+            fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
+                #body
+            }
+        }
+    }
+}
+
+/// Statements checking `value` (a `&T` in scope, named in errors by `field`, a
+/// `FieldPath` in scope) against `constraints` and its type; empty when there is nothing
+/// to check. Each statement returns early with `?` on the first failure.
+fn value_checks(
+    api: &Api,
+    ty: &TypeRef,
+    constraints: &Constraints,
+    checked: &BTreeSet<String>,
+) -> TokenStream {
+    let ty = resolve_alias(api, ty);
+    let mut checks = Vec::new();
+    match ty {
+        TypeRef::String => {
+            if constraints.min_length.is_some() || constraints.max_length.is_some() {
+                let min = optional_usize(constraints.min_length);
+                let max = optional_usize(constraints.max_length);
+                checks.push(quote!(check::check_length(&field, value, #min, #max)?;));
+            }
+            if let Some(pattern) = constraints
+                .pattern
+                .as_deref()
+                .filter(|pattern| compiles(pattern))
+            {
+                checks.push(quote! {
+                    static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                    check::check_pattern(&field, value, #pattern, &PATTERN)?;
+                });
+            }
+        }
+        TypeRef::Integer(_) | TypeRef::Number(_) => {
+            let limit = |bound: Option<(f64, bool)>| match bound {
+                Some((limit, exclusive)) => {
+                    let limit = Literal::f64_suffixed(limit);
+                    quote!(Some((#limit, #exclusive)))
+                }
+                None => quote!(None),
+            };
+            if constraints.minimum.is_some()
+                || constraints.maximum.is_some()
+                || constraints.multiple_of.is_some()
+            {
+                let as_f64 = match ty {
+                    TypeRef::Integer(IntegerWidth::I64 | IntegerWidth::U64) => {
+                        quote!(*value as f64)
+                    }
+                    TypeRef::Number(NumberWidth::F64) => quote!(*value),
+                    _ => quote!(f64::from(*value)),
+                };
+                let minimum = limit(constraints.minimum);
+                let maximum = limit(constraints.maximum);
+                let multiple_of = match constraints.multiple_of {
+                    Some(step) => {
+                        let step = Literal::f64_suffixed(step);
+                        quote!(Some(#step))
+                    }
+                    None => quote!(None),
+                };
+                checks.push(quote!(check::check_number(&field, #as_f64, value, #minimum, #maximum, #multiple_of)?;));
+            }
+        }
+        TypeRef::Array(item) => {
+            if constraints.min_items.is_some() || constraints.max_items.is_some() {
+                let min = optional_usize(constraints.min_items);
+                let max = optional_usize(constraints.max_items);
+                checks.push(quote!(check::check_items(&field, value.len(), #min, #max)?;));
+            }
+            let item_checks = value_checks(api, item, &Constraints::default(), checked);
+            if !item_checks.is_empty() {
+                checks.push(quote! {
+                    for (index, value) in value.iter().enumerate() {
+                        let field = field.index(index);
+                        #item_checks
+                    }
+                });
+            }
+        }
+        TypeRef::Map(item) => {
+            let item_checks = value_checks(api, item, &Constraints::default(), checked);
+            if !item_checks.is_empty() {
+                checks.push(quote! {
+                    for (key, value) in value {
+                        let field = field.key(key);
+                        #item_checks
+                    }
+                });
+            }
+        }
+        TypeRef::Nullable(inner) => {
+            let inner_checks = value_checks(api, inner, constraints, checked);
+            if !inner_checks.is_empty() {
+                checks.push(quote!(if let Some(value) = value { #inner_checks }));
+            }
+        }
+        TypeRef::Named(name) if checked.contains(name) => {
+            checks.push(quote!(Validate::validate_at(value, &field)?;));
+        }
+        _ => {}
+    }
+    quote!(#(#checks)*)
+}
+
+fn optional_usize(value: Option<usize>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = Literal::usize_unsuffixed(value);
+            quote!(Some(#value))
+        }
+        None => quote!(None),
+    }
+}
+
+/// Whether `regress` accepts `pattern`; one it refuses is left unchecked (a runtime
+/// failure to compile would otherwise reject every value).
+pub fn compiles(pattern: &str) -> bool {
+    regress::Regex::new(pattern).is_ok()
+}
+
+/// The checks a request builder runs in `send` before building the request: each
+/// constrained parameter (named `query.limit`, `path.org_id`, ...) and the body (named
+/// `body`), skipped when the client was built with `validate_requests(false)`. Empty when
+/// the operation has nothing to check.
+pub fn request_checks(api: &Api, operation: &Operation) -> TokenStream {
+    let checked = checked_types(api);
+    let mut statements = Vec::new();
+    for parameter in &operation.parameters {
+        let checks = value_checks(api, &parameter.ty, &parameter.constraints, &checked);
+        if checks.is_empty() {
+            continue;
+        }
+        let location = match parameter.location {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+            ParameterLocation::Cookie => "cookie",
+        };
+        let root = format!("{location}.{}", parameter.name);
+        let member = ident(&parameter.rust_name);
+        let scoped = quote! {
+            let field = crate::validation::FieldPath::root(#root);
+            #checks
+        };
+        statements.push(if parameter.required {
+            quote!({ let value = &self.#member; #scoped })
+        } else {
+            quote!(if let Some(value) = &self.#member { #scoped })
+        });
+    }
+    if let Some(body) = &operation.body {
+        let checks = value_checks(api, &body.ty, &Constraints::default(), &checked);
+        if !checks.is_empty() {
+            let scoped = quote! {
+                let field = crate::validation::FieldPath::root("body");
+                #checks
+            };
+            statements.push(if body.required {
+                quote!({ let value = &self.body; #scoped })
+            } else {
+                quote!(if let Some(value) = &self.body { #scoped })
+            });
+        }
+    }
+    if statements.is_empty() {
+        return quote!();
+    }
+    quote! {
+        if self.client.validates_requests() {
+            #[allow(unused_imports)]
+            use crate::validation::{self as check, Validate};
+            #(#statements)*
+        }
+    }
+}

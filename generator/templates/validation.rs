@@ -1,0 +1,265 @@
+//! Checking request values against the spec's constraints before anything is sent.
+//!
+//! The rules are JSON Schema's, as OpenAPI 3.0 uses them: `pattern` is an ECMA-262
+//! regular expression that may match anywhere in the string (anchor it with `^...$` to
+//! match all of it) and is run with `regress`, an ECMAScript regex engine, so a value is
+//! judged exactly as a JavaScript or JSON Schema validator on the server would;
+//! `minLength`/`maxLength` count Unicode code points, not bytes.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+/// A value that breaks a constraint of the spec. Nothing was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationError {
+    /// Where the value is: `body.resources.cpu`, `query.limit`, `body.env[2].name`.
+    pub field: String,
+    /// The constraint it breaks.
+    pub rule: Rule,
+    /// The value, as JSON text (strings quoted).
+    pub value: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` = {} breaks {}", self.field, self.value, self.rule)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// A constraint keyword of the spec, with its limit.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// `pattern`: an ECMA-262 regular expression the string must match.
+    Pattern(&'static str),
+    /// `minLength`, in code points.
+    MinLength(usize),
+    /// `maxLength`, in code points.
+    MaxLength(usize),
+    /// `minimum` (`exclusiveMinimum: true` makes it strict).
+    Minimum {
+        /// The limit.
+        limit: f64,
+        /// The value must be strictly greater.
+        exclusive: bool,
+    },
+    /// `maximum` (`exclusiveMaximum: true` makes it strict).
+    Maximum {
+        /// The limit.
+        limit: f64,
+        /// The value must be strictly smaller.
+        exclusive: bool,
+    },
+    /// `multipleOf`.
+    MultipleOf(f64),
+    /// `minItems`.
+    MinItems(usize),
+    /// `maxItems`.
+    MaxItems(usize),
+    /// `enum`: the value must be one the spec lists (the catch-all variant of a
+    /// generated enum holds values it does not list).
+    Enum(&'static [&'static str]),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Pattern(pattern) => write!(f, "pattern `{pattern}`"),
+            Rule::MinLength(limit) => write!(f, "minLength {limit}"),
+            Rule::MaxLength(limit) => write!(f, "maxLength {limit}"),
+            Rule::Minimum { limit, exclusive: false } => write!(f, "minimum {limit}"),
+            Rule::Minimum { limit, exclusive: true } => write!(f, "exclusive minimum {limit}"),
+            Rule::Maximum { limit, exclusive: false } => write!(f, "maximum {limit}"),
+            Rule::Maximum { limit, exclusive: true } => write!(f, "exclusive maximum {limit}"),
+            Rule::MultipleOf(step) => write!(f, "multipleOf {step}"),
+            Rule::MinItems(limit) => write!(f, "minItems {limit}"),
+            Rule::MaxItems(limit) => write!(f, "maxItems {limit}"),
+            Rule::Enum(values) => write!(f, "enum [{}]", values.join(", ")),
+        }
+    }
+}
+
+/// A value that can be checked against the constraints of the schema it was generated
+/// from, and those of every value inside it.
+pub trait Validate {
+    /// Checks the value, naming it `field` in errors.
+    ///
+    /// # Errors
+    /// The first [`ValidationError`] found, depth first in field order.
+    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError>;
+
+    /// Checks the value as a whole request body (fields are named `body.<name>`).
+    ///
+    /// # Errors
+    /// As [`validate_at`](Self::validate_at).
+    fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&FieldPath::root("body"))
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
+        (**self).validate_at(field)
+    }
+}
+
+/// Where a value sits in a request, built up without allocating and rendered only when
+/// a check fails: `body`, then `.resources`, then `.cpu`.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldPath<'a> {
+    parent: Option<&'a FieldPath<'a>>,
+    segment: Segment<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Segment<'a> {
+    Name(&'a str),
+    Index(usize),
+}
+
+impl<'a> FieldPath<'a> {
+    /// A path's first segment, e.g. `body` or `query.limit`.
+    pub fn root(name: &'a str) -> Self {
+        Self { parent: None, segment: Segment::Name(name) }
+    }
+
+    /// The property `name` of this value.
+    pub fn field(&'a self, name: &'a str) -> FieldPath<'a> {
+        FieldPath { parent: Some(self), segment: Segment::Name(name) }
+    }
+
+    /// The item at `index` of this array.
+    pub fn index(&'a self, index: usize) -> FieldPath<'a> {
+        FieldPath { parent: Some(self), segment: Segment::Index(index) }
+    }
+
+    /// A map value, by its key.
+    pub fn key(&'a self, key: &'a str) -> FieldPath<'a> {
+        FieldPath { parent: Some(self), segment: Segment::Name(key) }
+    }
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            fmt::Display::fmt(parent, f)?;
+        }
+        match (self.parent, self.segment) {
+            (None, Segment::Name(name)) => f.write_str(name),
+            (Some(_), Segment::Name(name)) => write!(f, ".{name}"),
+            (_, Segment::Index(index)) => write!(f, "[{index}]"),
+        }
+    }
+}
+
+fn fail(field: &FieldPath<'_>, rule: Rule, value: String) -> Result<(), ValidationError> {
+    Err(ValidationError { field: field.to_string(), rule, value })
+}
+
+#[allow(dead_code)]
+fn quoted(value: &str) -> String {
+    serde_json::Value::from(value).to_string()
+}
+
+/// `pattern`: `value` must contain a match of the ECMA-262 `pattern`. `compiled` caches
+/// the compiled expression; a pattern `regress` cannot compile (the generator already
+/// refuses those) accepts every value rather than failing every request.
+// Unused in a crate whose spec has no constraint of this kind.
+#[allow(dead_code)]
+pub(crate) fn check_pattern(
+    field: &FieldPath<'_>,
+    value: &str,
+    pattern: &'static str,
+    compiled: &'static OnceLock<Option<regress::Regex>>,
+) -> Result<(), ValidationError> {
+    let regex = compiled.get_or_init(|| regress::Regex::new(pattern).ok());
+    match regex {
+        Some(regex) if regex.find(value).is_none() => fail(field, Rule::Pattern(pattern), quoted(value)),
+        _ => Ok(()),
+    }
+}
+
+/// `minLength` / `maxLength`, in code points.
+// Unused in a crate whose spec has no constraint of this kind.
+#[allow(dead_code)]
+pub(crate) fn check_length(
+    field: &FieldPath<'_>,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
+    let length = value.chars().count();
+    if let Some(min) = min.filter(|min| length < *min) {
+        return fail(field, Rule::MinLength(min), quoted(value));
+    }
+    if let Some(max) = max.filter(|max| length > *max) {
+        return fail(field, Rule::MaxLength(max), quoted(value));
+    }
+    Ok(())
+}
+
+/// `minimum` / `maximum` (each with its exclusive flag) and `multipleOf`.
+///
+/// Integers are compared as `f64`, exact up to 2^53, which covers every limit a spec
+/// writes. `multipleOf` allows a relative error of 1e-9 so that `1.5` is a multiple of
+/// `0.5` and `0.3` one of `0.1` despite binary floating point.
+// Unused in a crate whose spec has no constraint of this kind.
+#[allow(dead_code)]
+pub(crate) fn check_number(
+    field: &FieldPath<'_>,
+    value: f64,
+    shown: impl fmt::Display,
+    minimum: Option<(f64, bool)>,
+    maximum: Option<(f64, bool)>,
+    multiple_of: Option<f64>,
+) -> Result<(), ValidationError> {
+    if let Some((limit, exclusive)) = minimum {
+        if value < limit || (exclusive && value == limit) {
+            return fail(field, Rule::Minimum { limit, exclusive }, shown.to_string());
+        }
+    }
+    if let Some((limit, exclusive)) = maximum {
+        if value > limit || (exclusive && value == limit) {
+            return fail(field, Rule::Maximum { limit, exclusive }, shown.to_string());
+        }
+    }
+    if let Some(step) = multiple_of.filter(|step| *step > 0.0) {
+        let quotient = value / step;
+        if (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+            return fail(field, Rule::MultipleOf(step), shown.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// `minItems` / `maxItems`.
+// Unused in a crate whose spec has no constraint of this kind.
+#[allow(dead_code)]
+pub(crate) fn check_items(
+    field: &FieldPath<'_>,
+    count: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
+    let shown = || format!("{count} items");
+    if let Some(min) = min.filter(|min| count < *min) {
+        return fail(field, Rule::MinItems(min), shown());
+    }
+    if let Some(max) = max.filter(|max| count > *max) {
+        return fail(field, Rule::MaxItems(max), shown());
+    }
+    Ok(())
+}
+
+/// `enum`: a value the generated enum's catch-all variant holds is not one the spec lists.
+// Unused in a crate whose spec has no constraint of this kind.
+#[allow(dead_code)]
+pub(crate) fn enum_violation(
+    field: &FieldPath<'_>,
+    shown: String,
+    allowed: &'static [&'static str],
+) -> Result<(), ValidationError> {
+    fail(field, Rule::Enum(allowed), shown)
+}

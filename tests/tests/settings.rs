@@ -1,0 +1,92 @@
+//! `spec/codegen.toml`-style settings: errors name the file and the key, and settings
+//! change what is generated.
+
+use std::path::{Path, PathBuf};
+
+use generator::{Options, Output};
+
+fn spec() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml")
+}
+
+/// Generates the sandboxes client with `settings` written to a temporary file.
+fn generate(name: &str, settings: &str) -> Result<Output, String> {
+    let path = std::env::temp_dir().join(format!("codegen-{}-{name}.toml", std::process::id()));
+    std::fs::write(&path, settings).unwrap();
+    let options = Options {
+        crate_name: "ai-agent-client".to_string(),
+        spec_label: "spec/openapi.yaml".to_string(),
+        settings: Some(path.clone()),
+    };
+    let result = generator::generate(&spec(), &options).map_err(|error| {
+        error
+            .to_string()
+            .replace(&path.display().to_string(), "codegen.toml")
+    });
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+fn file<'a>(output: &'a Output, path: &str) -> &'a str {
+    &output.files[Path::new(path)]
+}
+
+#[test]
+fn an_unknown_operation_is_named() {
+    let error = generate("op", "[operations.listThings]\nidempotent = true\n").unwrap_err();
+    assert_eq!(
+        error,
+        "codegen.toml: operations.listThings: the spec has no operation with this operationId"
+    );
+}
+
+#[test]
+fn an_unknown_state_is_named_with_the_allowed_ones() {
+    let error = generate(
+        "state",
+        "[waiters.ready]\noperation = \"getSandbox\"\nfield = \"phase\"\nsuccess = [\"Running\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        "codegen.toml: waiters.ready.success: \"Running\" is not one of the values of \"phase\": \
+         Pending, Ready, NotReady, Unknown, Paused"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_located() {
+    let error = generate("key", "[client]\nrequest_id = \"x\"\n").unwrap_err();
+    assert!(
+        error.starts_with("codegen.toml: 2:1: unknown field `request_id`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn pagination_can_be_switched_off_and_idempotency_declared() {
+    let output = generate(
+        "off",
+        "[operations.listSandboxes]\npagination = false\n[operations.createSandbox]\nidempotent = true\n",
+    )
+    .unwrap();
+    let operations = file(&output, "src/operations.rs");
+    assert!(!operations.contains("fn into_stream"));
+    assert!(!output.files.contains_key(Path::new("src/pagination.rs")));
+    let compact: String = operations.split_whitespace().collect();
+    assert!(compact.contains(r#"operation_id:"createSandbox",idempotent:true"#));
+    // No waiters declared: no waiter runtime in the crate.
+    assert!(!output.files.contains_key(Path::new("src/wait.rs")));
+}
+
+#[test]
+fn without_settings_create_is_not_idempotent_and_list_paginates_by_convention() {
+    let output = generate("empty", "").unwrap();
+    let compact: String = file(&output, "src/operations.rs")
+        .split_whitespace()
+        .collect();
+    assert!(compact.contains(r#"operation_id:"createSandbox",idempotent:false"#));
+    assert!(compact.contains(r#"operation_id:"pauseSandbox",idempotent:false"#));
+    assert!(compact.contains(r#"operation_id:"getSandbox",idempotent:true"#));
+    assert!(compact.contains("pubfninto_stream("));
+}

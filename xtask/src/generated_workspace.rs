@@ -1,0 +1,206 @@
+//! A throwaway Cargo workspace of generated crates, checked with the repository's
+//! `Cargo.lock` so the dependency versions are the ones the project already tests.
+//!
+//! Shared by `cargo xtask corpus` and `tests/tests/fixtures_compile.rs` (which includes
+//! this file with `#[path]`, so neither crate depends on the other). Only `std` and
+//! `serde_json`, which both crates have.
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A workspace directory whose `Cargo.toml` lists generated crates, checked into its own
+/// target directory.
+#[derive(Debug)]
+pub struct Workspace {
+    /// Directory of the workspace `Cargo.toml`.
+    pub root: PathBuf,
+    /// `CARGO_TARGET_DIR` of every cargo run in it.
+    pub target_dir: PathBuf,
+    /// Whether cargo runs with `--offline`; cleared when a run fails for want of network.
+    offline: bool,
+}
+
+/// One rustc diagnostic (`reason == "compiler-message"`) of a checked crate.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// `error`, `warning`, ... (`message.level`).
+    pub level: String,
+    /// The first line of the message, without location.
+    pub message: String,
+    /// The message as rustc prints it, with location and snippet.
+    pub rendered: String,
+    /// The crate root of the target it is about (`target.src_path`).
+    pub src_path: PathBuf,
+}
+
+/// The outcome of one `cargo check`.
+#[derive(Debug)]
+pub struct Check {
+    /// Cargo's exit status was success.
+    pub success: bool,
+    /// rustc's errors and warnings, for every crate cargo reported on.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Cargo's own output (progress, and why it failed when no crate was at fault).
+    pub stderr: String,
+}
+
+impl Check {
+    /// Diagnostics about the crate whose directory is `crate_dir`, of the given level.
+    pub fn of<'a>(
+        &'a self,
+        crate_dir: &'a Path,
+        level: &'a str,
+    ) -> impl Iterator<Item = &'a Diagnostic> + 'a {
+        self.diagnostics
+            .iter()
+            .filter(move |d| d.level == level && d.src_path.starts_with(crate_dir))
+    }
+
+    /// Cargo's first `error` line, when cargo itself failed (e.g. a bad manifest).
+    pub fn cargo_error(&self) -> Option<&str> {
+        self.stderr
+            .lines()
+            .find(|line| line.starts_with("error"))
+            .map(str::trim)
+    }
+}
+
+impl Workspace {
+    /// Writes `<root>/Cargo.toml` with `members` (paths relative to `root`) and copies
+    /// `lock` to `<root>/Cargo.lock` (cargo drops the entries no member needs).
+    ///
+    /// # Errors
+    /// Any I/O error, with its path.
+    pub fn create(
+        root: &Path,
+        members: &[String],
+        lock: &Path,
+        target_dir: &Path,
+    ) -> io::Result<Self> {
+        std::fs::create_dir_all(root).map_err(|e| with_path(e, root))?;
+        // Cargo reports canonical paths; so must we, to match diagnostics to crates.
+        let root = &std::fs::canonicalize(root).map_err(|e| with_path(e, root))?;
+        let mut manifest = String::from(
+            "# Written by the generated-crates check (xtask/src/generated_workspace.rs).\n\
+             [workspace]\nresolver = \"2\"\nmembers = [\n",
+        );
+        for member in members {
+            let _ = writeln!(manifest, "    {member:?},");
+        }
+        manifest.push_str("]\n");
+        let manifest_path = root.join("Cargo.toml");
+        write_if_changed(&manifest_path, &manifest)?;
+        let lock_copy = root.join("Cargo.lock");
+        std::fs::copy(lock, &lock_copy).map_err(|e| with_path(e, lock))?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            target_dir: target_dir.to_path_buf(),
+            offline: true,
+        })
+    }
+
+    /// Why cargo cannot load the workspace (e.g. a member's manifest is invalid), if so.
+    ///
+    /// # Errors
+    /// Cargo cannot be started.
+    pub fn load_error(&self) -> io::Result<Option<String>> {
+        let output = Command::new(cargo())
+            .args(["metadata", "--no-deps", "--format-version=1", "--offline"])
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .output()?;
+        Ok(
+            (!output.status.success())
+                .then(|| String::from_utf8_lossy(&output.stderr).into_owned()),
+        )
+    }
+
+    /// `cargo check --message-format=json` with `args` (e.g. `-p NAME` or `--workspace`).
+    /// Runs with `--offline` first and, if that fails for want of a download, online.
+    ///
+    /// # Errors
+    /// Cargo cannot be started.
+    pub fn check(&mut self, args: &[&str]) -> io::Result<Check> {
+        loop {
+            let mut command = Command::new(cargo());
+            command
+                .arg("check")
+                .arg("--message-format=json")
+                .args(args)
+                .current_dir(&self.root)
+                .env("CARGO_TARGET_DIR", &self.target_dir);
+            if self.offline {
+                command.arg("--offline");
+            }
+            let output = command.output()?;
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            if !output.status.success() && self.offline && stderr.contains("offline") {
+                self.offline = false;
+                continue;
+            }
+            return Ok(Check {
+                success: output.status.success(),
+                diagnostics: parse_messages(&String::from_utf8_lossy(&output.stdout)),
+                stderr,
+            });
+        }
+    }
+}
+
+/// The `compiler-message` lines of cargo's JSON output.
+fn parse_messages(stdout: &str) -> Vec<Diagnostic> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|value| value["reason"] == "compiler-message")
+        .map(|value| {
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            let message = &value["message"];
+            Diagnostic {
+                level: text(&message["level"]),
+                message: text(&message["message"])
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                rendered: text(&message["rendered"]),
+                src_path: PathBuf::from(text(&value["target"]["src_path"])),
+            }
+        })
+        .collect()
+}
+
+/// The cargo that runs us (`CARGO`), else `cargo` from `PATH`.
+fn cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"))
+}
+
+/// `CARGO_TARGET_DIR` (made absolute) if set, else `<workspace root>/target`.
+pub fn target_dir(workspace_root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                std::env::current_dir().map_or(dir.clone(), |cwd| cwd.join(&dir))
+            }
+        }
+        _ => workspace_root.join("target"),
+    }
+}
+
+/// Writes `text` unless the file already holds it (keeps mtimes, so cargo stays fresh).
+fn write_if_changed(path: &Path, text: &str) -> io::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|existing| existing == text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| with_path(e, path))
+}
+
+fn with_path(error: io::Error, path: &Path) -> io::Error {
+    io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+}

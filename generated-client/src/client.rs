@@ -15,6 +15,9 @@ use crate::transport::{self, Call, Config, RequestOptions};
 pub const DEFAULT_BASE_URL: &str = "https://api.ai.neevcloud.com/agent";
 /// The response header with the server's request id, `x-request-id` (from the generator's settings).
 pub(crate) const REQUEST_ID_HEADER: Option<&str> = Some("x-request-id");
+/// Query parameters that carry an API key: their values are `[redacted]` in the
+/// URLs observers and errors show.
+pub(crate) const SECRET_QUERY_PARAMETERS: &[&str] = &[];
 /// Sent as `User-Agent` with every request (a default header can replace it).
 pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
@@ -61,17 +64,24 @@ impl Client {
         method: reqwest::Method,
         url: reqwest::Url,
     ) -> reqwest::RequestBuilder {
-        let request = self
+        let mut request = self
             .http
             .request(method, url)
             .header(reqwest::header::USER_AGENT, USER_AGENT)
             .headers(self.config.default_headers.clone());
-        match &self.bearer_token {
-            Some(token) => {
-                request.bearer_auth(secrecy::ExposeSecret::expose_secret(token))
-            }
-            None => request,
+        let mut credentials = HeaderMap::new();
+        if let Some(token) = &self.bearer_token {
+            let value = format!(
+                "Bearer {}", secrecy::ExposeSecret::expose_secret(token)
+            );
+            request = request::credential_header(
+                request,
+                &mut credentials,
+                reqwest::header::AUTHORIZATION,
+                &value,
+            );
         }
+        request.headers(credentials)
     }
     /// Whether request values are checked against the spec before sending.
     #[allow(dead_code)]

@@ -113,14 +113,34 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(name)?.to_str().ok()
 }
 
-/// The body is shown as text, cut after 1 KiB.
+/// The body is shown as text, cut after 1 KiB. Headers that carry credentials
+/// (`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and any value marked
+/// sensitive) are listed with the value `[redacted]`, like an
+/// [`Observer`](crate::Observer) never sees them.
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
             .field("status", &self.0.status)
-            .field("headers", &self.0.headers)
+            .field("headers", &RedactedHeaders(&self.0.headers))
             .field("body", &BodyPreview(&self.0.body))
             .finish()
+    }
+}
+
+/// Headers as `Debug` shows them, credential values replaced by `[redacted]`.
+struct RedactedHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if crate::observe::is_credential(name, value) {
+                map.entry(&name, &format_args!("[redacted]"));
+            } else {
+                map.entry(&name, value);
+            }
+        }
+        map.finish()
     }
 }
 
@@ -129,6 +149,15 @@ struct BodyPreview<'a>(&'a [u8]);
 impl fmt::Debug for BodyPreview<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&preview(self.0), f)
+    }
+}
+
+/// The body as error messages show it: its [`preview`], or `(empty body)`.
+fn shown(body: &[u8]) -> Cow<'_, str> {
+    if body.is_empty() {
+        Cow::Borrowed("(empty body)")
+    } else {
+        preview(body)
     }
 }
 
@@ -232,23 +261,25 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api { error, response } => {
-                write!(f, "{error}: {}", preview(response.body()))
+                write!(f, "{error}: {}", shown(response.body()))
             }
             Error::UnexpectedStatus(response) => write!(
                 f,
                 "undocumented status {}: {}",
                 response.status(),
-                preview(response.body())
+                shown(response.body())
             ),
             Error::InvalidBody { response, source } => write!(
                 f,
-                "the {} response body does not match the spec: {source}",
-                response.status()
+                "the {} response body does not match the spec: {source}: {}",
+                response.status(),
+                shown(response.body())
             ),
             Error::InvalidText { response, source } => write!(
                 f,
-                "the {} response body is not UTF-8 text: {source}",
-                response.status()
+                "the {} response body is not UTF-8 text: {source}: {}",
+                response.status(),
+                shown(response.body())
             ),
             Error::InvalidRequest(error) => write!(f, "{error}"),
             Error::Validation(error) => write!(f, "{error}"),

@@ -8,11 +8,17 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListSandboxesError {
-    /// `401`: Unauthorized
+    /// Status `401`.
+    ///
+    /// Unauthorized
     Unauthorized(crate::types::ErrorResponse),
-    /// `403`: Forbidden
+    /// Status `403`.
+    ///
+    /// Forbidden
     Forbidden(crate::types::ErrorResponse),
-    /// `500`: Internal server error
+    /// Status `500`.
+    ///
+    /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
 impl std::fmt::Display for ListSandboxesError {
@@ -29,15 +35,25 @@ impl std::error::Error for ListSandboxesError {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateSandboxError {
-    /// `400`: Bad request
+    /// Status `400`.
+    ///
+    /// Bad request
     BadRequest(crate::types::ErrorResponse),
-    /// `401`: Unauthorized
+    /// Status `401`.
+    ///
+    /// Unauthorized
     Unauthorized(crate::types::ErrorResponse),
-    /// `403`: Forbidden
+    /// Status `403`.
+    ///
+    /// Forbidden
     Forbidden(crate::types::ErrorResponse),
-    /// `409`: Resource already exists
+    /// Status `409`.
+    ///
+    /// Resource already exists
     Conflict(crate::types::ErrorResponse),
-    /// `500`: Internal server error
+    /// Status `500`.
+    ///
+    /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
 impl std::fmt::Display for CreateSandboxError {
@@ -56,13 +72,21 @@ impl std::error::Error for CreateSandboxError {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetSandboxError {
-    /// `401`: Unauthorized
+    /// Status `401`.
+    ///
+    /// Unauthorized
     Unauthorized(crate::types::ErrorResponse),
-    /// `403`: Forbidden
+    /// Status `403`.
+    ///
+    /// Forbidden
     Forbidden(crate::types::ErrorResponse),
-    /// `404`: Resource not found
+    /// Status `404`.
+    ///
+    /// Resource not found
     NotFound(crate::types::ErrorResponse),
-    /// `500`: Internal server error
+    /// Status `500`.
+    ///
+    /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
 impl std::fmt::Display for GetSandboxError {
@@ -80,13 +104,21 @@ impl std::error::Error for GetSandboxError {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteSandboxError {
-    /// `401`: Unauthorized
+    /// Status `401`.
+    ///
+    /// Unauthorized
     Unauthorized(crate::types::ErrorResponse),
-    /// `403`: Forbidden
+    /// Status `403`.
+    ///
+    /// Forbidden
     Forbidden(crate::types::ErrorResponse),
-    /// `404`: Resource not found
+    /// Status `404`.
+    ///
+    /// Resource not found
     NotFound(crate::types::ErrorResponse),
-    /// `500`: Internal server error
+    /// Status `500`.
+    ///
+    /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
 impl std::fmt::Display for DeleteSandboxError {
@@ -104,15 +136,25 @@ impl std::error::Error for DeleteSandboxError {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PauseSandboxError {
-    /// `400`: Bad request
+    /// Status `400`.
+    ///
+    /// Bad request
     BadRequest(crate::types::ErrorResponse),
-    /// `401`: Unauthorized
+    /// Status `401`.
+    ///
+    /// Unauthorized
     Unauthorized(crate::types::ErrorResponse),
-    /// `403`: Forbidden
+    /// Status `403`.
+    ///
+    /// Forbidden
     Forbidden(crate::types::ErrorResponse),
-    /// `404`: Resource not found
+    /// Status `404`.
+    ///
+    /// Resource not found
     NotFound(crate::types::ErrorResponse),
-    /// `500`: Internal server error
+    /// Status `500`.
+    ///
+    /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
 impl std::fmt::Display for PauseSandboxError {
@@ -131,13 +173,21 @@ impl std::error::Error for PauseSandboxError {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ResumeSandboxError {
-    /// `401`: Unauthorized
+    /// Status `401`.
+    ///
+    /// Unauthorized
     Unauthorized(crate::types::ErrorResponse),
-    /// `403`: Forbidden
+    /// Status `403`.
+    ///
+    /// Forbidden
     Forbidden(crate::types::ErrorResponse),
-    /// `404`: Resource not found
+    /// Status `404`.
+    ///
+    /// Resource not found
     NotFound(crate::types::ErrorResponse),
-    /// `500`: Internal server error
+    /// Status `500`.
+    ///
+    /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
 impl std::fmt::Display for ResumeSandboxError {
@@ -155,15 +205,25 @@ impl std::error::Error for ResumeSandboxError {}
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetSandboxMetricsError {
-    /// `400`: Bad request
+    /// Status `400`.
+    ///
+    /// Bad request
     BadRequest(crate::types::ErrorResponse),
-    /// `401`: Unauthorized
+    /// Status `401`.
+    ///
+    /// Unauthorized
     Unauthorized(crate::types::ErrorResponse),
-    /// `403`: Forbidden
+    /// Status `403`.
+    ///
+    /// Forbidden
     Forbidden(crate::types::ErrorResponse),
-    /// `404`: Resource not found
+    /// Status `404`.
+    ///
+    /// Resource not found
     NotFound(crate::types::ErrorResponse),
-    /// `500`: Internal server error
+    /// Status `500`.
+    ///
+    /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
 impl std::fmt::Display for GetSandboxMetricsError {

@@ -5,12 +5,14 @@
 //!
 //! An [`Observer`] is called once per attempt, so retries show up as separate requests.
 //! It is given copies with credentials removed: the `Authorization`,
-//! `Proxy-Authorization` and `Cookie` headers, and any header marked sensitive, never
-//! reach it.
+//! `Proxy-Authorization`, `Cookie` and `Set-Cookie` headers, and any header marked
+//! sensitive, never reach it.
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE,
+};
 use reqwest::{Method, StatusCode, Url};
 
 /// Called for every attempt of every request the client sends. Every method has an
@@ -45,7 +47,8 @@ pub struct ObservedRequest {
     pub attempt: u32,
     /// The HTTP method.
     pub method: Method,
-    /// The full URL, query included.
+    /// The full URL, query included; an API key sent as a query parameter shows as
+    /// `[redacted]`.
     pub url: Url,
     /// The request headers, credentials removed.
     pub headers: HeaderMap,
@@ -57,7 +60,11 @@ impl ObservedRequest {
             operation_id,
             attempt,
             method: request.method().clone(),
-            url: request.url().clone(),
+            url: {
+                let mut url = request.url().clone();
+                crate::request::redact_url(&mut url);
+                url
+            },
             headers: without_credentials(request.headers()),
         }
     }
@@ -82,16 +89,22 @@ impl ObservedResponse {
     }
 }
 
+/// Whether a header carries credentials: `Authorization`, `Proxy-Authorization`,
+/// `Cookie`, `Set-Cookie`, or any value marked sensitive. Observers never see these, and
+/// [`RawResponse`](crate::RawResponse)'s `Debug` shows their values as `[redacted]`.
+pub(crate) fn is_credential(name: &HeaderName, value: &HeaderValue) -> bool {
+    *name == AUTHORIZATION
+        || *name == PROXY_AUTHORIZATION
+        || *name == COOKIE
+        || *name == SET_COOKIE
+        || value.is_sensitive()
+}
+
 /// `headers` without the ones that carry credentials.
 pub(crate) fn without_credentials(headers: &HeaderMap) -> HeaderMap {
     let mut kept = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
-        let credential = *name == AUTHORIZATION
-            || *name == PROXY_AUTHORIZATION
-            || *name == COOKIE
-            || name.as_str() == "set-cookie"
-            || value.is_sensitive();
-        if !credential {
+        if !is_credential(name, value) {
             kept.append(name.clone(), value.clone());
         }
     }

@@ -528,7 +528,7 @@ impl<'a> GetSandbox<'a> {
         crate::Response<crate::types::Sandbox>,
         Error<crate::errors::GetSandboxError>,
     > {
-        let sandbox_id_text = self.sandbox_id.to_string();
+        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         let url = self
             .client
             .endpoint(
@@ -629,7 +629,7 @@ impl<'a> DeleteSandbox<'a> {
     pub async fn send_with_response(
         self,
     ) -> Result<crate::Response<()>, Error<crate::errors::DeleteSandboxError>> {
-        let sandbox_id_text = self.sandbox_id.to_string();
+        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         let url = self
             .client
             .endpoint(
@@ -745,7 +745,7 @@ impl<'a> PauseSandbox<'a> {
         crate::Response<crate::types::Sandbox>,
         Error<crate::errors::PauseSandboxError>,
     > {
-        let sandbox_id_text = self.sandbox_id.to_string();
+        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         let url = self
             .client
             .endpoint(
@@ -858,7 +858,7 @@ impl<'a> ResumeSandbox<'a> {
         crate::Response<crate::types::Sandbox>,
         Error<crate::errors::ResumeSandboxError>,
     > {
-        let sandbox_id_text = self.sandbox_id.to_string();
+        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         let url = self
             .client
             .endpoint(
@@ -999,7 +999,7 @@ impl<'a> GetSandboxMetrics<'a> {
         crate::Response<crate::types::SandboxMetricsResponse>,
         Error<crate::errors::GetSandboxMetricsError>,
     > {
-        let sandbox_id_text = self.sandbox_id.to_string();
+        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         let url = self
             .client
             .endpoint(

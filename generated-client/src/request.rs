@@ -3,6 +3,7 @@
 
 //! Building request URLs and reading responses, shared by every operation.
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
 use reqwest::Url;
 
 use crate::error::{BuildError, InvalidRequest, RawResponse};
@@ -75,6 +76,102 @@ pub(crate) fn endpoint(base: &Url, segments: &[PathSegment<'_>]) -> Result<Url, 
     Ok(url)
 }
 
+/// Puts a credential into `headers` under `name`, marked sensitive. A value a header
+/// cannot hold is handed to reqwest as is, which fails the request before anything is
+/// sent, with an error that does not show the value.
+// Unused in a crate whose spec has no header credentials.
+#[allow(dead_code)]
+pub(crate) fn credential_header(
+    request: reqwest::RequestBuilder,
+    headers: &mut HeaderMap,
+    name: HeaderName,
+    value: &str,
+) -> reqwest::RequestBuilder {
+    match HeaderValue::from_str(value) {
+        Ok(mut value) => {
+            value.set_sensitive(true);
+            headers.insert(name, value);
+            request
+        }
+        Err(_) => request.header(name, value),
+    }
+}
+
+/// Adds `name=value` as a `Cookie` header marked sensitive (joined with other cookies
+/// before sending, see [`join_cookies`]). The value is sent as given; one a header
+/// cannot hold fails the request as in [`credential_header`].
+// Unused in a crate whose spec has no cookie credentials.
+#[allow(dead_code)]
+pub(crate) fn credential_cookie(request: reqwest::RequestBuilder, name: &str, value: &str) -> reqwest::RequestBuilder {
+    let text = format!("{name}={value}");
+    match HeaderValue::from_str(&text) {
+        Ok(mut value) => {
+            value.set_sensitive(true);
+            request.header(COOKIE, value)
+        }
+        Err(_) => request.header(COOKIE, text),
+    }
+}
+
+/// Several `Cookie` headers (default headers, an API key, the operation's cookie
+/// parameters) joined into one, as HTTP/1.1 requires; sensitive when any part is.
+pub(crate) fn join_cookies(headers: &mut HeaderMap) {
+    let values: Vec<HeaderValue> = headers.get_all(COOKIE).iter().cloned().collect();
+    if values.len() < 2 {
+        return;
+    }
+    let sensitive = values.iter().any(HeaderValue::is_sensitive);
+    let mut joined = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        if index > 0 {
+            joined.extend_from_slice(b"; ");
+        }
+        joined.extend_from_slice(value.as_bytes());
+    }
+    if let Ok(mut value) = HeaderValue::from_bytes(&joined) {
+        value.set_sensitive(sensitive);
+        headers.insert(COOKIE, value);
+    }
+}
+
+/// `Basic <base64 of username:password>` (RFC 7617).
+// Unused in a crate whose spec has no basic authentication.
+#[allow(dead_code)]
+pub(crate) fn basic_credentials(username: &str, password: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let plain = format!("{username}:{password}");
+    let mut text = String::from("Basic ");
+    for chunk in plain.as_bytes().chunks(3) {
+        let bytes = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let bits = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
+        for index in 0..4 {
+            if index <= chunk.len() {
+                text.push(char::from(ALPHABET[((bits >> (18 - 6 * index)) & 0x3f) as usize]));
+            } else {
+                text.push('=');
+            }
+        }
+    }
+    text
+}
+
+/// `url` with the values of query parameters that carry API keys replaced by
+/// `[redacted]`, for observers and errors.
+pub(crate) fn redact_url(url: &mut Url) {
+    let secret = crate::client::SECRET_QUERY_PARAMETERS;
+    if secret.is_empty() || !url.query_pairs().any(|(name, _)| secret.contains(&name.as_ref())) {
+        return;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            let value = if secret.contains(&name.as_ref()) { "[redacted]".to_string() } else { value.into_owned() };
+            (name.into_owned(), value)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+}
+
 /// Reads the whole response: status, headers and body.
 pub(crate) async fn read_response(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
     let status = response.status();
@@ -104,6 +201,8 @@ pub(crate) enum Style {
     PipeDelimited,
     /// `deepObject` objects.
     DeepObject,
+    /// A parameter with `content: application/json`: the whole value as JSON text.
+    Json,
 }
 
 impl Style {
@@ -133,6 +232,7 @@ pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(
     let value = to_json(name, value)?;
     let mut pairs = Vec::new();
     match (&value, style) {
+        (value, Style::Json) => pairs.push((name.to_string(), value.to_string())),
         (serde_json::Value::Array(items), Style::Form { explode: true } | Style::DeepObject) => {
             pairs.extend(items.iter().map(|item| (name.to_string(), scalar_text(item))));
         }
@@ -162,6 +262,7 @@ pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
     style: Style,
 ) -> Result<reqwest::header::HeaderValue, InvalidRequest> {
     let text = match (to_json(name, value)?, style) {
+        (value, Style::Json) => value.to_string(),
         (serde_json::Value::Array(items), _) => join(items.iter().map(scalar_text), ","),
         (serde_json::Value::Object(object), Style::Simple { explode: true }) => {
             join(object.iter().map(|(key, item)| format!("{key}={}", scalar_text(item))), ",")
@@ -250,4 +351,20 @@ fn deep_object(prefix: &str, object: &serde_json::Map<String, serde_json::Value>
             scalar => pairs.push((name, scalar_text(scalar))),
         }
     }
+}
+
+/// A path parameter's value as text in `simple` style: strings as they are, numbers and
+/// booleans as JSON spells them, arrays `a,b`, objects `k,v`; the value is then
+/// percent-encoded into its segment by [`endpoint`].
+// Unused in a crate whose path parameters are all strings.
+#[allow(dead_code)]
+pub(crate) fn path_text<T: serde::Serialize + ?Sized>(name: &'static str, value: &T) -> Result<String, InvalidRequest> {
+    let text = match to_json(name, value)? {
+        serde_json::Value::Array(items) => join(items.iter().map(scalar_text), ","),
+        serde_json::Value::Object(object) => {
+            join(object.iter().flat_map(|(key, item)| [key.clone(), scalar_text(item)]), ",")
+        }
+        scalar => scalar_text(&scalar),
+    };
+    Ok(text)
 }

@@ -137,8 +137,9 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// Whether a failed send may succeed when repeated: connection and timeout failures and
-/// a connection that broke mid-request. Not: a request that could not be built, a
-/// redirect loop, or a body that failed to decode.
+/// a connection that broke mid-request. Not: a request that could not be built or a
+/// redirect loop. (A failure while reading the response body, once a response has
+/// arrived, is always retryable: the transport decides that itself.)
 pub(crate) fn is_retryable_error(error: &reqwest::Error) -> bool {
     !error.is_builder()
         && !error.is_redirect()

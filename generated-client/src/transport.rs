@@ -81,7 +81,8 @@ pub(crate) async fn execute(
     let timeout = options.timeout.unwrap_or(config.timeout);
     let retries_allowed = policy.allows(call.idempotent);
     let mut backoff = policy.backoff();
-    let mut request = request.build()?;
+    let mut request = request.build().map_err(redacted)?;
+    request::join_cookies(request.headers_mut());
     let mut attempt: u32 = 1;
     loop {
         // A body that cannot be cloned (a stream) can be sent only once.
@@ -99,9 +100,15 @@ pub(crate) async fn execute(
             observer.on_request(observed);
         }
         let started = Instant::now();
-        let outcome = match http.execute(request).await {
-            Ok(response) => request::read_response(response).await,
-            Err(error) => Err(error),
+        // A failure while reading the body (a connection cut off mid-transfer) is a
+        // broken connection like any other: retryable. reqwest reports it as a decode
+        // error, which `is_retryable_error` refuses for a failed send.
+        let (outcome, retryable_failure) = match http.execute(request).await {
+            Ok(response) => (request::read_response(response).await.map_err(redacted), true),
+            Err(error) => {
+                let retryable = retry::is_retryable_error(&error);
+                (Err(redacted(error)), retryable)
+            }
         };
         if let Some((observer, observed)) = &observed {
             match &outcome {
@@ -123,11 +130,20 @@ pub(crate) async fn execute(
             Ok(response) if retry::is_retryable_status(response.status()) => {
                 backoff.next_delay(Some(response.headers()))
             }
-            Err(error) if retry::is_retryable_error(error) => backoff.next_delay(None),
+            Err(_) if retryable_failure => backoff.next_delay(None),
             _ => return outcome,
         };
         tokio::time::sleep(delay).await;
         request = next;
         attempt += 1;
     }
+}
+
+/// `error` with API keys in its URL's query `[redacted]`: reqwest shows the URL in
+/// `Display` and `Debug`.
+fn redacted(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        request::redact_url(url);
+    }
+    error
 }

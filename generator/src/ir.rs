@@ -19,8 +19,19 @@ pub struct Api {
     pub auth: Vec<AuthScheme>,
     /// Named types, in a deterministic order (components first, in spec order).
     pub types: Vec<TypeDef>,
+    /// Position in `types` of each name, for [`Api::type_named`].
+    pub type_index: std::collections::BTreeMap<String, usize>,
     /// Operations, in spec order (paths, then methods in a fixed order).
     pub operations: Vec<Operation>,
+}
+
+impl Api {
+    /// The named type `name`. Emitters look types up often; big specs have thousands.
+    pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        self.type_index
+            .get(name)
+            .and_then(|&position| self.types.get(position))
+    }
 }
 
 /// How the client authenticates.
@@ -35,6 +46,53 @@ pub enum AuthScheme {
         /// The scheme's description.
         description: Option<String>,
     },
+    /// `type: apiKey`: a key sent as a header, query parameter or cookie.
+    ApiKey {
+        /// The scheme's name in `components.securitySchemes`.
+        name: String,
+        /// The builder method that sets the key (snake_case, unique among the builder's
+        /// methods), e.g. `api_key`.
+        setter: String,
+        /// Where the key goes.
+        location: ApiKeyLocation,
+        /// The header, query parameter or cookie name (the scheme's `name`).
+        parameter: String,
+        /// The scheme's description.
+        description: Option<String>,
+    },
+    /// `type: http, scheme: basic`: an `Authorization: Basic <base64>` header.
+    Basic {
+        /// The scheme's name in `components.securitySchemes`.
+        name: String,
+        /// The scheme's description.
+        description: Option<String>,
+    },
+}
+
+impl AuthScheme {
+    /// The builder call that sets this scheme's credential from the environment, for
+    /// doc examples, e.g. `.bearer_token(std::env::var("API_TOKEN")?)`.
+    pub fn example_call(&self) -> String {
+        match self {
+            AuthScheme::Bearer { .. } => ".bearer_token(std::env::var(\"API_TOKEN\")?)".to_string(),
+            AuthScheme::Basic { .. } => {
+                ".basic_auth(std::env::var(\"API_USER\")?, std::env::var(\"API_PASSWORD\")?)"
+                    .to_string()
+            }
+            AuthScheme::ApiKey { setter, .. } => format!(".{setter}(std::env::var(\"API_KEY\")?)"),
+        }
+    }
+}
+
+/// Where an `apiKey` security scheme sends its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 /// A named Rust type.
@@ -345,6 +403,35 @@ pub enum PathSegment {
     Literal(String),
     /// A whole segment that is one path parameter, by its JSON name.
     Parameter(String),
+    /// A segment mixing text and parameters, like `{name}.{extension}`; encoded as one
+    /// segment once the values are filled in.
+    Template(Vec<TemplatePart>),
+}
+
+/// A piece of a [`PathSegment::Template`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Literal text.
+    Literal(String),
+    /// A path parameter, by its JSON name.
+    Parameter(String),
+}
+
+impl PathSegment {
+    /// The path parameters this segment holds, in order.
+    pub fn parameters(&self) -> Vec<&str> {
+        match self {
+            PathSegment::Literal(_) => Vec::new(),
+            PathSegment::Parameter(name) => vec![name.as_str()],
+            PathSegment::Template(parts) => parts
+                .iter()
+                .filter_map(|part| match part {
+                    TemplatePart::Parameter(name) => Some(name.as_str()),
+                    TemplatePart::Literal(_) => None,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Where a parameter goes.
@@ -380,6 +467,8 @@ pub enum ParameterStyle {
     PipeDelimited,
     /// `deepObject`: objects `a[k]=v&a[k2]=v2`.
     DeepObject,
+    /// `content: application/json` instead of `schema`: the value as JSON text.
+    Json,
 }
 
 /// One operation parameter.

@@ -289,18 +289,16 @@ fn success_struct<'a>(api: &'a Api, operation: &Operation) -> Result<&'a Struct,
             )
         })?;
     match resolve_alias(api, body) {
-        TypeRef::Named(name) => {
-            match api.types.iter().find(|definition| definition.name == *name) {
-                Some(definition) => match &definition.kind {
-                    TypeKind::Struct(structure) => Ok(structure),
-                    _ => Err(format!(
-                        "the success body of {} is not an object",
-                        operation.operation_id
-                    )),
-                },
-                None => Err(format!("unknown type {name}")),
-            }
-        }
+        TypeRef::Named(name) => match api.type_named(name) {
+            Some(definition) => match &definition.kind {
+                TypeKind::Struct(structure) => Ok(structure),
+                _ => Err(format!(
+                    "the success body of {} is not an object",
+                    operation.operation_id
+                )),
+            },
+            None => Err(format!("unknown type {name}")),
+        },
         _ => Err(format!(
             "the success body of {} is not an object",
             operation.operation_id
@@ -316,7 +314,7 @@ pub(crate) fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
         let TypeRef::Named(name) = current else {
             return current;
         };
-        match api.types.iter().find(|definition| definition.name == *name) {
+        match api.type_named(name) {
             Some(definition) => match &definition.kind {
                 TypeKind::Alias(target) => current = target,
                 _ => return current,
@@ -536,12 +534,7 @@ fn resolve_waiter(
 fn state_values(api: &Api, ty: &TypeRef) -> Option<Option<Vec<String>>> {
     match resolve_alias(api, ty) {
         TypeRef::String => Some(None),
-        TypeRef::Named(name) => match &api
-            .types
-            .iter()
-            .find(|definition| definition.name == *name)?
-            .kind
-        {
+        TypeRef::Named(name) => match &api.type_named(name)?.kind {
             TypeKind::StringEnum(string_enum) => Some(Some(
                 string_enum
                     .variants

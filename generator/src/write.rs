@@ -28,6 +28,9 @@ pub struct Drift {
     pub path: PathBuf,
     /// Unified diff from the file on disk to the generated text.
     pub unified_diff: String,
+    /// Only the generated-file header differs (it carries the spec's hash, so any spec
+    /// edit changes it in every file).
+    pub header_only: bool,
 }
 
 /// Writes `output` under `out_dir`, touching only files whose contents change, and removes
@@ -70,6 +73,7 @@ pub fn check(out_dir: &Path, output: &Output) -> io::Result<Vec<Drift>> {
             drifts.push(Drift {
                 path: relative.clone(),
                 unified_diff: diff(relative, &existing, text),
+                header_only: without_header(&existing) == without_header(text),
             });
         }
     }
@@ -78,10 +82,24 @@ pub fn check(out_dir: &Path, output: &Output) -> io::Result<Vec<Drift>> {
         drifts.push(Drift {
             unified_diff: diff(&relative, &existing, ""),
             path: relative,
+            header_only: false,
         });
     }
     drifts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(drifts)
+}
+
+/// The text after the generated-file header (the lines up to the first blank one, when
+/// the first carries [`GENERATED_MARKER`]).
+fn without_header(text: &str) -> &str {
+    if !text
+        .lines()
+        .next()
+        .is_some_and(|line| line.contains(GENERATED_MARKER))
+    {
+        return text;
+    }
+    text.split_once("\n\n").map_or("", |(_, rest)| rest)
 }
 
 fn diff(relative: &Path, old: &str, new: &str) -> String {

@@ -72,4 +72,14 @@ fn an_edited_spec_is_reported_as_drift() {
             && line.contains("Region the drift test moved the sandbox to")),
         "the drift should add the edited description; diffs were:\n{all}"
     );
+    // The description is in types.rs; elsewhere only the header's spec hash changed.
+    let with_content: Vec<String> = drifts
+        .iter()
+        .filter(|drift| !drift.header_only)
+        .map(|drift| drift.path.display().to_string())
+        .collect();
+    assert_eq!(with_content, ["src/types.rs"]);
+    assert!(drifts
+        .iter()
+        .any(|drift| drift.path.ends_with("request.rs") && drift.header_only));
 }

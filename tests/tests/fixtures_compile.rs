@@ -1,5 +1,8 @@
 //! Every spec in `tests/fixtures/` (`*.yaml`, `*.yml`, `*.json`; new ones are picked up
-//! automatically) generates a crate that `cargo check` accepts without an error or warning.
+//! automatically) generates a crate that `cargo clippy -D warnings` accepts, and whose
+//! behaviour tests pass: `tests/fixtures/roundtrip/<stem>.rs`, when present, is copied
+//! into the crate as an integration test (with `roundtrip/support.rs`, a one-shot HTTP
+//! server) and run there, against the generated code itself.
 //!
 //! The crates go to `<target dir>/fixture-crates/<stem>` (package `fixture-<stem>`), in one
 //! workspace with the repository's `Cargo.lock`, checked by ONE `cargo check --workspace`
@@ -79,6 +82,7 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
                 let out = crates_dir.join(&*stem);
                 generator::write::write(&out, &output)
                     .unwrap_or_else(|error| panic!("cannot write {}: {error}", out.display()));
+                install_roundtrip_tests(&root, &stem, &out);
                 members.push(stem.into_owned());
             }
             Err(error) => generate_failures.push(format!("{name}: {error}")),
@@ -99,7 +103,17 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
     )
     .unwrap_or_else(|error| panic!("cannot write the fixture workspace: {error}"));
     let check = workspace
-        .check(&["--workspace", "--keep-going"])
+        .run(
+            "clippy",
+            &[
+                "--workspace",
+                "--all-targets",
+                "--keep-going",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
         .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
 
     let mut summary = Vec::new();
@@ -120,7 +134,7 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
     }
     assert!(
         check.success && problems.is_empty(),
-        "`cargo check` of the crates generated from tests/fixtures/ (in {}) {}:\n{}\n\n{}\n{}",
+        "`cargo clippy -D warnings` of the crates generated from tests/fixtures/ (in {}) {}:\n{}\n\n{}\n{}",
         workspace.root.display(),
         if check.success {
             "has warnings"
@@ -131,6 +145,44 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
         problems.join("\n"),
         check.stderr,
     );
+
+    let tests = workspace
+        // Integration tests and doctests: the crate docs' examples must compile for every
+        // spec (they name the auth setters the spec really has, for instance).
+        .run("test", &["--workspace", "--no-fail-fast"])
+        .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
+    assert!(
+        tests.success,
+        "the round-trip tests or doctests of the fixture crates failed:\n{}\n{}",
+        tests.program_output, tests.stderr,
+    );
+}
+
+/// Copies `tests/fixtures/roundtrip/<stem>.rs` (and its support module) into the crate as
+/// `tests/roundtrip.rs`, or removes a stale copy when the fixture has none.
+fn install_roundtrip_tests(root: &Path, stem: &str, crate_dir: &Path) {
+    let sources = root.join("tests").join("fixtures").join("roundtrip");
+    let tests_dir = crate_dir.join("tests");
+    let test = sources.join(format!("{stem}.rs"));
+    if !test.is_file() {
+        let _ = std::fs::remove_dir_all(&tests_dir);
+        return;
+    }
+    let support_dir = tests_dir.join("support");
+    std::fs::create_dir_all(&support_dir)
+        .unwrap_or_else(|error| panic!("cannot create {}: {error}", support_dir.display()));
+    for (from, to) in [
+        (test, tests_dir.join("roundtrip.rs")),
+        (sources.join("support.rs"), support_dir.join("mod.rs")),
+    ] {
+        let text = std::fs::read_to_string(&from)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", from.display()));
+        let unchanged = std::fs::read_to_string(&to).is_ok_and(|existing| existing == text);
+        if !unchanged {
+            std::fs::write(&to, text)
+                .unwrap_or_else(|error| panic!("cannot write {}: {error}", to.display()));
+        }
+    }
 }
 
 /// Crate directories of fixtures that no longer exist (they would still be on disk, but

@@ -161,6 +161,13 @@ fn rule_responses_outcomes_ranges_text_and_binary() {
 }
 
 #[test]
+fn rule_security_schemes_become_builder_methods() {
+    let output = generate(&fixture("auth.yaml"), "auth.yaml");
+    insta::assert_snapshot!("auth_client", file(&output, "src/client.rs"));
+    insta::assert_snapshot!("auth_lib", file(&output, "src/lib.rs"));
+}
+
+#[test]
 fn rule_operations_parameters_bodies_and_responses() {
     let output = generate(&fixture("operations.yaml"), "operations.yaml");
     assert!(

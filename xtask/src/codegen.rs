@@ -86,12 +86,28 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         let mut stdout = std::io::stdout().lock();
-        for drift in &drifts {
+        // Files whose only change is the header (the spec's hash) are listed, not diffed:
+        // their diffs would bury the one that matters.
+        let (header_only, content): (Vec<_>, Vec<_>) =
+            drifts.iter().partition(|drift| drift.header_only);
+        for drift in &content {
             // A closed pipe (e.g. `| head`) must not turn into a panic.
             let _ = write!(stdout, "{}", drift.unified_diff);
             if !drift.unified_diff.ends_with('\n') {
                 let _ = writeln!(stdout);
             }
+        }
+        if !header_only.is_empty() {
+            let names: Vec<String> = header_only
+                .iter()
+                .map(|drift| drift.path.display().to_string())
+                .collect();
+            let _ = writeln!(
+                stdout,
+                "{} more file(s) differ only in their generated header (the spec's hash): {}",
+                header_only.len(),
+                names.join(", ")
+            );
         }
         let _ = stdout.flush();
         eprintln!(

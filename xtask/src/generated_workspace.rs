@@ -45,6 +45,11 @@ pub struct Check {
     pub diagnostics: Vec<Diagnostic>,
     /// Cargo's own output (progress, and why it failed when no crate was at fault).
     pub stderr: String,
+    /// What programs cargo ran printed (test results for `cargo test`): the stdout
+    /// lines that are not cargo's JSON messages.
+    // Read by tests/fixtures_compile.rs; the corpus sweep only checks.
+    #[allow(dead_code)]
+    pub program_output: String,
 }
 
 impl Check {
@@ -124,10 +129,19 @@ impl Workspace {
     /// # Errors
     /// Cargo cannot be started.
     pub fn check(&mut self, args: &[&str]) -> io::Result<Check> {
+        self.run("check", args)
+    }
+
+    /// `cargo <subcommand> --message-format=json` with `args`, offline first as
+    /// [`Workspace::check`] does; for `clippy` and `test` as well as `check`.
+    ///
+    /// # Errors
+    /// Cargo cannot be started.
+    pub fn run(&mut self, subcommand: &str, args: &[&str]) -> io::Result<Check> {
         loop {
             let mut command = Command::new(cargo());
             command
-                .arg("check")
+                .arg(subcommand)
                 .arg("--message-format=json")
                 .args(args)
                 .current_dir(&self.root)
@@ -141,10 +155,17 @@ impl Workspace {
                 self.offline = false;
                 continue;
             }
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let program_output = stdout
+                .lines()
+                .filter(|line| !line.starts_with('{'))
+                .collect::<Vec<_>>()
+                .join("\n");
             return Ok(Check {
                 success: output.status.success(),
-                diagnostics: parse_messages(&String::from_utf8_lossy(&output.stdout)),
+                diagnostics: parse_messages(&stdout),
                 stderr,
+                program_output,
             });
         }
     }

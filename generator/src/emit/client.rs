@@ -5,21 +5,10 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, spec_text};
 use super::rust_type::ident;
-use crate::ir::{Api, AuthScheme, ClientBehaviour, Operation};
+use crate::ir::{Api, ApiKeyLocation, AuthScheme, ClientBehaviour, Operation};
 
 /// The `client` module.
 pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
-    let bearer = api
-        .auth
-        .iter()
-        .map(|scheme| match scheme {
-            AuthScheme::Bearer {
-                name,
-                format,
-                description,
-            } => (name, format, description),
-        })
-        .next();
     let client_docs = doc_attrs(&[
         format!(
             "Client for the {}, version {}.",
@@ -57,41 +46,16 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             .to_string(),
         builder_default_docs,
     ]);
-    let token_none = bearer.map(|_| quote!(bearer_token: None,));
-    let (token_field, token_init, token_setter, token_debug, token_apply) = match bearer {
-        Some((scheme_name, format, description)) => {
-            let docs = doc_attrs(&[
-                format!(
-                    "Sets the bearer token sent as `Authorization: Bearer <token>` (security scheme {}{}).",
-                    code(scheme_name),
-                    format.as_ref().map(|format| format!(", format {format}")).unwrap_or_default()
-                ),
-                spec_text(description.as_deref().unwrap_or("")),
-                "The token is kept in a `secrecy::SecretString`: it never appears in `Debug` \
-                 output, and the header is marked sensitive."
-                    .to_string(),
-            ]);
-            (
-                quote!(bearer_token: Option<secrecy::SecretString>,),
-                quote!(bearer_token: self.bearer_token,),
-                quote! {
-                    #docs
-                    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-                        self.bearer_token = Some(secrecy::SecretString::from(token.into()));
-                        self
-                    }
-                },
-                quote!(.field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))),
-                quote! {
-                    match &self.bearer_token {
-                        Some(token) => request.bearer_auth(secrecy::ExposeSecret::expose_secret(token)),
-                        None => request,
-                    }
-                },
-            )
-        }
-        None => (quote!(), quote!(), quote!(), quote!(), quote!(request)),
-    };
+    let credentials = credentials(&api.auth);
+    let Credentials {
+        fields: token_field,
+        none: token_none,
+        moves: token_init,
+        setters: token_setter,
+        debug: token_debug,
+        apply: token_apply,
+        secret_query,
+    } = credentials;
     let request_id_header = match &behaviour.request_id_header {
         Some(name) => quote!(Some(#name)),
         None => quote!(None),
@@ -121,6 +85,10 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         #request_id_docs
         pub(crate) const REQUEST_ID_HEADER: Option<&str> = #request_id_header;
 
+        /// Query parameters that carry an API key: their values are `[redacted]` in the
+        /// URLs observers and errors show.
+        pub(crate) const SECRET_QUERY_PARAMETERS: &[&str] = &[#(#secret_query),*];
+
         /// Sent as `User-Agent` with every request (a default header can replace it).
         pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -129,7 +97,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         pub struct Client {
             http: reqwest::Client,
             base_url: reqwest::Url,
-            #token_field
+            #(#token_field)*
             config: Arc<Config>,
         }
 
@@ -137,7 +105,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("Client")
                     .field("base_url", &self.base_url.as_str())
-                    #token_debug
+                    #(#token_debug)*
                     .field("config", &self.config)
                     .finish_non_exhaustive()
             }
@@ -162,11 +130,6 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             /// A request with the `User-Agent`, the default headers and authentication, in
             /// that order (a later one replaces an earlier header of the same name).
             pub(crate) fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
-                let request = self
-                    .http
-                    .request(method, url)
-                    .header(reqwest::header::USER_AGENT, USER_AGENT)
-                    .headers(self.config.default_headers.clone());
                 #token_apply
             }
 
@@ -192,7 +155,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         pub struct ClientBuilder {
             base_url: Option<String>,
             http: Option<reqwest::Client>,
-            #token_field
+            #(#token_field)*
             connect_timeout: Duration,
             config: Config,
         }
@@ -202,7 +165,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                 Self {
                     base_url: None,
                     http: None,
-                    #token_none
+                    #(#token_none)*
                     connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
                     config: Config {
                         default_headers: HeaderMap::new(),
@@ -219,7 +182,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("ClientBuilder")
                     .field("base_url", &self.base_url)
-                    #token_debug
+                    #(#token_debug)*
                     .field("connect_timeout", &self.connect_timeout)
                     .field("config", &self.config)
                     .finish_non_exhaustive()
@@ -290,7 +253,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                 self
             }
 
-            #token_setter
+            #(#token_setter)*
 
             /// Builds the client.
             ///
@@ -309,7 +272,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                 Ok(Client {
                     http,
                     base_url,
-                    #token_init
+                    #(#token_init)*
                     config: Arc::new(self.config),
                 })
             }
@@ -354,4 +317,231 @@ pub fn request_option_setters(operation: &Operation) -> TokenStream {
             self
         }
     }
+}
+
+/// What the client and its builder hold for the spec's security schemes.
+struct Credentials {
+    /// Fields of both the client and the builder.
+    fields: Vec<TokenStream>,
+    /// Their initial (unset) values in the builder.
+    none: Vec<TokenStream>,
+    /// Builder to client, in `build`.
+    moves: Vec<TokenStream>,
+    /// The builder's setters.
+    setters: Vec<TokenStream>,
+    /// `Debug` fields, values redacted.
+    debug: Vec<TokenStream>,
+    /// The body of `Client::request`.
+    apply: TokenStream,
+    /// Query parameter names that carry keys.
+    secret_query: Vec<String>,
+}
+
+/// Setters and request code for bearer tokens (the first bearer scheme), HTTP basic
+/// (the first basic scheme; a second one would be the same header) and each API key.
+fn credentials(schemes: &[AuthScheme]) -> Credentials {
+    let mut out = Credentials {
+        fields: Vec::new(),
+        none: Vec::new(),
+        moves: Vec::new(),
+        setters: Vec::new(),
+        debug: Vec::new(),
+        apply: TokenStream::new(),
+        secret_query: Vec::new(),
+    };
+    let mut apply = Vec::new();
+    let secret_note =
+        "The value is kept in a `secrecy::SecretString`: it never appears in `Debug` \
+                       output, and observers and error messages never see it.";
+    let bearer = schemes.iter().find_map(|scheme| match scheme {
+        AuthScheme::Bearer {
+            name,
+            format,
+            description,
+        } => Some((name, format, description)),
+        _ => None,
+    });
+    let basic = schemes.iter().find_map(|scheme| match scheme {
+        AuthScheme::Basic { name, description } => Some((name, description)),
+        _ => None,
+    });
+    // Both set `Authorization`: the one set last is sent.
+    let (clear_basic, clear_bearer, both_note) = if bearer.is_some() && basic.is_some() {
+        (
+            quote!(self.basic_auth = None;),
+            quote!(self.bearer_token = None;),
+            "Replaces a token or credentials set before: both are sent as `Authorization`.",
+        )
+    } else {
+        (quote!(), quote!(), "")
+    };
+    let push_field = |out: &mut Credentials, field: &proc_macro2::Ident, ty: TokenStream| {
+        let label = field.to_string();
+        out.fields.push(quote!(#field: Option<#ty>,));
+        out.none.push(quote!(#field: None,));
+        out.moves.push(quote!(#field: self.#field,));
+        out.debug
+            .push(quote!(.field(#label, &self.#field.as_ref().map(|_| "[redacted]"))));
+    };
+    // Whether any credential is a header (then collected in `credentials`).
+    let mut headers = bearer.is_some() || basic.is_some();
+    if let Some((scheme_name, format, description)) = bearer {
+        let docs = doc_attrs(&[
+            format!(
+                "Sets the bearer token sent as `Authorization: Bearer <token>` (security scheme {}{}).",
+                code(scheme_name),
+                format.as_ref().map(|format| format!(", format {format}")).unwrap_or_default()
+            ),
+            spec_text(description.as_deref().unwrap_or("")),
+            "The token is kept in a `secrecy::SecretString`: it never appears in `Debug` \
+             output, and the header is marked sensitive."
+                .to_string(),
+            both_note.to_string(),
+        ]);
+        let field = ident("bearer_token");
+        push_field(&mut out, &field, quote!(secrecy::SecretString));
+        out.setters.push(quote! {
+            #docs
+            pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+                self.bearer_token = Some(secrecy::SecretString::from(token.into()));
+                #clear_basic
+                self
+            }
+        });
+        apply.push(quote! {
+            if let Some(token) = &self.bearer_token {
+                let value = format!("Bearer {}", secrecy::ExposeSecret::expose_secret(token));
+                request = request::credential_header(request, &mut credentials, reqwest::header::AUTHORIZATION, &value);
+            }
+        });
+    }
+    if let Some((scheme_name, description)) = basic {
+        let docs = doc_attrs(&[
+            format!(
+                "Sets the user name and password sent as `Authorization: Basic <base64>` (security scheme {}).",
+                code(scheme_name),
+            ),
+            spec_text(description.as_deref().unwrap_or("")),
+            "Both are kept in `secrecy::SecretString`s: they never appear in `Debug` output, \
+             and the header is marked sensitive."
+                .to_string(),
+            both_note.to_string(),
+        ]);
+        let field = ident("basic_auth");
+        push_field(
+            &mut out,
+            &field,
+            quote!((secrecy::SecretString, secrecy::SecretString)),
+        );
+        out.setters.push(quote! {
+            #docs
+            pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+                self.basic_auth = Some((
+                    secrecy::SecretString::from(username.into()),
+                    secrecy::SecretString::from(password.into()),
+                ));
+                #clear_bearer
+                self
+            }
+        });
+        apply.push(quote! {
+            if let Some((username, password)) = &self.basic_auth {
+                let value = request::basic_credentials(
+                    secrecy::ExposeSecret::expose_secret(username),
+                    secrecy::ExposeSecret::expose_secret(password),
+                );
+                request = request::credential_header(request, &mut credentials, reqwest::header::AUTHORIZATION, &value);
+            }
+        });
+    }
+    for scheme in schemes {
+        let AuthScheme::ApiKey {
+            name,
+            setter,
+            location,
+            parameter,
+            description,
+        } = scheme
+        else {
+            continue;
+        };
+        let field = ident(setter);
+        let (where_text, send) = match location {
+            ApiKeyLocation::Header => {
+                headers = true;
+                let lower = parameter.to_ascii_lowercase();
+                (
+                    format!("the `{parameter}` header, marked sensitive"),
+                    quote! {
+                        request = request::credential_header(
+                            request,
+                            &mut credentials,
+                            reqwest::header::HeaderName::from_static(#lower),
+                            secrecy::ExposeSecret::expose_secret(key),
+                        );
+                    },
+                )
+            }
+            ApiKeyLocation::Query => {
+                out.secret_query.push(parameter.clone());
+                (
+                    format!("the `{parameter}` query parameter"),
+                    quote! {
+                        request = request.query(&[(#parameter, secrecy::ExposeSecret::expose_secret(key))]);
+                    },
+                )
+            }
+            ApiKeyLocation::Cookie => (
+                format!("the `{parameter}` cookie, in a `Cookie` header marked sensitive"),
+                quote! {
+                    request = request::credential_cookie(request, #parameter, secrecy::ExposeSecret::expose_secret(key));
+                },
+            ),
+        };
+        let docs = doc_attrs(&[
+            format!(
+                "Sets the API key sent as {where_text} (security scheme {}).",
+                code(name)
+            ),
+            spec_text(description.as_deref().unwrap_or("")),
+            secret_note.to_string(),
+        ]);
+        push_field(&mut out, &field, quote!(secrecy::SecretString));
+        out.setters.push(quote! {
+            #docs
+            pub fn #field(mut self, key: impl Into<String>) -> Self {
+                self.#field = Some(secrecy::SecretString::from(key.into()));
+                self
+            }
+        });
+        apply.push(quote! {
+            if let Some(key) = &self.#field {
+                #send
+            }
+        });
+    }
+    let base_request = quote! {
+        self.http
+            .request(method, url)
+            .header(reqwest::header::USER_AGENT, USER_AGENT)
+            .headers(self.config.default_headers.clone())
+    };
+    out.apply = if apply.is_empty() {
+        base_request
+    } else if !headers {
+        quote! {
+            let mut request = #base_request;
+            #(#apply)*
+            request
+        }
+    } else {
+        quote! {
+            let mut request = #base_request;
+            // Credential headers replace default headers of the same name.
+            let mut credentials = HeaderMap::new();
+            #(#apply)*
+            request.headers(credentials)
+        }
+    };
+    out
 }

@@ -40,6 +40,16 @@ pub fn status_label(status: StatusMatch) -> String {
     }
 }
 
+/// The first line of a description that reads as a sentence (not a code fence or a
+/// blank), for `Display`; `HTTP status` when there is none.
+fn summary_line(description: &str) -> String {
+    description
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with("```") && !line.starts_with("~~~"))
+        .map_or_else(|| "HTTP status".to_string(), str::to_string)
+}
+
 fn error_enum(operation: &Operation) -> TokenStream {
     let name = ident(&error_type_name(operation));
     let method = &operation.method_name;
@@ -54,8 +64,11 @@ fn error_enum(operation: &Operation) -> TokenStream {
     for response in error_responses(operation) {
         let variant = ident(&response.variant_name);
         let label = status_label(response.status);
-        let variant_docs = doc_attrs(&[format!("`{label}`: {}", spec_text(&response.description))]);
-        let message = format!("{} ({label})", response.description.trim());
+        let variant_docs = doc_attrs(&[
+            format!("Status `{label}`."),
+            spec_text(&response.description),
+        ]);
+        let message = format!("{} ({label})", summary_line(&response.description));
         match &response.body {
             Some(body) => {
                 let body = type_tokens(&body.ty, false);

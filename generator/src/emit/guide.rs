@@ -2,7 +2,7 @@
 //! generated client (retries and timeouts, hooks, request ids, validation, pagination,
 //! waiters), written against this crate's own operations where an example needs one.
 
-use crate::ir::{Api, ClientBehaviour, Operation, ParameterLocation, TypeRef};
+use crate::ir::{Api, AuthScheme, ClientBehaviour, Operation, ParameterLocation, TypeRef};
 
 /// The guide's sections, as doc paragraphs (Markdown).
 pub fn sections(api: &Api, behaviour: &ClientBehaviour, crate_ident: &str) -> Vec<String> {
@@ -187,11 +187,12 @@ pub fn sections(api: &Api, behaviour: &ClientBehaviour, crate_ident: &str) -> Ve
 
 /// The start of an example: an async fn and a client.
 fn client_setup(api: &Api, crate_ident: &str) -> String {
-    let token = if api.auth.is_empty() {
-        ""
-    } else {
-        ".bearer_token(std::env::var(\"API_TOKEN\")?)"
-    };
+    // The spec's first scheme, with the setter that scheme really has.
+    let token = api
+        .auth
+        .first()
+        .map(AuthScheme::example_call)
+        .unwrap_or_default();
     format!(
         "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = {crate_ident}::Client::builder(){token}.build()?;\n"

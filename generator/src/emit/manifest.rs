@@ -190,11 +190,11 @@ fn lib_items(api: &Api, behaviour: &ClientBehaviour, docs: TokenStream) -> Token
 /// A crate-level example: build a client and call the first operation whose required
 /// arguments are all strings, numbers or UUIDs.
 fn example(api: &Api, crate_ident: &str) -> String {
-    let token = if api.auth.is_empty() {
-        ""
-    } else {
-        "\n    .bearer_token(std::env::var(\"API_TOKEN\")?)"
-    };
+    let token = api
+        .auth
+        .first()
+        .map(|scheme| format!("\n    {}", scheme.example_call()))
+        .unwrap_or_default();
     let mut text = format!(
         "# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {crate_ident}::Client::builder(){token}\n    .build()?;\n"
     );

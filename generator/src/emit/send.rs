@@ -11,7 +11,7 @@ use super::errors::status_label;
 use super::rust_type::{ident, type_tokens};
 use crate::ir::{
     Api, BodyEncoding, ClientBehaviour, Operation, ParameterLocation, ParameterStyle, PathSegment,
-    RequestBody, Response, ResponseBody, StatusMatch, Success, TypeKind, TypeRef,
+    RequestBody, Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeKind, TypeRef,
 };
 
 /// `send`'s body.
@@ -61,23 +61,29 @@ fn url_statement(operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
     let segments: Vec<TokenStream> = operation
         .path_segments
         .iter()
-        .map(|segment| match segment {
+        .enumerate()
+        .map(|(index, segment)| match segment {
             PathSegment::Literal(text) => quote!(PathSegment::Literal(#text)),
             PathSegment::Parameter(name) => {
-                let parameter = operation.parameters.iter().find(|parameter| {
-                    parameter.location == ParameterLocation::Path && parameter.name == *name
-                });
-                let rust_name =
-                    ident(parameter.map_or("value", |parameter| parameter.rust_name.as_str()));
-                let value = match parameter.map(|parameter| &parameter.ty) {
-                    Some(TypeRef::String) => quote!(&self.#rust_name),
-                    _ => {
-                        let local = ident(&format!("{rust_name}_text"));
-                        path_values.push(quote!(let #local = self.#rust_name.to_string();));
-                        quote!(&#local)
-                    }
-                };
+                let value = path_value(operation, name, &mut path_values);
                 quote!(PathSegment::Parameter { name: #name, value: #value })
+            }
+            PathSegment::Template(parts) => {
+                // The filled-in segment is encoded as one value, so a parameter's `/` or
+                // `?` cannot escape it any more than with a whole-segment parameter.
+                let pieces: Vec<TokenStream> = parts
+                    .iter()
+                    .map(|part| match part {
+                        TemplatePart::Literal(text) => quote!(#text),
+                        TemplatePart::Parameter(name) => {
+                            path_value(operation, name, &mut path_values)
+                        }
+                    })
+                    .collect();
+                let local = ident(&format!("segment_{index}"));
+                path_values.push(quote!(let #local: String = [#(#pieces),*].concat();));
+                let names = segment.parameters().join(", ");
+                quote!(PathSegment::Parameter { name: #names, value: &#local })
             }
         })
         .collect();
@@ -85,6 +91,41 @@ fn url_statement(operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
         path_values,
         quote!(let url = self.client.endpoint(&[#(#segments),*])?;),
     )
+}
+
+/// A `&str` expression for path parameter `name`: the field itself for strings, else a
+/// local holding its text (declared in `path_values`).
+fn path_value(
+    operation: &Operation,
+    name: &str,
+    path_values: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let name = name.to_string();
+    let parameter = operation
+        .parameters
+        .iter()
+        .find(|parameter| parameter.location == ParameterLocation::Path && parameter.name == name);
+    let rust_name = ident(parameter.map_or("value", |parameter| parameter.rust_name.as_str()));
+    match parameter.map(|parameter| &parameter.ty) {
+        Some(TypeRef::String) => quote!(&self.#rust_name),
+        // Anything else (numbers, UUIDs, dates, enums, unions) is spelled as its JSON
+        // value, in `simple` style.
+        _ => {
+            let local = ident(&format!(
+                "{}_text",
+                rust_name.to_string().trim_end_matches('_')
+            ));
+            let declaration =
+                quote!(let #local = crate::request::path_text(#name, &self.#rust_name)?;);
+            if !path_values
+                .iter()
+                .any(|existing| existing.to_string() == declaration.to_string())
+            {
+                path_values.push(declaration);
+            }
+            quote!(&#local)
+        }
+    }
 }
 
 fn style_tokens(style: ParameterStyle) -> TokenStream {
@@ -100,6 +141,7 @@ fn style_tokens(style: ParameterStyle) -> TokenStream {
         ParameterStyle::SpaceDelimited => quote!(crate::request::Style::SpaceDelimited),
         ParameterStyle::PipeDelimited => quote!(crate::request::Style::PipeDelimited),
         ParameterStyle::DeepObject => quote!(crate::request::Style::DeepObject),
+        ParameterStyle::Json => quote!(crate::request::Style::Json),
     }
 }
 
@@ -184,14 +226,13 @@ fn body_statement(api: &Api, body: &RequestBody) -> TokenStream {
 /// bytes parts for `format: binary` properties, text (or JSON text) for the rest.
 fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let structure = match ty {
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .find(|definition| definition.name == *name)
-            .and_then(|definition| match &definition.kind {
-                TypeKind::Struct(structure) => Some(structure),
-                _ => None,
-            }),
+        TypeRef::Named(name) => {
+            api.type_named(name)
+                .and_then(|definition| match &definition.kind {
+                    TypeKind::Struct(structure) => Some(structure),
+                    _ => None,
+                })
+        }
         _ => None,
     };
     let Some(structure) = structure else {
@@ -314,11 +355,10 @@ pub fn outcome_enum(operation: &Operation) -> Option<TokenStream> {
         .filter(|response| response.is_success())
         .map(|response| {
             let variant = ident(&response.variant_name);
-            let docs = doc_attrs(&[format!(
-                "`{}`: {}",
-                status_label(response.status),
-                spec_text(&response.description)
-            )]);
+            let docs = doc_attrs(&[
+                format!("Status `{}`.", status_label(response.status)),
+                spec_text(&response.description),
+            ]);
             match &response.body {
                 Some(body) => {
                     let ty = type_tokens(&body.ty, false);

@@ -331,9 +331,7 @@ fn default_value(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> Option<T
         (TypeRef::String, serde_json::Value::String(text)) => Some(quote!(String::from(#text))),
         (TypeRef::Named(name), serde_json::Value::String(text)) => {
             let variant = api
-                .types
-                .iter()
-                .find(|definition| definition.name == *name)
+                .type_named(name)
                 .and_then(|definition| match &definition.kind {
                     TypeKind::StringEnum(string_enum) => string_enum
                         .variants

@@ -146,7 +146,8 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                         return None;
                     }
                     let variant = ident(&variant.rust_name);
-                    Some(quote!(Self::#variant(value) => { #checks Ok(()) }))
+                    // The checks name an owned `field`, as in a struct's field checks.
+                    Some(quote!(Self::#variant(value) => { let field = *field; #checks Ok(()) }))
                 })
                 .collect();
             let tagged_catch_all =
@@ -156,7 +157,7 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
         }
         TypeKind::Newtype(target) => {
             let checks = value_checks(api, target, &Constraints::default(), checked);
-            quote! { let value = &self.0; #checks Ok(()) }
+            quote! { let value = &self.0; let field = *field; #checks Ok(()) }
         }
         TypeKind::Alias(_) => return quote!(),
     };

@@ -9,6 +9,7 @@ mod object;
 mod operation;
 mod recursion;
 mod schema;
+mod servers;
 mod union;
 
 use std::collections::BTreeMap;
@@ -41,17 +42,30 @@ pub fn normalise(document: &OpenAPI, resolver: &Resolver<'_>) -> Result<Normalis
     normaliser.define_components(document)?;
     let operations = normaliser.operations(document)?;
     let auth = normaliser.auth(document);
+    let default_server = normaliser.default_server(&document.servers);
     let mut types: Vec<TypeDef> = normaliser.types.into_iter().flatten().collect();
-    recursion::break_cycles(&mut types);
     let mut warnings = normaliser.warnings;
+    for pointer in recursion::break_cycles(&mut types) {
+        warnings.push(Warning {
+            pointer,
+            message:
+                "a schema that is only itself describes no data; generated as `serde_json::Value`"
+                    .to_string(),
+        });
+    }
     warnings.sort();
     warnings.dedup();
     Ok(Normalised {
         api: Api {
+            type_index: types
+                .iter()
+                .enumerate()
+                .map(|(position, definition)| (definition.name.clone(), position))
+                .collect(),
             title: document.info.title.clone(),
             version: document.info.version.clone(),
             description: document.info.description.clone(),
-            default_server: document.servers.first().map(|server| server.url.clone()),
+            default_server,
             auth,
             types,
             operations,
@@ -157,6 +171,9 @@ impl<'a> Normaliser<'a> {
                 continue;
             };
             let pointer = format!("#/components/schemas/{}", escape_token(name));
+            // A component that is only a `$ref` must reach a schema: `A: $ref B` with
+            // `B: $ref A` describes no data at all.
+            self.resolver.schema(item, &pointer)?;
             self.exact_name = Some(entry.rust_name.to_string());
             let slot = self.reserve_type_slot();
             let shape = self.type_of(SchemaRef::from(item), &pointer, &entry.rust_name)?;
@@ -177,6 +194,29 @@ impl<'a> Normaliser<'a> {
     }
 
     fn auth(&mut self, document: &OpenAPI) -> Vec<AuthScheme> {
+        use crate::ir::ApiKeyLocation;
+        use openapiv3::{APIKeyLocation, SecurityScheme};
+        // The builder's other methods and fields, which a key's setter must not take.
+        let mut setters = Scope::with_reserved(&[
+            "base_url",
+            "http",
+            "http_client",
+            "default_header",
+            "retry_policy",
+            "timeout",
+            "connect_timeout",
+            "observer",
+            "validate_requests",
+            "build",
+            "config",
+            "bearer_token",
+            "basic_auth",
+            "builder",
+            "endpoint",
+            "request",
+            "execute",
+            "validates_requests",
+        ]);
         let mut schemes = Vec::new();
         let Some(section) = &document.components else {
             return schemes;
@@ -184,7 +224,7 @@ impl<'a> Normaliser<'a> {
         for (name, item) in &section.security_schemes {
             let pointer = format!("#/components/securitySchemes/{}", escape_token(name));
             match item {
-                ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, bearer_format, description, .. })
+                ReferenceOr::Item(SecurityScheme::HTTP { scheme, bearer_format, description, .. })
                     if scheme.eq_ignore_ascii_case("bearer") =>
                 {
                     schemes.push(AuthScheme::Bearer {
@@ -193,7 +233,39 @@ impl<'a> Normaliser<'a> {
                         description: description.clone(),
                     });
                 }
-                _ => self.warn(&pointer, "this security scheme is not supported yet; set the header with a custom reqwest::Client"),
+                ReferenceOr::Item(SecurityScheme::HTTP { scheme, description, .. })
+                    if scheme.eq_ignore_ascii_case("basic") =>
+                {
+                    schemes.push(AuthScheme::Basic { name: name.clone(), description: description.clone() });
+                }
+                ReferenceOr::Item(SecurityScheme::APIKey { location, name: parameter, description, .. }) => {
+                    let location = match location {
+                        APIKeyLocation::Header => ApiKeyLocation::Header,
+                        APIKeyLocation::Query => ApiKeyLocation::Query,
+                        APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                    };
+                    // Header and cookie names are RFC 9110 tokens.
+                    let token = !parameter.is_empty()
+                        && parameter.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                    if location != ApiKeyLocation::Query && !token {
+                        self.warn(&pointer, "the key's `name` is not a valid header or cookie name; send the key with ClientBuilder::default_header(name, value, sensitive)");
+                        continue;
+                    }
+                    // `ApiKeyAuth` -> `api_key`: a trailing `_auth` says nothing on a builder.
+                    let snake_name = snake(name);
+                    let stem = ["_auth", "_scheme", "_security"]
+                        .iter()
+                        .find_map(|suffix| snake_name.strip_suffix(suffix).filter(|stem| !stem.is_empty()))
+                        .map_or(snake_name.clone(), snake);
+                    schemes.push(AuthScheme::ApiKey {
+                        name: name.clone(),
+                        setter: setters.claim(stem),
+                        location,
+                        parameter: parameter.clone(),
+                        description: description.clone(),
+                    });
+                }
+                _ => self.warn(&pointer, "this security scheme is not supported; send its credentials with ClientBuilder::default_header(name, value, sensitive)"),
             }
         }
         schemes

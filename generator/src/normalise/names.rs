@@ -47,7 +47,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 
 /// A spec name as an UpperCamelCase type or variant name.
 pub fn upper_camel(raw: &str) -> String {
-    let converted = raw.to_upper_camel_case();
+    let converted = ascii(raw).to_upper_camel_case();
     let converted: String = converted
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -66,7 +66,7 @@ pub fn upper_camel(raw: &str) -> String {
 
 /// A spec name as a snake_case field, method or argument name.
 pub fn snake(raw: &str) -> String {
-    let converted = raw.to_snake_case();
+    let converted = ascii(raw).to_snake_case();
     let converted: String = converted
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -81,6 +81,16 @@ pub fn snake(raw: &str) -> String {
         return format!("{converted}_");
     }
     converted
+}
+
+/// Letters outside ASCII transliterated (`Café` -> `Cafe`, `名前` -> `Ming Qian`,
+/// `🚀` -> `rocket`) rather than dropped, so a name keeps its meaning in Rust.
+fn ascii(raw: &str) -> String {
+    if raw.is_ascii() {
+        raw.to_string()
+    } else {
+        deunicode::deunicode_with_tofu(raw, " ")
+    }
 }
 
 /// Names already taken in one scope (a module's types, a struct's fields, ...).
@@ -137,6 +147,9 @@ mod tests {
         assert_eq!(snake("orgId"), "org_id");
         assert_eq!(snake("$ref"), "ref_");
         assert_eq!(snake("2fa"), "n_2fa");
+        assert_eq!(upper_camel("Café"), "Cafe");
+        assert_eq!(snake("obtenirÉlément"), "obtenir_element");
+        assert_eq!(upper_camel("🚀"), "Rocket");
         let mut scope = Scope::with_reserved(&["Client"]);
         assert_eq!(scope.claim("Client".into()), "Client2");
         assert_eq!(scope.claim("Client".into()), "Client3");

@@ -11,7 +11,7 @@ use super::Normaliser;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
     BodyEncoding, Operation, Parameter, ParameterLocation, ParameterStyle, PathSegment,
-    RequestBody, Response, ResponseBody, StatusMatch, Success, TypeRef,
+    RequestBody, Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeRef,
 };
 use crate::resolve::escape_token;
 
@@ -98,10 +98,11 @@ impl<'a> Normaliser<'a> {
         let path_order = |parameter: &Parameter| {
             path_segments
                 .iter()
-                .position(|segment| matches!(segment, PathSegment::Parameter(name) if *name == parameter.name))
+                .flat_map(PathSegment::parameters)
+                .position(|name| name == parameter.name)
         };
         for segment in &path_segments {
-            if let PathSegment::Parameter(name) = segment {
+            for name in segment.parameters() {
                 if !parameters
                     .iter()
                     .any(|p| p.location == ParameterLocation::Path && p.name == *name)
@@ -185,7 +186,7 @@ impl<'a> Normaliser<'a> {
         let mut parameters = Vec::new();
         for (parameter, item_pointer) in resolved {
             let data = parameter.parameter_data_ref();
-            let (location, style) = parameter_location_and_style(parameter);
+            let (location, mut style) = parameter_location_and_style(parameter);
             let shape = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => self.type_of(
                     SchemaRef::from(schema),
@@ -201,13 +202,12 @@ impl<'a> Normaliser<'a> {
                         .and_then(|(_, media)| media.schema.as_ref());
                     match schema {
                         Some(schema) => {
-                            let mut shape = self.type_of(
+                            style = ParameterStyle::Json;
+                            self.type_of(
                                 SchemaRef::from(schema),
                                 &format!("{item_pointer}/content"),
                                 &format!("{type_name}{}", upper_camel(&data.name)),
-                            )?;
-                            shape.ty = TypeRef::Json;
-                            shape
+                            )?
                         }
                         None => {
                             self.warn(
@@ -338,6 +338,16 @@ impl<'a> Normaliser<'a> {
                 description: response.description.clone(),
                 body,
                 variant_name: variant_scope.claim(status_variant_name(status)),
+            });
+        }
+        // A spec that documents no response at all says nothing about the body; any 2xx
+        // is then a success without one, rather than every call failing.
+        if responses.is_empty() {
+            responses.push(Response {
+                status: StatusMatch::Range(2),
+                description: "Success (the spec documents no responses).".to_string(),
+                body: None,
+                variant_name: variant_scope.claim("Success".to_string()),
             });
         }
         // With no 2xx documented, `default` is the only description of a success too
@@ -493,21 +503,54 @@ fn parent_pointer(pointer: &str) -> &str {
         .map_or(pointer, |(parent, _)| parent)
 }
 
-/// `/a/{b}/c` -> `[Literal(a), Parameter(b), Literal(c)]`.
+/// `/a/{b}/c.{d}` -> `[Literal(a), Parameter(b), Template([Literal(c.), Parameter(d)])]`.
 ///
 /// # Errors
-/// A segment that mixes text and a parameter (`{id}.json`) is not supported yet; it is
-/// refused rather than sent with the braces in it.
+/// Unbalanced braces, or an empty parameter name, in a segment.
 fn split_path(path: &str, pointer: &str) -> Result<Vec<PathSegment>, Diagnostic> {
     path.split('/')
         .filter(|segment| !segment.is_empty())
-        .map(|segment| match segment.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
-            Some(name) if !name.contains(['{', '}']) => Ok(PathSegment::Parameter(name.to_string())),
-            _ if segment.contains(['{', '}']) => Err(Diagnostic::new(
-                pointer,
-                format!("path segment `{segment}` mixes text and parameters, which is not supported yet"),
-            )),
-            _ => Ok(PathSegment::Literal(segment.to_string())),
+        .map(|segment| {
+            let parts = split_segment(segment).ok_or_else(|| {
+                Diagnostic::new(
+                    pointer,
+                    format!("path segment `{segment}` has unbalanced `{{` `}}`"),
+                )
+            })?;
+            Ok(match parts.as_slice() {
+                [TemplatePart::Literal(text)] => PathSegment::Literal(text.clone()),
+                [TemplatePart::Parameter(name)] => PathSegment::Parameter(name.clone()),
+                _ => PathSegment::Template(parts),
+            })
         })
         .collect()
+}
+
+/// `thumbnail.{extension}` -> `[Literal(thumbnail.), Parameter(extension)]`; `None` for
+/// unbalanced braces or `{}`.
+fn split_segment(segment: &str) -> Option<Vec<TemplatePart>> {
+    let mut parts = Vec::new();
+    let mut rest = segment;
+    while !rest.is_empty() {
+        match rest.find(['{', '}']) {
+            None => {
+                parts.push(TemplatePart::Literal(rest.to_string()));
+                break;
+            }
+            Some(start) if rest[start..].starts_with('{') => {
+                if start > 0 {
+                    parts.push(TemplatePart::Literal(rest[..start].to_string()));
+                }
+                let end = rest[start..].find('}')? + start;
+                let name = &rest[start + 1..end];
+                if name.is_empty() || name.contains('{') {
+                    return None;
+                }
+                parts.push(TemplatePart::Parameter(name.to_string()));
+                rest = &rest[end + 1..];
+            }
+            Some(_) => return None,
+        }
+    }
+    Some(parts)
 }

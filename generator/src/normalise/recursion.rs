@@ -11,7 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 
 /// Boxes the by-value edges that close a cycle, and turns recursive aliases into newtypes.
-pub(super) fn break_cycles(types: &mut [TypeDef]) {
+/// An alias that is its own value (`A = allOf [$ref A]`, with nothing around it) describes
+/// no data; it becomes `serde_json::Value`, and its pointer is returned for a warning.
+pub(super) fn break_cycles(types: &mut [TypeDef]) -> Vec<String> {
+    let mut degenerate = Vec::new();
     let index: BTreeMap<String, usize> = types
         .iter()
         .enumerate()
@@ -24,7 +27,12 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) {
         .collect();
     for &position in &recursive_aliases {
         if let TypeKind::Alias(target) = &types[position].kind {
-            types[position].kind = TypeKind::Newtype(target.clone());
+            types[position].kind = if holds_by_value(target) {
+                degenerate.push(types[position].origin.clone());
+                TypeKind::Alias(TypeRef::Json)
+            } else {
+                TypeKind::Newtype(target.clone())
+            };
         }
     }
 
@@ -74,6 +82,16 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) {
             }
             _ => {}
         }
+    }
+    degenerate
+}
+
+/// Whether `ty` is a named type itself (`T` or `Option<T>`), not a container of it.
+fn holds_by_value(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Nullable(inner) => holds_by_value(inner),
+        _ => false,
     }
 }
 

@@ -73,7 +73,7 @@ pub fn generate_from_str(
 }
 
 fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Output, GenerateError> {
-    let resolver = resolve::Resolver::new(&loaded.document);
+    let resolver = resolve::Resolver::new(&loaded.document, &loaded.nested_schemas);
     let normalised = normalise::normalise(&loaded.document, &resolver)
         .map_err(|diagnostic| loaded.locate(diagnostic))?;
     let api = normalised.api;

@@ -15,6 +15,10 @@ pub struct LoadedSpec {
     pub document: openapiv3::OpenAPI,
     /// SHA-256 of the file's bytes, lowercase hex.
     pub sha256: String,
+    /// Schemas that a `$ref` points at below a component's root (for example
+    /// `#/components/schemas/Tag/allOf/0`), keyed by that `$ref`. openapiv3 only types
+    /// whole components, so these are read from the untyped tree here.
+    pub nested_schemas: std::collections::BTreeMap<String, openapiv3::Schema>,
 }
 
 impl LoadedSpec {
@@ -65,10 +69,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
+    let nested_schemas = nested_schema_refs(&tree);
     Ok(LoadedSpec {
         path: path.to_path_buf(),
         document,
         sha256,
+        nested_schemas,
     })
 }
 
@@ -163,6 +169,42 @@ fn strip_location(message: &str) -> String {
         Some(index) => message[..index].to_string(),
         None => message.to_string(),
     }
+}
+
+/// Every local `$ref` in `tree` that points below a component's root, with the schema
+/// found there. A target that is missing or is not a schema is left out: the resolve
+/// stage then reports the `$ref` as it would any unsupported one.
+fn nested_schema_refs(
+    tree: &serde_json::Value,
+) -> std::collections::BTreeMap<String, openapiv3::Schema> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut pending = vec![tree];
+    while let Some(value) = pending.pop() {
+        match value {
+            serde_json::Value::Object(object) => {
+                if let Some(serde_json::Value::String(reference)) = object.get("$ref") {
+                    let is_component_root = reference
+                        .strip_prefix("#/components/")
+                        .is_some_and(|rest| rest.split('/').count() == 2);
+                    if let (Some(pointer), false) = (reference.strip_prefix('#'), is_component_root)
+                    {
+                        if !found.contains_key(reference) {
+                            let schema = tree.pointer(pointer).and_then(|target| {
+                                serde_json::from_value::<openapiv3::Schema>(target.clone()).ok()
+                            });
+                            if let Some(schema) = schema {
+                                found.insert(reference.clone(), schema);
+                            }
+                        }
+                    }
+                }
+                pending.extend(object.values());
+            }
+            serde_json::Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    found
 }
 
 fn check_version(tree: &serde_json::Value, file: &str) -> Result<(), GenerateError> {

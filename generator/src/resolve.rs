@@ -14,6 +14,8 @@ use crate::diagnostics::Diagnostic;
 #[derive(Debug, Clone, Copy)]
 pub struct Resolver<'a> {
     components: Option<&'a Components>,
+    /// Schemas at `$ref`s below a component's root (see `LoadedSpec::nested_schemas`).
+    nested: &'a std::collections::BTreeMap<String, Schema>,
 }
 
 /// A kind of component a `$ref` can point at.
@@ -44,10 +46,20 @@ const MAX_CHAIN: usize = 64;
 
 impl<'a> Resolver<'a> {
     /// A resolver over `document`'s components.
-    pub fn new(document: &'a OpenAPI) -> Self {
+    pub fn new(
+        document: &'a OpenAPI,
+        nested: &'a std::collections::BTreeMap<String, Schema>,
+    ) -> Self {
         Self {
             components: document.components.as_ref(),
+            nested,
         }
+    }
+
+    /// The schemas `$ref`s point at below a component's root, keyed by the `$ref`; the
+    /// normaliser defines each as a type of its own, like a component.
+    pub fn nested_schemas(&self) -> &'a std::collections::BTreeMap<String, Schema> {
+        self.nested
     }
 
     /// The component name a schema `$ref` points at, without following it.
@@ -56,6 +68,9 @@ impl<'a> Resolver<'a> {
     /// # Errors
     /// A reference that is not `#/components/schemas/<name>`, or whose target is missing.
     pub fn schema_ref_name(&self, reference: &str, pointer: &str) -> Result<String, Diagnostic> {
+        if self.nested.contains_key(reference) {
+            return Ok(reference.to_string());
+        }
         let name = component_name(reference, Schema::SECTION, pointer)?;
         self.lookup::<Schema>(&name, reference, pointer)?;
         Ok(name)
@@ -71,6 +86,11 @@ impl<'a> Resolver<'a> {
         item: &'a ReferenceOr<Schema>,
         pointer: &str,
     ) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+        if let ReferenceOr::Reference { reference } = item {
+            if let Some(schema) = self.nested.get(reference) {
+                return Ok((schema, Some(reference.clone())));
+            }
+        }
         self.follow(item, pointer)
     }
 

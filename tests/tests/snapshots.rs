@@ -84,6 +84,11 @@ fn rule_one_of_any_of_tagged_untagged_and_collapsed() {
 }
 
 #[test]
+fn rule_refs_below_a_component_root_are_types_of_their_own() {
+    insta::assert_snapshot!("nested_refs_types", types_of("nested_refs.yaml"));
+}
+
+#[test]
 fn rule_additional_properties_maps_and_flattened_extras() {
     insta::assert_snapshot!(
         "additional_properties_types",

@@ -150,6 +150,22 @@ impl<'a> Normaliser<'a> {
                 );
             }
         }
+        // Schemas a `$ref` reaches below a component's root are types of their own,
+        // named after their place (`#/components/schemas/Tag/allOf/0` -> `TagAllOf0`).
+        for (reference, schema) in resolver.nested_schemas() {
+            let place = reference
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or(reference);
+            let rust_name = type_scope.claim(upper_camel(&place.replace('/', " ")));
+            components.insert(
+                reference.clone(),
+                ComponentEntry {
+                    rust_name,
+                    nullable: admits_null(schema),
+                    schema: Some(schema),
+                },
+            );
+        }
         Self {
             resolver,
             components,
@@ -184,6 +200,25 @@ impl<'a> Normaliser<'a> {
                     TypeDef {
                         name: entry.rust_name,
                         origin: pointer,
+                        docs: shape.docs,
+                        kind: TypeKind::Alias(shape.ty),
+                    },
+                );
+            }
+        }
+        for (reference, schema) in self.resolver.nested_schemas() {
+            let Some(entry) = self.components.get(reference).cloned() else {
+                continue;
+            };
+            self.exact_name = Some(entry.rust_name.clone());
+            let slot = self.reserve_type_slot();
+            let shape = self.type_of(SchemaRef::Inline(schema), reference, &entry.rust_name)?;
+            if self.exact_name.take().is_some() {
+                self.fill_type_slot(
+                    slot,
+                    TypeDef {
+                        name: entry.rust_name,
+                        origin: reference.clone(),
                         docs: shape.docs,
                         kind: TypeKind::Alias(shape.ty),
                     },

@@ -152,10 +152,13 @@ impl<'a> Normaliser<'a> {
                 let Some(schema) = self.components.get(&name).and_then(|entry| entry.schema) else {
                     return Ok(Err(format!("`allOf` member `{reference}` is itself a `$ref`, which cannot be merged yet")));
                 };
-                (
-                    schema,
-                    format!("#/components/schemas/{}", escape_token(&name)),
-                )
+                // A nested `$ref` is keyed by itself, which is already its pointer.
+                let schema_pointer = if name.starts_with('#') {
+                    name.clone()
+                } else {
+                    format!("#/components/schemas/{}", escape_token(&name))
+                };
+                (schema, schema_pointer)
             }
             SchemaRef::Inline(schema) => (schema, pointer.to_string()),
         };

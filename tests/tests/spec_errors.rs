@@ -124,3 +124,18 @@ fn unsupported_constructs_are_warnings_with_pointers() {
     let types = &output.files[std::path::Path::new("src/types.rs")];
     assert!(types.contains("pub type U = serde_json::Value;"), "{types}");
 }
+
+#[test]
+fn duplicate_operation_ids_are_renamed_with_a_warning() {
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: fetch\n      responses:\n        '204': {description: ok}\n  /b:\n    get:\n      operationId: fetch\n      responses:\n        '204': {description: ok}\n";
+    let output = generate(text, "dup.yaml").expect("generates");
+    assert_eq!(output.warnings.len(), 1, "{:?}", output.warnings);
+    assert_eq!(output.warnings[0].pointer, "#/paths/~1b/get");
+    assert!(
+        output.warnings[0].message.contains("it is `fetch2`"),
+        "{}",
+        output.warnings[0]
+    );
+    let operations = &output.files[std::path::Path::new("src/operations.rs")];
+    assert!(operations.contains("pub fn fetch(") && operations.contains("pub fn fetch2("));
+}

@@ -11,11 +11,14 @@ use crate::ir::{Api, ClientBehaviour, Operation, Parameter, ParameterLocation, S
 
 /// The `operations` module.
 pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
+    // Which types have something to validate: a fixpoint over the whole type graph,
+    // computed once here rather than per operation.
+    let checked = super::validation::checked_types(api);
     let methods = api.operations.iter().map(client_method);
     let builders = api
         .operations
         .iter()
-        .map(|operation| request_builder(api, behaviour, operation));
+        .map(|operation| request_builder(api, behaviour, &checked, operation));
     // Pagination streams read the builders' private page and limit fields, so they live here.
     let streams = api
         .operations
@@ -173,7 +176,12 @@ fn client_method(operation: &Operation) -> TokenStream {
     }
 }
 
-fn request_builder(api: &Api, behaviour: &ClientBehaviour, operation: &Operation) -> TokenStream {
+fn request_builder(
+    api: &Api,
+    behaviour: &ClientBehaviour,
+    checked: &std::collections::BTreeSet<String>,
+    operation: &Operation,
+) -> TokenStream {
     let builder = ident(&operation.type_name);
     let method = &operation.method_name;
     let output = output_type(operation);
@@ -230,7 +238,7 @@ fn request_builder(api: &Api, behaviour: &ClientBehaviour, operation: &Operation
             });
         }
     }
-    let send_body = super::send::send_body(api, behaviour, operation);
+    let send_body = super::send::send_body(api, behaviour, checked, operation);
     let option_setters = super::client::request_option_setters(operation);
     let ok_type = success_type(operation);
     let error_type = ident(&error_type_name(operation));

@@ -15,8 +15,13 @@ use crate::ir::{
 };
 
 /// `send`'s body.
-pub fn send_body(api: &Api, behaviour: &ClientBehaviour, operation: &Operation) -> TokenStream {
-    let checks = super::validation::request_checks(api, operation);
+pub fn send_body(
+    api: &Api,
+    behaviour: &ClientBehaviour,
+    checked: &std::collections::BTreeSet<String>,
+    operation: &Operation,
+) -> TokenStream {
+    let checks = super::validation::request_checks(api, checked, operation);
     let operation_id = &operation.operation_id;
     let idempotent = behaviour.is_idempotent(operation);
     let output = super::operations::output_type(operation);

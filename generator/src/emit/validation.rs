@@ -291,11 +291,10 @@ pub fn compiles(pattern: &str) -> bool {
 /// constrained parameter (named `query.limit`, `path.org_id`, ...) and the body (named
 /// `body`), skipped when the client was built with `validate_requests(false)`. Empty when
 /// the operation has nothing to check.
-pub fn request_checks(api: &Api, operation: &Operation) -> TokenStream {
-    let checked = checked_types(api);
+pub fn request_checks(api: &Api, checked: &BTreeSet<String>, operation: &Operation) -> TokenStream {
     let mut statements = Vec::new();
     for parameter in &operation.parameters {
-        let checks = value_checks(api, &parameter.ty, &parameter.constraints, &checked);
+        let checks = value_checks(api, &parameter.ty, &parameter.constraints, checked);
         if checks.is_empty() {
             continue;
         }
@@ -318,7 +317,7 @@ pub fn request_checks(api: &Api, operation: &Operation) -> TokenStream {
         });
     }
     if let Some(body) = &operation.body {
-        let checks = value_checks(api, &body.ty, &Constraints::default(), &checked);
+        let checks = value_checks(api, &body.ty, &Constraints::default(), checked);
         if !checks.is_empty() {
             let scoped = quote! {
                 let field = crate::validation::FieldPath::root("body");

@@ -88,7 +88,16 @@ impl<'a> Normaliser<'a> {
             .operation_id
             .clone()
             .unwrap_or_else(|| format!("{method} {path}"));
-        let method_name = method_scope.claim(snake(&operation_id));
+        let wanted = snake(&operation_id);
+        let method_name = method_scope.claim(wanted.clone());
+        if method_name != wanted {
+            // Two operations (or an operation and a method of `Client`) would share a
+            // name: the later one is renamed, and the rename is said, not hidden.
+            self.warn(
+                pointer,
+                &format!("`{operation_id}` would be the method `{wanted}`, which is taken; it is `{method_name}`"),
+            );
+        }
         let type_name = builder_scope.claim(upper_camel(&method_name));
 
         let path_segments = split_path(path, pointer)?;

@@ -7,6 +7,7 @@
 /// Error statuses documented for [`Client::list_sandboxes`](crate::Client::list_sandboxes) (`listSandboxes` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ListSandboxesError {
     /// Status `401`.
     ///
@@ -34,6 +35,7 @@ impl std::error::Error for ListSandboxesError {}
 /// Error statuses documented for [`Client::create_sandbox`](crate::Client::create_sandbox) (`createSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateSandboxError {
     /// Status `400`.
     ///
@@ -71,6 +73,7 @@ impl std::error::Error for CreateSandboxError {}
 /// Error statuses documented for [`Client::get_sandbox`](crate::Client::get_sandbox) (`getSandbox` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetSandboxError {
     /// Status `401`.
     ///
@@ -103,6 +106,7 @@ impl std::error::Error for GetSandboxError {}
 /// Error statuses documented for [`Client::delete_sandbox`](crate::Client::delete_sandbox) (`deleteSandbox` `DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DeleteSandboxError {
     /// Status `401`.
     ///
@@ -135,6 +139,7 @@ impl std::error::Error for DeleteSandboxError {}
 /// Error statuses documented for [`Client::pause_sandbox`](crate::Client::pause_sandbox) (`pauseSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PauseSandboxError {
     /// Status `400`.
     ///
@@ -172,6 +177,7 @@ impl std::error::Error for PauseSandboxError {}
 /// Error statuses documented for [`Client::resume_sandbox`](crate::Client::resume_sandbox) (`resumeSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ResumeSandboxError {
     /// Status `401`.
     ///
@@ -204,6 +210,7 @@ impl std::error::Error for ResumeSandboxError {}
 /// Error statuses documented for [`Client::get_sandbox_metrics`](crate::Client::get_sandbox_metrics) (`getSandboxMetrics` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetSandboxMetricsError {
     /// Status `400`.
     ///

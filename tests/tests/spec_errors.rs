@@ -139,3 +139,16 @@ fn duplicate_operation_ids_are_renamed_with_a_warning() {
     let operations = &output.files[std::path::Path::new("src/operations.rs")];
     assert!(operations.contains("pub fn fetch(") && operations.contains("pub fn fetch2("));
 }
+
+/// A response `$ref` to another kind of component (seen in a published spec) leaves that
+/// status undocumented, with a warning, instead of refusing the whole spec.
+#[test]
+fn a_response_ref_to_a_request_body_is_a_located_fallback() {
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    put:\n      operationId: put\n      responses:\n        '200': {$ref: '#/components/requestBodies/Body'}\n        '204': {description: ok}\ncomponents:\n  requestBodies:\n    Body:\n      content:\n        application/json:\n          schema: {type: string}\n";
+    let output = generate(text, "kinds.yaml").expect("generates");
+    assert_eq!(output.warnings.len(), 1, "{:?}", output.warnings);
+    assert_eq!(output.warnings[0].pointer, "#/paths/~1a/put/responses/200");
+    let operations = &output.files[std::path::Path::new("src/operations.rs")];
+    assert!(!operations.contains("200 =>"), "the 200 is undocumented now");
+    assert!(operations.contains("204 =>"));
+}

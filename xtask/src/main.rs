@@ -3,7 +3,9 @@
 //! - `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]`
 //! - `cargo xtask test`
 //! - `cargo xtask corpus [DIR] [--filter SUBSTRING]`
+//! - `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`
 
+mod bench;
 mod codegen;
 mod corpus;
 mod generated_workspace;
@@ -34,6 +36,9 @@ enum Task {
     /// Generate and `cargo check` a client for every spec in a directory of real-world
     /// OpenAPI documents; print a table. A measurement: exits 0 whatever the specs do.
     Corpus(corpus::Args),
+    /// Time the generator on a fixed set of real-world specs and print each one's ratio to
+    /// the committed baseline. A measurement: exits 0 whatever the times are.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
         Task::Codegen(args) => codegen::run(&root, &args),
         Task::Test => test::run(&root),
         Task::Corpus(args) => corpus::run(&root, &args),
+        Task::Bench(args) => bench::run(&root, &args),
     }
 }
 

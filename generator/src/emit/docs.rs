@@ -107,6 +107,16 @@ fn sanitize(text: &str) -> Vec<String> {
             in_indented_block = true;
             continue;
         }
+        // A line right under a block quote would continue the quote lazily; authors mean
+        // a new paragraph (and clippy's `doc_lazy_continuation` says so), so one starts.
+        if !line.is_empty()
+            && !trimmed.starts_with('>')
+            && out
+                .last()
+                .is_some_and(|last| last.trim_start().starts_with('>'))
+        {
+            out.push(String::new());
+        }
         previous_blank = line.is_empty();
         // A line right under a list item continues that item; rustdoc (and clippy's
         // `doc_lazy_continuation`) want it indented to the item's text.
@@ -302,6 +312,7 @@ mod tests {
                 "Next"
             ]
         );
+        assert_eq!(sanitize("> note\nafter"), vec!["> note", "", "after"]);
         assert_eq!(
             sanitize("Modes:\n- a\n- b\nmore\n\nEnd"),
             vec!["Modes:", "- a", "- b", "  more", "", "End"]

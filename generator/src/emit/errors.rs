@@ -90,6 +90,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
         }

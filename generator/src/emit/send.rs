@@ -381,6 +381,7 @@ pub fn outcome_enum(operation: &Operation) -> Option<TokenStream> {
         #docs
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
         }

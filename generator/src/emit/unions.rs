@@ -8,6 +8,10 @@ use super::rust_type::{boxed_type_tokens, ident, type_tokens};
 use crate::ir::{Tagging, Union};
 
 /// A union: serde's `untagged` enum, or a discriminator-tagged enum with a catch-all.
+///
+/// Members can differ a lot in size; clippy's `large_enum_variant` is allowed because
+/// boxing them would make every member harder to build and match for a saving on values
+/// that live only while a response is handled.
 pub fn union_def(type_name: &str, docs: TokenStream, union: &Union) -> TokenStream {
     let name = ident(type_name);
     let variant_idents: Vec<_> = union
@@ -40,6 +44,7 @@ pub fn union_def(type_name: &str, docs: TokenStream, union: &Union) -> TokenStre
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #( #variant_docs #variant_idents(#variant_types), )*
                 }
@@ -98,6 +103,7 @@ pub fn union_def(type_name: &str, docs: TokenStream, union: &Union) -> TokenStre
                 #[doc = #tagged_docs]
                 #[derive(Debug, Clone, PartialEq)]
                 #[non_exhaustive]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #( #variant_docs #variant_idents(#variant_types), )*
                     #[doc = #catch_all_docs]

@@ -314,7 +314,23 @@ impl<'a> Normaliser<'a> {
         let mut responses = Vec::new();
         for (status, key, item) in entries {
             let response_pointer = format!("{pointer}/responses/{key}");
-            let response = self.resolver.response(item, &response_pointer)?;
+            let response = match (self.resolver.response(item, &response_pointer), item) {
+                (Ok(response), _) => response,
+                // A `$ref` to another kind of component (a request body where a response
+                // belongs) is a spec mistake seen in the wild. The status is left
+                // undocumented: its responses still arrive whole, as `UnexpectedStatus`.
+                (Err(_), ReferenceOr::Reference { reference })
+                    if reference.starts_with("#/components/")
+                        && !reference.starts_with("#/components/responses/") =>
+                {
+                    self.warn(
+                        &response_pointer,
+                        &format!("`$ref: {reference}` is not a response; this status is left undocumented"),
+                    );
+                    continue;
+                }
+                (Err(diagnostic), _) => return Err(diagnostic),
+            };
             let body = match preferred_content(&response.content) {
                 Some((media_type, content, encoding)) => {
                     let schema_pointer = format!(

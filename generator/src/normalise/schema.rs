@@ -351,6 +351,11 @@ impl<'a> Normaliser<'a> {
                 let items = any.items.as_ref().map(SchemaRef::from);
                 Shape::of(self.array(items, pointer, name_hint)?)
             }
+            // `items` without `type` can only describe an array.
+            None if any.items.is_some() => {
+                let items = any.items.as_ref().map(SchemaRef::from);
+                Shape::of(self.array(items, pointer, name_hint)?)
+            }
             _ => return Ok(None),
         };
         shape.constraints.minimum = any

@@ -1,0 +1,264 @@
+//! `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`: time the generator (load and
+//! generate in memory, nothing written) on a fixed set of real-world specs and compare each
+//! spec's best time with the committed baseline, `xtask/bench-baseline.json`.
+//!
+//! Speed targets live here, never in timed tests. A measurement, not a gate: it exits 0
+//! whatever the ratios are, and 2 only when it cannot run (no corpus directory, or `--save`
+//! cannot read or write the baseline).
+//!
+//! The baseline keeps one object per build profile (`debug`, `release`), each mapping a spec
+//! file name to its minimum seconds; a run reads and `--save` writes only its own profile's.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use generator::Options;
+use serde_json::{Map, Value};
+
+/// Corpus directory, relative to the workspace root.
+const DEFAULT_DIR: &str = "../shared/corpus";
+/// The benchmarked specs: small, medium and the largest of the corpus.
+const SPECS: [&str; 5] = [
+    "oai-petstore.yaml",
+    "progenitor-nexus.json",
+    "kubernetes-core-v1.json",
+    "openai-openapi.yaml",
+    "stripe-spec3.json",
+];
+/// Baseline file, relative to the workspace root.
+const BASELINE: &str = "xtask/bench-baseline.json";
+/// The build profile this binary was compiled with; baselines are kept per profile.
+const PROFILE: &str = if cfg!(debug_assertions) {
+    "debug"
+} else {
+    "release"
+};
+/// Ratios above this are marked `slower`.
+const SLOWER: f64 = 1.25;
+/// Exit code when the benchmark cannot run at all.
+const EXIT_ERROR: u8 = 2;
+/// Stack of the generation thread, as in `cargo xtask corpus`.
+const GENERATE_STACK: usize = 256 << 20;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only the specs whose file name contains SUBSTRING.
+    #[arg(long, value_name = "SUBSTRING")]
+    filter: Option<String>,
+    /// Repetitions per spec; the minimum is compared with the baseline.
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Write this run's minimums as the baseline of this build profile.
+    #[arg(long)]
+    save: bool,
+}
+
+/// One spec's measurement.
+struct Timing {
+    min: Duration,
+    median: Duration,
+    files: usize,
+    bytes: usize,
+}
+
+pub fn run(root: &Path, args: &Args) -> ExitCode {
+    let dir = root.join(DEFAULT_DIR);
+    if !dir.is_dir() {
+        eprintln!("error: corpus directory {} not found", dir.display());
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let baseline_path = root.join(BASELINE);
+    let mut baseline = match read_baseline(&baseline_path) {
+        Ok(baseline) => baseline,
+        Err(message) if args.save => {
+            eprintln!("error: {message}; not overwriting it");
+            return ExitCode::from(EXIT_ERROR);
+        }
+        Err(message) => {
+            eprintln!("warning: {message}; comparing with no baseline");
+            Map::new()
+        }
+    };
+    let specs = SPECS
+        .into_iter()
+        .filter(|name| args.filter.as_deref().is_none_or(|f| name.contains(f)));
+    let results: Vec<(&str, Result<Timing, String>)> = specs
+        .map(|name| {
+            let result = measure(&dir.join(name), name, args.runs);
+            match &result {
+                Ok(timing) => eprintln!("bench {name}: {:.4} s", timing.min.as_secs_f64()),
+                Err(message) => eprintln!("bench {name}: {message}"),
+            }
+            (name, result)
+        })
+        .collect();
+    let previous = baseline
+        .get(PROFILE)
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    print_table(&results, &previous);
+
+    if args.save {
+        let mut saved = previous;
+        for (name, result) in &results {
+            if let Ok(timing) = result {
+                let micros = (timing.min.as_secs_f64() * 1e6).round() / 1e6;
+                saved.insert((*name).to_owned(), Value::from(micros));
+            }
+        }
+        baseline.insert(PROFILE.to_owned(), Value::Object(saved));
+        if let Err(message) = write_baseline(&baseline_path, baseline) {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+        println!("bench: saved the {PROFILE} baseline to {BASELINE}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The baseline file's profiles; empty when there is no file yet.
+fn read_baseline(path: &Path) -> Result<Map<String, Value>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Map::new()),
+        Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
+    };
+    match serde_json::from_str(&text) {
+        Ok(Value::Object(profiles)) => Ok(profiles),
+        Ok(_) => Err(format!("{}: expected a JSON object", path.display())),
+        Err(error) => Err(format!("{}: {error}", path.display())),
+    }
+}
+
+fn write_baseline(path: &Path, baseline: Map<String, Value>) -> Result<(), String> {
+    let mut text = serde_json::to_string_pretty(&Value::Object(baseline))
+        .map_err(|error| format!("cannot serialise the baseline: {error}"))?;
+    text.push('\n');
+    std::fs::write(path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
+}
+
+/// `runs` generations of the spec on a big-stack thread; a panic becomes an error.
+fn measure(path: &Path, name: &str, runs: u32) -> Result<Timing, String> {
+    let path = path.to_path_buf();
+    let options = Options {
+        crate_name: "bench-client".to_owned(),
+        spec_label: name.to_owned(),
+        settings: None,
+    };
+    std::thread::Builder::new()
+        .name("bench".to_owned())
+        .stack_size(GENERATE_STACK)
+        .spawn(move || time_runs(&path, &options, runs))
+        .map_err(|error| format!("cannot start a thread: {error}"))?
+        .join()
+        .unwrap_or_else(|_| Err("the generator panicked".to_owned()))
+}
+
+fn time_runs(path: &Path, options: &Options, runs: u32) -> Result<Timing, String> {
+    let mut times = Vec::new();
+    let (mut files, mut bytes) = (0, 0);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let output = generator::generate(path, options).map_err(|error| error.to_string())?;
+        times.push(start.elapsed());
+        files = output.files.len();
+        bytes = output.files.values().map(String::len).sum();
+    }
+    times.sort();
+    let middle = times.len() / 2;
+    let median = if times.len() % 2 == 1 {
+        times.get(middle).copied()
+    } else {
+        times
+            .get(middle.saturating_sub(1)..=middle)
+            .map(|pair| pair.iter().sum::<Duration>() / 2)
+    };
+    Ok(Timing {
+        min: times.first().copied().unwrap_or_default(),
+        median: median.unwrap_or_default(),
+        files,
+        bytes,
+    })
+}
+
+/// A padded Markdown table, then the geometric mean of the ratios.
+fn print_table(results: &[(&str, Result<Timing, String>)], baseline: &Map<String, Value>) {
+    let header = [
+        "spec",
+        "min s",
+        "median s",
+        "baseline s",
+        "ratio",
+        "files",
+        "bytes",
+    ];
+    let mut ratios = Vec::new();
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|(name, result)| {
+            let base = baseline.get(*name).and_then(Value::as_f64);
+            let base_cell = base.map_or_else(|| "-".to_owned(), |base| format!("{base:.4}"));
+            let Ok(timing) = result else {
+                return vec![
+                    (*name).to_owned(),
+                    "failed".to_owned(),
+                    "-".to_owned(),
+                    base_cell,
+                    "-".to_owned(),
+                    "-".to_owned(),
+                    "-".to_owned(),
+                ];
+            };
+            let min = timing.min.as_secs_f64();
+            let ratio = base.filter(|&base| base > 0.0).map(|base| min / base);
+            ratios.extend(ratio);
+            let ratio_cell = match ratio {
+                Some(ratio) if ratio > SLOWER => format!("{ratio:.2} slower"),
+                Some(ratio) => format!("{ratio:.2}"),
+                None => "-".to_owned(),
+            };
+            vec![
+                (*name).to_owned(),
+                format!("{min:.4}"),
+                format!("{:.4}", timing.median.as_secs_f64()),
+                base_cell,
+                ratio_cell,
+                timing.files.to_string(),
+                timing.bytes.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.len());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:width$}"))
+            .collect();
+        println!("| {} |", padded.join(" | "));
+    };
+    line(&header.map(str::to_owned));
+    line(&widths.map(|width| "-".repeat(width)));
+    for row in &rows {
+        line(row);
+    }
+    if ratios.is_empty() {
+        println!("bench: no {PROFILE} baseline for these specs (run with --save to record one)");
+    } else {
+        let mean = ratios.iter().map(|ratio| ratio.ln()).sum::<f64>() / ratios.len() as f64;
+        println!(
+            "bench: geometric mean ratio {:.2} over {} spec{} ({PROFILE} build)",
+            mean.exp(),
+            ratios.len(),
+            if ratios.len() == 1 { "" } else { "s" }
+        );
+    }
+}

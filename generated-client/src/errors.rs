@@ -22,6 +22,18 @@ pub enum ListSandboxesError {
     /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
+impl ListSandboxesError {
+    /// The status code the spec documents for this error; `None` for a range
+    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+    /// one received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::InternalServerError(_) => Some(500),
+        }
+    }
+}
 impl std::fmt::Display for ListSandboxesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -58,6 +70,20 @@ pub enum CreateSandboxError {
     /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
+impl CreateSandboxError {
+    /// The status code the spec documents for this error; `None` for a range
+    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+    /// one received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::Conflict(_) => Some(409),
+            Self::InternalServerError(_) => Some(500),
+        }
+    }
+}
 impl std::fmt::Display for CreateSandboxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -92,6 +118,19 @@ pub enum GetSandboxError {
     /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
+impl GetSandboxError {
+    /// The status code the spec documents for this error; `None` for a range
+    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+    /// one received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::NotFound(_) => Some(404),
+            Self::InternalServerError(_) => Some(500),
+        }
+    }
+}
 impl std::fmt::Display for GetSandboxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -124,6 +163,19 @@ pub enum DeleteSandboxError {
     ///
     /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
+}
+impl DeleteSandboxError {
+    /// The status code the spec documents for this error; `None` for a range
+    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+    /// one received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::NotFound(_) => Some(404),
+            Self::InternalServerError(_) => Some(500),
+        }
+    }
 }
 impl std::fmt::Display for DeleteSandboxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -162,6 +214,20 @@ pub enum PauseSandboxError {
     /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
 }
+impl PauseSandboxError {
+    /// The status code the spec documents for this error; `None` for a range
+    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+    /// one received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::NotFound(_) => Some(404),
+            Self::InternalServerError(_) => Some(500),
+        }
+    }
+}
 impl std::fmt::Display for PauseSandboxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -195,6 +261,19 @@ pub enum ResumeSandboxError {
     ///
     /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
+}
+impl ResumeSandboxError {
+    /// The status code the spec documents for this error; `None` for a range
+    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+    /// one received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::NotFound(_) => Some(404),
+            Self::InternalServerError(_) => Some(500),
+        }
+    }
 }
 impl std::fmt::Display for ResumeSandboxError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -232,6 +311,20 @@ pub enum GetSandboxMetricsError {
     ///
     /// Internal server error
     InternalServerError(crate::types::ErrorResponse),
+}
+impl GetSandboxMetricsError {
+    /// The status code the spec documents for this error; `None` for a range
+    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+    /// one received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::NotFound(_) => Some(404),
+            Self::InternalServerError(_) => Some(500),
+        }
+    }
 }
 impl std::fmt::Display for GetSandboxMetricsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -123,9 +123,12 @@ macro_rules! assert_api_error {
         assert_eq!(response.status().as_u16(), status, "raw status");
         let as_std_error: &dyn std::error::Error = &error;
         assert!(!as_std_error.to_string().is_empty());
-        // PENDING(generator): the design gives each per-operation error enum
-        // `status() -> u16`, but the generated crate does not emit it yet. Re-enable with:
-        // assert_eq!(error.status(), status, "{}::status()", stringify!($enum));
+        assert_eq!(
+            error.status(),
+            Some(status),
+            "{}::status()",
+            stringify!($enum)
+        );
         match error {
             $enum::$kind(body) => assert_eq!(body.error, $message),
             other => panic!(
@@ -875,8 +878,7 @@ async fn create_with_an_invalid_name_is_bad_request() {
         .await;
     let (error, response) = expect_api(result);
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    // PENDING(generator): per-operation `status() -> u16` is not emitted yet. Re-enable with:
-    // assert_eq!(error.status(), 400);
+    assert_eq!(error.status(), Some(400));
     match error {
         CreateSandboxError::BadRequest(body) => {
             assert_eq!(body.error, "invalid name");

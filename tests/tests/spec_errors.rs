@@ -149,6 +149,9 @@ fn a_response_ref_to_a_request_body_is_a_located_fallback() {
     assert_eq!(output.warnings.len(), 1, "{:?}", output.warnings);
     assert_eq!(output.warnings[0].pointer, "#/paths/~1a/put/responses/200");
     let operations = &output.files[std::path::Path::new("src/operations.rs")];
-    assert!(!operations.contains("200 =>"), "the 200 is undocumented now");
+    assert!(
+        !operations.contains("200 =>"),
+        "the 200 is undocumented now"
+    );
     assert!(operations.contains("204 =>"));
 }

@@ -61,6 +61,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
     )]);
     let mut variants = Vec::new();
     let mut display_arms = Vec::new();
+    let mut status_arms = Vec::new();
     for response in error_responses(operation) {
         let variant = ident(&response.variant_name);
         let label = status_label(response.status);
@@ -69,6 +70,19 @@ fn error_enum(operation: &Operation) -> TokenStream {
             spec_text(&response.description),
         ]);
         let message = format!("{} ({label})", summary_line(&response.description));
+        let status = match response.status {
+            crate::ir::StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(Some(#code))
+            }
+            _ => quote!(None),
+        };
+        let pattern = if response.body.is_some() {
+            quote!(Self::#variant(_))
+        } else {
+            quote!(Self::#variant)
+        };
+        status_arms.push(quote! { #pattern => #status, });
         match &response.body {
             Some(body) => {
                 let body = type_tokens(&body.ty, false);
@@ -86,6 +100,11 @@ fn error_enum(operation: &Operation) -> TokenStream {
     } else {
         (quote!(f), quote!(match self { #(#display_arms)* }))
     };
+    let status_body = if status_arms.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#status_arms)* })
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +112,15 @@ fn error_enum(operation: &Operation) -> TokenStream {
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
+        }
+
+        impl #name {
+            /// The status code the spec documents for this error; `None` for a range
+            /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
+            /// one received.
+            pub fn status(&self) -> Option<u16> {
+                #status_body
+            }
         }
 
         impl std::fmt::Display for #name {

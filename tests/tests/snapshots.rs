@@ -200,6 +200,12 @@ fn sandboxes_api_client() {
         "unexpected warnings {:?}",
         output.warnings
     );
+    // The crate README is the crate docs without the lines rustdoc hides in examples;
+    // its headings stay.
+    let readme = &output.files[Path::new("README.md")];
+    assert!(readme.contains("\n# AI Agent Service API\n"), "{readme}");
+    assert!(readme.contains("\n## Retries and timeouts\n"), "{readme}");
+    assert!(!readme.contains("# async fn run()"), "{readme}");
     let names: Vec<String> = output
         .files
         .keys()

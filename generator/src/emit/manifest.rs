@@ -68,10 +68,17 @@ pub fn readme(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Strin
     let text = crate_docs(api, behaviour, crate_name)
         .join("\n\n")
         .replace("```no_run", "```rust,no_run");
-    let mut lines: Vec<&str> = text
-        .lines()
-        .filter(|line| *line != "#" && !line.starts_with("# "))
-        .collect();
+    // Rustdoc hides `# ` lines only inside code blocks; outside them `# ` is a heading.
+    let mut in_code = false;
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if in_code && (line == "#" || line.starts_with("# ")) {
+            continue;
+        }
+        lines.push(line);
+    }
     lines.insert(0, "");
     lines.insert(
         0,

@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use super::docs::{code, doc_attrs, spec_text};
+use super::docs::{doc_attrs, spec_text};
 use super::errors::error_type_name;
 use super::errors::status_label;
 use super::rust_type::{ident, type_tokens};
@@ -376,7 +376,6 @@ pub fn outcome_enum(operation: &Operation) -> Option<TokenStream> {
         "The success responses of [`Client::{}`], which differ by status.",
         operation.method_name
     )]);
-    let _ = code;
     Some(quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]

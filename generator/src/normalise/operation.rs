@@ -436,12 +436,7 @@ fn preferred_content(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&String, &openapiv3::MediaType, BodyEncoding)> {
     let encoding_of = |media_type: &str| {
-        let essence = media_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = essence(media_type);
         if is_json(&essence) {
             BodyEncoding::Json
         } else if essence == "application/x-www-form-urlencoded" {
@@ -508,13 +503,18 @@ fn parameter_location_and_style(
 
 /// `application/json` and any `+json` suffix type (`application/problem+json`).
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type
+    let essence = essence(media_type);
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A media type without its parameters, lowercased: `Text/Plain; charset=utf-8` -> `text/plain`.
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+        .to_ascii_lowercase()
 }
 
 fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {

@@ -5,10 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use crate::error::{BuildError, InvalidRequest, RawResponse};
+use reqwest::header::{HeaderName, HeaderValue};
+use crate::error::{BuildError, Error, InvalidRequest, RawResponse};
 use crate::observe::Observer;
-use crate::request::{self, PathSegment};
+use crate::request::{self, PathPart};
 use crate::retry::RetryPolicy;
 use crate::transport::{self, Call, Config, RequestOptions};
 /// The spec's first server, `https://api.ai.neevcloud.com/agent`.
@@ -35,7 +35,7 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &request::without_password(self.base_url.as_str()))
             .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
             .field("config", &self.config)
             .finish_non_exhaustive()
@@ -46,16 +46,18 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
-    /// The base URL operation paths are appended to.
+    /// The base URL operation paths are appended to (a password in it is sent as
+    /// basic credentials, and shown as `[redacted]` by `Debug`).
     pub fn base_url(&self) -> &reqwest::Url {
         &self.base_url
     }
-    /// The URL of an operation: the base URL plus percent-encoded path segments.
+    /// The URL of an operation: the base URL plus its path template, parameter
+    /// values percent-encoded.
     pub(crate) fn endpoint(
         &self,
-        segments: &[PathSegment<'_>],
+        parts: &[PathPart<'_>],
     ) -> Result<reqwest::Url, InvalidRequest> {
-        request::endpoint(&self.base_url, segments)
+        request::endpoint(&self.base_url, parts)
     }
     /// A request with the `User-Agent`, the default headers and authentication, in
     /// that order (a later one replaces an earlier header of the same name).
@@ -69,7 +71,7 @@ impl Client {
             .request(method, url)
             .header(reqwest::header::USER_AGENT, USER_AGENT)
             .headers(self.config.default_headers.clone());
-        let mut credentials = HeaderMap::new();
+        let mut credentials = reqwest::header::HeaderMap::new();
         if let Some(token) = &self.bearer_token {
             let value = format!(
                 "Bearer {}", secrecy::ExposeSecret::expose_secret(token)
@@ -88,13 +90,14 @@ impl Client {
     pub(crate) fn validates_requests(&self) -> bool {
         self.config.validate_requests
     }
-    /// Sends `request` with retries and timeouts, and reads the whole response.
-    pub(crate) async fn execute(
+    /// Sends `request` with retries and timeouts, and reads the whole response (up
+    /// to the size limit).
+    pub(crate) async fn execute<E>(
         &self,
         request: reqwest::RequestBuilder,
         call: Call,
         options: &RequestOptions,
-    ) -> Result<RawResponse, reqwest::Error> {
+    ) -> Result<RawResponse, Error<E>> {
         transport::execute(&self.http, &self.config, request, call, options).await
     }
 }
@@ -113,20 +116,14 @@ impl Default for ClientBuilder {
             http: None,
             bearer_token: None,
             connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
-            config: Config {
-                default_headers: HeaderMap::new(),
-                retry: RetryPolicy::default(),
-                timeout: transport::DEFAULT_TIMEOUT,
-                observer: None,
-                validate_requests: true,
-            },
+            config: Config::default(),
         }
     }
 }
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(request::without_password))
             .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
             .field("connect_timeout", &self.connect_timeout)
             .field("config", &self.config)
@@ -143,8 +140,10 @@ impl ClientBuilder {
     }
     /// Uses `client` for HTTP instead of one the builder makes (for your own
     /// proxies, TLS roots or connection pool). The `User-Agent`, default headers,
-    /// retries and whole-request timeout still apply; the connect timeout is then
-    /// `client`'s own.
+    /// retries, whole-request timeout and size limit still apply; the connect
+    /// timeout and the redirect policy are then `client`'s own: build it with
+    /// `redirect(reqwest::redirect::Policy::none())` (or a policy that stays on
+    /// one origin) so that credentials are never sent to another host.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -196,6 +195,14 @@ impl ClientBuilder {
         self.config.validate_requests = validate;
         self
     }
+    /// Sets the longest response body read, in bytes (default 16 MiB). A longer
+    /// body stops the read at the limit and fails the call with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge). Each request
+    /// builder's `max_response_bytes` overrides it for one call.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.config.max_response_bytes = limit;
+        self
+    }
     /// Sets the bearer token sent as `Authorization: Bearer <token>` (security scheme `BearerAuth`, format JWT).
     ///
     /// The token is kept in a `secrecy::SecretString`: it never appears in `Debug` output, and the header is marked sensitive.
@@ -203,20 +210,36 @@ impl ClientBuilder {
         self.bearer_token = Some(secrecy::SecretString::from(token.into()));
         self
     }
-    /// Builds the client.
+    /// Builds the client. Redirects are followed only within the base URL's
+    /// origin (scheme, host and port): a redirect to another host is returned as
+    /// its 3xx response, so no credential ever leaves the origin it was given for.
     ///
     /// # Errors
     /// [`BuildError::InvalidBaseUrl`] when the base URL is not an absolute `http(s)` URL,
-    /// [`BuildError::Http`] when the default HTTP client cannot be created.
-    pub fn build(self) -> Result<Client, BuildError> {
+    /// [`BuildError::InvalidCredential`] when a credential cannot be sent (naming
+    /// which, never showing it), [`BuildError::Http`] when the default HTTP client
+    /// cannot be created.
+    pub fn build(mut self) -> Result<Client, BuildError> {
         let base_url = request::parse_base_url(
             self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
         )?;
+        let mut secrets = crate::redact::Secrets::default();
+        secrets.add_common(&base_url, &self.config.default_headers);
+        if let Some(token) = &self.bearer_token {
+            let token = secrecy::ExposeSecret::expose_secret(token);
+            request::check_header_credential(
+                "the bearer token (security scheme `BearerAuth`)",
+                token,
+            )?;
+            secrets.add(token);
+        }
+        self.config.secrets = Arc::new(secrets);
         let http = match self.http {
             Some(http) => http,
             None => {
                 reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
+                    .redirect(request::redirect_policy())
                     .build()
                     .map_err(BuildError::Http)?
             }

@@ -188,6 +188,8 @@ pub mod errors;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
+mod redact;
+#[rustfmt::skip]
 mod request;
 #[rustfmt::skip]
 pub mod types;

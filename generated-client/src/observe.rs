@@ -5,8 +5,9 @@
 //!
 //! An [`Observer`] is called once per attempt, so retries show up as separate requests.
 //! It is given copies with credentials removed: the `Authorization`,
-//! `Proxy-Authorization`, `Cookie` and `Set-Cookie` headers, and any header marked
-//! sensitive, never reach it.
+//! `Proxy-Authorization`, `Cookie` and `Set-Cookie` headers, any header marked
+//! sensitive, and any header whose value contains one of the client's credentials never
+//! reach it; API keys in the query and a password in the URL show as `[redacted]`.
 
 use std::time::Duration;
 
@@ -14,6 +15,8 @@ use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE,
 };
 use reqwest::{Method, StatusCode, Url};
+
+use crate::redact::Secrets;
 
 /// Called for every attempt of every request the client sends. Every method has an
 /// empty default, so implement only the ones you need.
@@ -55,7 +58,7 @@ pub struct ObservedRequest {
 }
 
 impl ObservedRequest {
-    pub(crate) fn new(request: &reqwest::Request, operation_id: &'static str, attempt: u32) -> Self {
+    pub(crate) fn new(request: &reqwest::Request, operation_id: &'static str, attempt: u32, secrets: &Secrets) -> Self {
         Self {
             operation_id,
             attempt,
@@ -65,7 +68,7 @@ impl ObservedRequest {
                 crate::request::redact_url(&mut url);
                 url
             },
-            headers: without_credentials(request.headers()),
+            headers: without_credentials(request.headers(), Some(secrets)),
         }
     }
 }
@@ -90,21 +93,24 @@ impl ObservedResponse {
 }
 
 /// Whether a header carries credentials: `Authorization`, `Proxy-Authorization`,
-/// `Cookie`, `Set-Cookie`, or any value marked sensitive. Observers never see these, and
-/// [`RawResponse`](crate::RawResponse)'s `Debug` shows their values as `[redacted]`.
-pub(crate) fn is_credential(name: &HeaderName, value: &HeaderValue) -> bool {
+/// `Cookie`, `Set-Cookie`, any value marked sensitive, or any value that contains one of
+/// the client's own credentials (a server may echo them under any name). Observers never
+/// see these, and [`RawResponse`](crate::RawResponse)'s `Debug` shows their values as
+/// `[redacted]`.
+pub(crate) fn is_credential(name: &HeaderName, value: &HeaderValue, secrets: Option<&Secrets>) -> bool {
     *name == AUTHORIZATION
         || *name == PROXY_AUTHORIZATION
         || *name == COOKIE
         || *name == SET_COOKIE
         || value.is_sensitive()
+        || secrets.is_some_and(|secrets| secrets.occur_in(value.as_bytes()))
 }
 
 /// `headers` without the ones that carry credentials.
-pub(crate) fn without_credentials(headers: &HeaderMap) -> HeaderMap {
+pub(crate) fn without_credentials(headers: &HeaderMap, secrets: Option<&Secrets>) -> HeaderMap {
     let mut kept = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
-        if !is_credential(name, value) {
+        if !is_credential(name, value, secrets) {
             kept.append(name.clone(), value.clone());
         }
     }

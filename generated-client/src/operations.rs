@@ -6,7 +6,7 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use crate::error::Error;
-use crate::request::PathSegment;
+use crate::request::PathPart;
 use crate::Client;
 impl Client {
     /// List sandboxes in a project
@@ -231,11 +231,17 @@ impl<'a> ListSandboxes<'a> {
         self.options.timeout = Some(timeout);
         self
     }
+    /// Sets the longest response body read for this call, in bytes, instead of the
+    /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.options.max_response_bytes = Some(limit);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`ListSandboxesError`](crate::errors::ListSandboxesError) for the documented statuses 401, 403, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.
     pub async fn send(
         self,
     ) -> Result<
@@ -285,19 +291,17 @@ impl<'a> ListSandboxes<'a> {
             .client
             .endpoint(
                 &[
-                    PathSegment::Literal("api"),
-                    PathSegment::Literal("v1beta1"),
-                    PathSegment::Literal("orgs"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/api/v1beta1/orgs/"),
+                    PathPart::Parameter {
                         name: "org_id",
                         value: &self.org_id,
                     },
-                    PathSegment::Literal("projects"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/projects/"),
+                    PathPart::Parameter {
                         name: "project_id",
                         value: &self.project_id,
                     },
-                    PathSegment::Literal("sandboxes"),
+                    PathPart::Literal("/sandboxes"),
                 ],
             )?;
         let mut request = self.client.request(reqwest::Method::GET, url);
@@ -326,8 +330,7 @@ impl<'a> ListSandboxes<'a> {
             idempotent: true,
         };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: Result<
             crate::types::SandboxListResponse,
             Error<crate::errors::ListSandboxesError>,
@@ -345,9 +348,10 @@ impl<'a> ListSandboxes<'a> {
                         ),
                 )
             }
+            _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 impl<'a> IntoFuture for ListSandboxes<'a> {
@@ -387,11 +391,17 @@ impl<'a> CreateSandbox<'a> {
         self.options.timeout = Some(timeout);
         self
     }
+    /// Sets the longest response body read for this call, in bytes, instead of the
+    /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.options.max_response_bytes = Some(limit);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`CreateSandboxError`](crate::errors::CreateSandboxError) for the documented statuses 400, 401, 403, 409, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::CreateSandboxError>> {
@@ -421,19 +431,17 @@ impl<'a> CreateSandbox<'a> {
             .client
             .endpoint(
                 &[
-                    PathSegment::Literal("api"),
-                    PathSegment::Literal("v1beta1"),
-                    PathSegment::Literal("orgs"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/api/v1beta1/orgs/"),
+                    PathPart::Parameter {
                         name: "org_id",
                         value: &self.org_id,
                     },
-                    PathSegment::Literal("projects"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/projects/"),
+                    PathPart::Parameter {
                         name: "project_id",
                         value: &self.project_id,
                     },
-                    PathSegment::Literal("sandboxes"),
+                    PathPart::Literal("/sandboxes"),
                 ],
             )?;
         let mut request = self.client.request(reqwest::Method::POST, url);
@@ -444,8 +452,7 @@ impl<'a> CreateSandbox<'a> {
             idempotent: false,
         };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: Result<
             crate::types::Sandbox,
             Error<crate::errors::CreateSandboxError>,
@@ -465,9 +472,10 @@ impl<'a> CreateSandbox<'a> {
                         ),
                 )
             }
+            _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 impl<'a> IntoFuture for CreateSandbox<'a> {
@@ -507,11 +515,17 @@ impl<'a> GetSandbox<'a> {
         self.options.timeout = Some(timeout);
         self
     }
+    /// Sets the longest response body read for this call, in bytes, instead of the
+    /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.options.max_response_bytes = Some(limit);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`GetSandboxError`](crate::errors::GetSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::GetSandboxError>> {
@@ -533,20 +547,18 @@ impl<'a> GetSandbox<'a> {
             .client
             .endpoint(
                 &[
-                    PathSegment::Literal("api"),
-                    PathSegment::Literal("v1beta1"),
-                    PathSegment::Literal("orgs"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/api/v1beta1/orgs/"),
+                    PathPart::Parameter {
                         name: "org_id",
                         value: &self.org_id,
                     },
-                    PathSegment::Literal("projects"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/projects/"),
+                    PathPart::Parameter {
                         name: "project_id",
                         value: &self.project_id,
                     },
-                    PathSegment::Literal("sandboxes"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/sandboxes/"),
+                    PathPart::Parameter {
                         name: "sandbox_id",
                         value: &sandbox_id_text,
                     },
@@ -558,8 +570,7 @@ impl<'a> GetSandbox<'a> {
             idempotent: true,
         };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: Result<
             crate::types::Sandbox,
             Error<crate::errors::GetSandboxError>,
@@ -574,9 +585,10 @@ impl<'a> GetSandbox<'a> {
                         .api_error(crate::errors::GetSandboxError::InternalServerError),
                 )
             }
+            _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 impl<'a> IntoFuture for GetSandbox<'a> {
@@ -613,11 +625,17 @@ impl<'a> DeleteSandbox<'a> {
         self.options.timeout = Some(timeout);
         self
     }
+    /// Sets the longest response body read for this call, in bytes, instead of the
+    /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.options.max_response_bytes = Some(limit);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`DeleteSandboxError`](crate::errors::DeleteSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.
     pub async fn send(self) -> Result<(), Error<crate::errors::DeleteSandboxError>> {
         self.send_with_response().await.map(crate::Response::into_inner)
     }
@@ -634,20 +652,18 @@ impl<'a> DeleteSandbox<'a> {
             .client
             .endpoint(
                 &[
-                    PathSegment::Literal("api"),
-                    PathSegment::Literal("v1beta1"),
-                    PathSegment::Literal("orgs"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/api/v1beta1/orgs/"),
+                    PathPart::Parameter {
                         name: "org_id",
                         value: &self.org_id,
                     },
-                    PathSegment::Literal("projects"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/projects/"),
+                    PathPart::Parameter {
                         name: "project_id",
                         value: &self.project_id,
                     },
-                    PathSegment::Literal("sandboxes"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/sandboxes/"),
+                    PathPart::Parameter {
                         name: "sandbox_id",
                         value: &sandbox_id_text,
                     },
@@ -659,8 +675,7 @@ impl<'a> DeleteSandbox<'a> {
             idempotent: true,
         };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: Result<(), Error<crate::errors::DeleteSandboxError>> = match response
             .status()
             .as_u16()
@@ -679,9 +694,10 @@ impl<'a> DeleteSandbox<'a> {
                         ),
                 )
             }
+            _ if response.status().is_success() => Ok(()),
             _ => Err(Error::UnexpectedStatus(response)),
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 impl<'a> IntoFuture for DeleteSandbox<'a> {
@@ -724,11 +740,17 @@ impl<'a> PauseSandbox<'a> {
         self.options.timeout = Some(timeout);
         self
     }
+    /// Sets the longest response body read for this call, in bytes, instead of the
+    /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.options.max_response_bytes = Some(limit);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`PauseSandboxError`](crate::errors::PauseSandboxError) for the documented statuses 400, 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::PauseSandboxError>> {
@@ -750,24 +772,22 @@ impl<'a> PauseSandbox<'a> {
             .client
             .endpoint(
                 &[
-                    PathSegment::Literal("api"),
-                    PathSegment::Literal("v1beta1"),
-                    PathSegment::Literal("orgs"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/api/v1beta1/orgs/"),
+                    PathPart::Parameter {
                         name: "org_id",
                         value: &self.org_id,
                     },
-                    PathSegment::Literal("projects"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/projects/"),
+                    PathPart::Parameter {
                         name: "project_id",
                         value: &self.project_id,
                     },
-                    PathSegment::Literal("sandboxes"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/sandboxes/"),
+                    PathPart::Parameter {
                         name: "sandbox_id",
                         value: &sandbox_id_text,
                     },
-                    PathSegment::Literal("pause"),
+                    PathPart::Literal("/pause"),
                 ],
             )?;
         let mut request = self.client.request(reqwest::Method::POST, url);
@@ -779,8 +799,7 @@ impl<'a> PauseSandbox<'a> {
             idempotent: true,
         };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: Result<
             crate::types::Sandbox,
             Error<crate::errors::PauseSandboxError>,
@@ -798,9 +817,10 @@ impl<'a> PauseSandbox<'a> {
                         .api_error(crate::errors::PauseSandboxError::InternalServerError),
                 )
             }
+            _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 impl<'a> IntoFuture for PauseSandbox<'a> {
@@ -837,11 +857,17 @@ impl<'a> ResumeSandbox<'a> {
         self.options.timeout = Some(timeout);
         self
     }
+    /// Sets the longest response body read for this call, in bytes, instead of the
+    /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.options.max_response_bytes = Some(limit);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`ResumeSandboxError`](crate::errors::ResumeSandboxError) for the documented statuses 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.
     pub async fn send(
         self,
     ) -> Result<crate::types::Sandbox, Error<crate::errors::ResumeSandboxError>> {
@@ -863,24 +889,22 @@ impl<'a> ResumeSandbox<'a> {
             .client
             .endpoint(
                 &[
-                    PathSegment::Literal("api"),
-                    PathSegment::Literal("v1beta1"),
-                    PathSegment::Literal("orgs"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/api/v1beta1/orgs/"),
+                    PathPart::Parameter {
                         name: "org_id",
                         value: &self.org_id,
                     },
-                    PathSegment::Literal("projects"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/projects/"),
+                    PathPart::Parameter {
                         name: "project_id",
                         value: &self.project_id,
                     },
-                    PathSegment::Literal("sandboxes"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/sandboxes/"),
+                    PathPart::Parameter {
                         name: "sandbox_id",
                         value: &sandbox_id_text,
                     },
-                    PathSegment::Literal("resume"),
+                    PathPart::Literal("/resume"),
                 ],
             )?;
         let request = self.client.request(reqwest::Method::POST, url);
@@ -889,8 +913,7 @@ impl<'a> ResumeSandbox<'a> {
             idempotent: true,
         };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: Result<
             crate::types::Sandbox,
             Error<crate::errors::ResumeSandboxError>,
@@ -909,9 +932,10 @@ impl<'a> ResumeSandbox<'a> {
                         ),
                 )
             }
+            _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 impl<'a> IntoFuture for ResumeSandbox<'a> {
@@ -975,11 +999,17 @@ impl<'a> GetSandboxMetrics<'a> {
         self.options.timeout = Some(timeout);
         self
     }
+    /// Sets the longest response body read for this call, in bytes, instead of the
+    /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.options.max_response_bytes = Some(limit);
+        self
+    }
     /// Sends the request and reads the response.
     ///
     /// # Errors
     /// - [`Error::Api`] with a [`GetSandboxMetricsError`](crate::errors::GetSandboxMetricsError) for the documented statuses 400, 401, 403, 404, 500.
-    /// - [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.
+    /// - [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.
     pub async fn send(
         self,
     ) -> Result<
@@ -1004,24 +1034,22 @@ impl<'a> GetSandboxMetrics<'a> {
             .client
             .endpoint(
                 &[
-                    PathSegment::Literal("api"),
-                    PathSegment::Literal("v1beta1"),
-                    PathSegment::Literal("orgs"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/api/v1beta1/orgs/"),
+                    PathPart::Parameter {
                         name: "org_id",
                         value: &self.org_id,
                     },
-                    PathSegment::Literal("projects"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/projects/"),
+                    PathPart::Parameter {
                         name: "project_id",
                         value: &self.project_id,
                     },
-                    PathSegment::Literal("sandboxes"),
-                    PathSegment::Parameter {
+                    PathPart::Literal("/sandboxes/"),
+                    PathPart::Parameter {
                         name: "sandbox_id",
                         value: &sandbox_id_text,
                     },
-                    PathSegment::Literal("metrics"),
+                    PathPart::Literal("/metrics"),
                 ],
             )?;
         let mut request = self.client.request(reqwest::Method::GET, url);
@@ -1060,8 +1088,7 @@ impl<'a> GetSandboxMetrics<'a> {
             idempotent: true,
         };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: Result<
             crate::types::SandboxMetricsResponse,
             Error<crate::errors::GetSandboxMetricsError>,
@@ -1092,9 +1119,10 @@ impl<'a> GetSandboxMetrics<'a> {
                         ),
                 )
             }
+            _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 impl<'a> IntoFuture for GetSandboxMetrics<'a> {

@@ -7,17 +7,22 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::redact::{Secrets, SHOWN_LIMIT};
 use crate::validation::ValidationError;
 
 /// A response exactly as received: status, headers and the whole body.
 ///
-/// Boxed inside, so that `Result<T, Error<E>>` stays small on the success path.
+/// Boxed inside, so that `Result<T, Error<E>>` stays small on the success path. Its
+/// `Debug` shows at most 1 KiB of the body, and never the client's credentials (see the
+/// crate's security notes); [`body`](Self::body) and [`text`](Self::text) give the bytes
+/// exactly as received.
 #[derive(Clone)]
 pub struct RawResponse(Box<ResponseParts>);
 
@@ -26,12 +31,20 @@ struct ResponseParts {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// The credentials of the client that received it, kept out of `Debug`/`Display`.
+    secrets: Option<Arc<Secrets>>,
 }
 
 impl RawResponse {
     /// Builds a raw response; mostly useful to construct errors in tests.
     pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
-        Self(Box::new(ResponseParts { status, headers, body: body.into() }))
+        Self(Box::new(ResponseParts { status, headers, body: body.into(), secrets: None }))
+    }
+
+    /// A response received by a client holding `secrets`.
+    pub(crate) fn received(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: Arc<Secrets>) -> Self {
+        let secrets = (!secrets.is_empty()).then_some(secrets);
+        Self(Box::new(ResponseParts { status, headers, body, secrets }))
     }
 
     /// The HTTP status code.
@@ -44,7 +57,9 @@ impl RawResponse {
         &self.0.headers
     }
 
-    /// The body bytes, unparsed.
+    /// The body bytes, unparsed and exactly as received (a server that echoes the
+    /// request's credentials echoes them here: this is the one place they are not
+    /// redacted).
     pub fn body(&self) -> &Bytes {
         &self.0.body
     }
@@ -61,13 +76,56 @@ impl RawResponse {
         String::from_utf8_lossy(&self.0.body)
     }
 
+    /// Status, headers and secrets, for the [`Response`](crate::Response) of a success.
+    pub(crate) fn head(&self) -> crate::response::ResponseHead {
+        crate::response::ResponseHead {
+            status: self.0.status,
+            headers: self.0.headers.clone(),
+            secrets: self.0.secrets.clone(),
+        }
+    }
+
+    /// The credentials to keep out of what this response shows.
+    pub(crate) fn secrets(&self) -> Option<&Secrets> {
+        self.0.secrets.as_deref()
+    }
+
+    /// The body with the client's credentials replaced by `[redacted]`: what documented
+    /// error bodies are decoded from, so a typed error never holds a secret.
+    fn redacted_body(&self) -> Cow<'_, [u8]> {
+        match self.secrets() {
+            Some(secrets) => secrets.redact(&self.0.body),
+            None => Cow::Borrowed(&self.0.body),
+        }
+    }
+
     /// Parses the body as the success type `T`.
     // Unused in a crate whose operations have no JSON success body.
     #[allow(dead_code)]
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
             Ok(value) => Ok(value),
-            Err(source) => Err(Error::InvalidBody { response: self, source }),
+            Err(source) => {
+                // serde_json's message can quote the body: take it from the redacted
+                // body, since an error's `source` is printed without redaction.
+                let source = match self.redacted_body() {
+                    Cow::Owned(redacted) => serde_json::from_slice::<T>(&redacted).err().unwrap_or(source),
+                    Cow::Borrowed(_) => source,
+                };
+                Err(Error::InvalidBody { response: self, source })
+            }
+        }
+    }
+
+    /// Parses the body of a 2xx status the operation does not document as the success
+    /// type `T`; a body of another shape is [`Error::UndocumentedSuccess`], since the
+    /// server did accept the request.
+    // Unused in a crate whose operations have no JSON success body.
+    #[allow(dead_code)]
+    pub(crate) fn undocumented_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        match serde_json::from_slice(&self.0.body) {
+            Ok(value) => Ok(value),
+            Err(_) => Err(Error::UndocumentedSuccess(self)),
         }
     }
 
@@ -75,14 +133,12 @@ impl RawResponse {
     // Unused in a crate whose operations document no JSON error body.
     #[allow(dead_code)]
     pub(crate) fn api_error<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
-        match serde_json::from_slice(&self.0.body) {
+        match serde_json::from_slice(&self.redacted_body()) {
             Ok(value) => Error::Api { error: variant(value), response: self },
             Err(source) => Error::InvalidBody { response: self, source },
         }
     }
-}
 
-impl RawResponse {
     /// The body as the `text/*` success type.
     // Unused in a crate whose operations have no text success body.
     #[allow(dead_code)]
@@ -97,10 +153,19 @@ impl RawResponse {
     // Unused in a crate whose operations document no text error body.
     #[allow(dead_code)]
     pub(crate) fn api_error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
-        match std::str::from_utf8(&self.0.body) {
-            Ok(text) => Error::Api { error: variant(text.to_owned()), response: self },
-            Err(source) => Error::InvalidText { response: self, source },
-        }
+        let text = match std::str::from_utf8(&self.redacted_body()) {
+            Ok(text) => text.to_owned(),
+            Err(source) => return Error::InvalidText { response: self, source },
+        };
+        Error::Api { error: variant(text), response: self }
+    }
+
+    /// The body as a documented binary error, wrapped with `variant`.
+    // Unused in a crate whose operations document no binary error body.
+    #[allow(dead_code)]
+    pub(crate) fn api_error_bytes<E>(self, variant: impl FnOnce(Bytes) -> E) -> Error<E> {
+        let body = Bytes::from(self.redacted_body().into_owned());
+        Error::Api { error: variant(body), response: self }
     }
 }
 
@@ -111,28 +176,32 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The body is shown as text, cut after 1 KiB. Headers that carry credentials
-/// (`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and any value marked
-/// sensitive) are listed with the value `[redacted]`, like an
-/// [`Observer`](crate::Observer) never sees them.
+/// (`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, any value marked
+/// sensitive, and any value that contains one of the client's credentials) are listed
+/// with the value `[redacted]`, like an [`Observer`](crate::Observer) never sees them.
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secrets = self.secrets();
         f.debug_struct("RawResponse")
             .field("status", &self.0.status)
-            .field("headers", &RedactedHeaders(&self.0.headers))
-            .field("body", &BodyPreview(&self.0.body))
+            .field("headers", &RedactedHeaders { headers: &self.0.headers, secrets })
+            .field("body", &BodyPreview { body: &self.0.body, secrets })
             .finish()
     }
 }
 
 /// Headers as `Debug` shows them, credential values replaced by `[redacted]`.
-struct RedactedHeaders<'a>(&'a HeaderMap);
+pub(crate) struct RedactedHeaders<'a> {
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) secrets: Option<&'a Secrets>,
+}
 
 impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
-        for (name, value) in self.0 {
-            if crate::observe::is_credential(name, value) {
-                map.entry(&name, &format_args!("[redacted]"));
+        for (name, value) in self.headers {
+            if crate::observe::is_credential(name, value, self.secrets) {
+                map.entry(&name, &format_args!("{}", crate::redact::REDACTED));
             } else {
                 map.entry(&name, value);
             }
@@ -141,51 +210,73 @@ impl fmt::Debug for RedactedHeaders<'_> {
     }
 }
 
-struct BodyPreview<'a>(&'a [u8]);
+struct BodyPreview<'a> {
+    body: &'a [u8],
+    secrets: Option<&'a Secrets>,
+}
 
 impl fmt::Debug for BodyPreview<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&preview(self.0), f)
+        fmt::Debug::fmt(&preview(self.body, self.secrets), f)
     }
 }
 
+/// How many bytes of a body error messages and `Debug` show.
+const PREVIEW_LIMIT: usize = 1024;
+
 /// The body as error messages show it: its [`preview`], or `(empty body)`.
-fn shown(body: &[u8]) -> Cow<'_, str> {
+fn shown<'a>(body: &'a [u8], secrets: Option<&Secrets>) -> Cow<'a, str> {
     if body.is_empty() {
         Cow::Borrowed("(empty body)")
     } else {
-        preview(body)
+        preview(body, secrets)
     }
 }
 
-/// At most 1 KiB of the body as text, cut at a character boundary, marked when cut.
-fn preview(body: &[u8]) -> Cow<'_, str> {
-    const LIMIT: usize = 1024;
-    let text = String::from_utf8_lossy(body);
-    if text.len() <= LIMIT {
+/// At most 1 KiB of the body as text, credentials replaced, cut at a character boundary,
+/// marked when cut. Only the start of the body is read, whatever its size.
+fn preview<'a>(body: &'a [u8], secrets: Option<&Secrets>) -> Cow<'a, str> {
+    // Redact a window a little longer than the limit, so that a secret across the cut
+    // is replaced whole before cutting.
+    let margin = secrets.map_or(0, Secrets::longest).max(1024);
+    let window = &body[..body.len().min(PREVIEW_LIMIT + margin)];
+    let redacted = match secrets {
+        Some(secrets) => secrets.redact(window),
+        None => Cow::Borrowed(window),
+    };
+    let text = match redacted {
+        Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+        Cow::Owned(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
+    };
+    if text.len() <= PREVIEW_LIMIT && window.len() == body.len() {
         return text;
     }
-    let mut end = LIMIT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Owned(format!("{}... ({} bytes in all)", &text[..end], body.len()))
+    Cow::Owned(format!("{}... ({} bytes in all)", crate::redact::cut(&text, PREVIEW_LIMIT), body.len()))
 }
 
 /// Why an operation failed. `E` is the operation's enum of documented error statuses.
-#[derive(Debug)]
+///
+/// `Display` and `Debug` show at most 4 KiB, with the client's credentials replaced by
+/// `[redacted]` wherever they appear (a server may quote them back in a body or header).
 #[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with an error status the spec documents for this operation;
-    /// `error` holds its typed body.
+    /// `error` holds its typed body (decoded with the client's credentials redacted).
     Api {
         /// The documented error, by status.
         error: E,
         /// The response it was read from.
         response: RawResponse,
     },
-    /// The server answered with a status the spec does not document for this operation.
+    /// The server answered with a status the spec does not document for this operation
+    /// (and that is not a 2xx: see [`Error::UndocumentedSuccess`]). A redirect to another
+    /// origin ends here too, with its `Location` header: it is not followed.
     UnexpectedStatus(RawResponse),
+    /// The server **accepted** the request: it answered with a 2xx status the spec does
+    /// not document for this operation, and a body that is not the documented success
+    /// shape. The request most likely took effect, so do not retry it as a failure (a
+    /// retried create may make a duplicate); the raw response has what the server said.
+    UndocumentedSuccess(RawResponse),
     /// The body does not match the schema the spec documents for its status.
     InvalidBody {
         /// The response, with the body that failed to parse.
@@ -199,6 +290,16 @@ pub enum Error<E> {
         response: RawResponse,
         /// Where decoding failed.
         source: std::str::Utf8Error,
+    },
+    /// The response body is longer than the client's limit (see
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
+    /// reading stopped there and the connection was dropped. `response` has the status,
+    /// the headers and the first `limit` bytes of the body at most.
+    ResponseTooLarge {
+        /// The response, its body cut at the limit.
+        response: RawResponse,
+        /// The limit, in bytes.
+        limit: u64,
     },
     /// A request value cannot be sent; nothing was sent.
     InvalidRequest(InvalidRequest),
@@ -225,8 +326,10 @@ impl<E> Error<E> {
         match self {
             Error::Api { response, .. }
             | Error::UnexpectedStatus(response)
+            | Error::UndocumentedSuccess(response)
             | Error::InvalidBody { response, .. }
-            | Error::InvalidText { response, .. } => Some(response),
+            | Error::InvalidText { response, .. }
+            | Error::ResponseTooLarge { response, .. } => Some(response),
             Error::InvalidRequest(_)
             | Error::Validation(_)
             | Error::Timeout(_)
@@ -252,37 +355,85 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+
+    fn secrets(&self) -> Option<&Secrets> {
+        self.response().and_then(RawResponse::secrets)
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let view = DebugView(self);
+        if f.alternate() {
+            crate::redact::write_shown(f, self.secrets(), SHOWN_LIMIT, format_args!("{view:#?}"))
+        } else {
+            crate::redact::write_shown(f, self.secrets(), SHOWN_LIMIT, format_args!("{view:?}"))
+        }
+    }
+}
+
+/// The structure of an [`Error`], before credentials are redacted and the text cut.
+struct DebugView<'a, E>(&'a Error<E>);
+
+impl<E: fmt::Debug> fmt::Debug for DebugView<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Error::Api { error, response } => {
+                f.debug_struct("Api").field("error", error).field("response", response).finish()
+            }
+            Error::UnexpectedStatus(response) => f.debug_tuple("UnexpectedStatus").field(response).finish(),
+            Error::UndocumentedSuccess(response) => f.debug_tuple("UndocumentedSuccess").field(response).finish(),
+            Error::InvalidBody { response, source } => {
+                f.debug_struct("InvalidBody").field("response", response).field("source", source).finish()
+            }
+            Error::InvalidText { response, source } => {
+                f.debug_struct("InvalidText").field("response", response).field("source", source).finish()
+            }
+            Error::ResponseTooLarge { response, limit } => {
+                f.debug_struct("ResponseTooLarge").field("response", response).field("limit", limit).finish()
+            }
+            Error::InvalidRequest(error) => f.debug_tuple("InvalidRequest").field(error).finish(),
+            Error::Validation(error) => f.debug_tuple("Validation").field(error).finish(),
+            Error::Timeout(error) => f.debug_tuple("Timeout").field(error).finish(),
+            Error::Transport(error) => f.debug_tuple("Transport").field(error).finish(),
+        }
+    }
 }
 
 impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Api { error, response } => {
-                write!(f, "{error}: {}", shown(response.body()))
+        let secrets = self.secrets();
+        let shown = |response: &RawResponse| shown(response.body(), secrets).into_owned();
+        let text = match self {
+            Error::Api { error, response } => format_args!("{error}: {}", shown(response)).to_string(),
+            Error::UnexpectedStatus(response) => {
+                format!("undocumented status {}: {}", response.status(), shown(response))
             }
-            Error::UnexpectedStatus(response) => write!(
-                f,
-                "undocumented status {}: {}",
+            Error::UndocumentedSuccess(response) => format!(
+                "the server accepted the request (status {}, not documented for this operation) but its body is not the documented success shape: {}",
                 response.status(),
-                shown(response.body())
+                shown(response)
             ),
-            Error::InvalidBody { response, source } => write!(
-                f,
+            Error::InvalidBody { response, source } => format!(
                 "the {} response body does not match the spec: {source}: {}",
                 response.status(),
-                shown(response.body())
+                shown(response)
             ),
-            Error::InvalidText { response, source } => write!(
-                f,
+            Error::InvalidText { response, source } => format!(
                 "the {} response body is not UTF-8 text: {source}: {}",
                 response.status(),
-                shown(response.body())
+                shown(response)
             ),
-            Error::InvalidRequest(error) => write!(f, "{error}"),
-            Error::Validation(error) => write!(f, "{error}"),
-            Error::Timeout(error) => write!(f, "request timed out: {error}"),
-            Error::Transport(error) => write!(f, "request failed: {error}"),
-        }
+            Error::ResponseTooLarge { response, limit } => format!(
+                "the {} response body is longer than the limit of {limit} bytes; reading stopped there",
+                response.status()
+            ),
+            Error::InvalidRequest(error) => error.to_string(),
+            Error::Validation(error) => error.to_string(),
+            Error::Timeout(error) => format!("request timed out: {error}"),
+            Error::Transport(error) => format!("request failed: {error}"),
+        };
+        crate::redact::write_shown(f, secrets, SHOWN_LIMIT, format_args!("{text}"))
     }
 }
 
@@ -295,7 +446,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::InvalidRequest(error) => Some(error),
             Error::Validation(error) => Some(error),
             Error::Timeout(error) | Error::Transport(error) => Some(error),
-            Error::UnexpectedStatus(_) => None,
+            Error::UnexpectedStatus(_) | Error::UndocumentedSuccess(_) | Error::ResponseTooLarge { .. } => None,
         }
     }
 }
@@ -346,8 +497,16 @@ impl std::error::Error for InvalidRequest {}
 pub enum BuildError {
     /// The base URL is not an absolute `http` or `https` URL.
     InvalidBaseUrl {
-        /// The URL as given.
+        /// The URL as given, a password in it replaced by `[redacted]`.
         url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A credential cannot be sent as the spec says (a control character or line break
+    /// in a header value, a non-ASCII bearer token, ...). The value itself is never shown.
+    InvalidCredential {
+        /// Which credential, e.g. "the bearer token (security scheme `BearerAuth`)".
+        credential: &'static str,
         /// Why it was refused.
         reason: String,
     },
@@ -361,6 +520,9 @@ impl fmt::Display for BuildError {
             BuildError::InvalidBaseUrl { url, reason } => {
                 write!(f, "invalid base URL `{url}`: {reason}")
             }
+            BuildError::InvalidCredential { credential, reason } => {
+                write!(f, "{credential} cannot be sent: {reason}")
+            }
             BuildError::Http(error) => write!(f, "cannot build the HTTP client: {error}"),
         }
     }
@@ -370,7 +532,7 @@ impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             BuildError::Http(error) => Some(error),
-            BuildError::InvalidBaseUrl { .. } => None,
+            BuildError::InvalidBaseUrl { .. } | BuildError::InvalidCredential { .. } => None,
         }
     }
 }

@@ -1,18 +1,42 @@
 //! Building request URLs and reading responses, shared by every operation.
 
+use std::sync::Arc;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
 use reqwest::Url;
 
 use crate::error::{BuildError, InvalidRequest, RawResponse};
+use crate::redact::Secrets;
 
-/// One segment of an operation's path template.
+/// Bytes of a parameter value sent as is in a path: RFC 3986's unreserved characters
+/// (`A-Z a-z 0-9 - . _ ~`). Everything else, control characters, `/`, `?`, `#`, `%`,
+/// `:` and non-ASCII included, is percent-encoded, as RFC 6570 expands `{name}`.
+pub(crate) const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Bytes of a path template's own text that are percent-encoded: what cannot stand in a
+/// path segment (`/` separates segments and is kept).
+const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'?')
+    .add(b'{')
+    .add(b'}')
+    .add(b'%');
+
+/// One piece of an operation's path template, in order.
 // A spec without path parameters never builds `Parameter`.
 #[allow(dead_code)]
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum PathSegment<'a> {
-    /// Text from the template, used as is.
+pub(crate) enum PathPart<'a> {
+    /// Text of the template, `/` included, e.g. `/orgs/`.
     Literal(&'static str),
-    /// A path parameter's value, percent-encoded into exactly one segment.
+    /// A path parameter's value as text; every byte but the unreserved ones is
+    /// percent-encoded, so it stays inside its segment.
     Parameter {
         /// The parameter's name in the spec, for errors.
         name: &'static str,
@@ -22,8 +46,17 @@ pub(crate) enum PathSegment<'a> {
 }
 
 /// Parses and checks a base URL. A trailing `/` is allowed and ignored.
+///
+/// Whitespace and control characters are refused rather than silently dropped (as URL
+/// parsing does), so the client never calls a URL other than the one given.
 pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
-    let invalid = |reason: String| BuildError::InvalidBaseUrl { url: url.to_string(), reason };
+    let invalid = |reason: String| BuildError::InvalidBaseUrl { url: without_password(url), reason };
+    if let Some(position) = url.bytes().position(|byte| byte.is_ascii_control() || byte == b' ') {
+        return Err(invalid(format!(
+            "byte {position} is whitespace or a control character (0x{:02X})",
+            url.as_bytes()[position]
+        )));
+    }
     let parsed = Url::parse(url).map_err(|error| invalid(error.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid(format!("scheme `{}` is not http or https", parsed.scheme())));
@@ -34,43 +67,164 @@ pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
     Ok(parsed)
 }
 
-/// Appends `segments` to `base`'s path.
+/// `url` with the password of its user info (`scheme://user:password@host`) replaced by
+/// `[redacted]`, for error messages and `Debug`. Works on text that does not parse.
+pub(crate) fn without_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let authority_start = scheme_end + 3;
+    let authority_end = url[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |end| authority_start + end);
+    let authority = &url[authority_start..authority_end];
+    let Some(at) = authority.rfind('@') else { return url.to_string() };
+    let Some(colon) = authority[..at].find(':') else { return url.to_string() };
+    format!(
+        "{}{}{}",
+        &url[..authority_start + colon + 1],
+        crate::redact::REDACTED,
+        &url[authority_start + at..]
+    )
+}
+
+/// The operation's URL: `base`'s path followed by the template's `parts`.
 ///
-/// Parameter values are percent-encoded by `url` (which also encodes `/`, `?`, `#` and
-/// `%`), so a value always stays inside its own segment. `url` silently drops the
-/// segments `.` and `..` and an empty value would merge two segments, so those three
-/// values are refused here instead of calling a different URL.
-pub(crate) fn endpoint(base: &Url, segments: &[PathSegment<'_>]) -> Result<Url, InvalidRequest> {
-    let mut url = base.clone();
-    {
-        let Ok(mut path) = url.path_segments_mut() else {
-            // parse_base_url only accepts http(s) URLs, which always have a path.
-            return Err(InvalidRequest {
-                parameter: "base_url",
-                reason: "the base URL cannot have path segments".to_string(),
-            });
-        };
-        path.pop_if_empty();
-        for segment in segments {
-            match *segment {
-                PathSegment::Literal(text) => {
-                    path.push(text);
-                }
-                PathSegment::Parameter { name, value } => {
-                    if matches!(value, "" | "." | "..") {
-                        return Err(InvalidRequest {
-                            parameter: name,
-                            reason: format!(
-                                "{value:?} cannot be sent as a path segment without changing the URL"
-                            ),
-                        });
+/// Each parameter value is percent-encoded byte by byte (see [`PATH_VALUE`]) before the
+/// URL library sees it, so a tab or line break is sent as `%09`/`%0A`, never dropped.
+/// A segment holding a parameter that would still be `""`, `.` or `..` as sent (which
+/// would merge two segments or climb out of one) is refused instead of calling a
+/// different URL.
+pub(crate) fn endpoint(base: &Url, parts: &[PathPart<'_>]) -> Result<Url, InvalidRequest> {
+    let mut path = base.path().trim_end_matches('/').to_string();
+    // The segment being built: where it starts in `path`, and the first parameter in it.
+    let mut segment_start = path.len();
+    let mut segment_parameter: Option<&'static str> = None;
+    let check = |path: &str, start: usize, parameter: Option<&'static str>| match parameter {
+        Some(name) if matches!(path[start..].trim_start_matches('/'), "" | "." | "..") => Err(InvalidRequest {
+            parameter: name,
+            reason: format!(
+                "the path segment would be {:?} as sent, which changes the URL",
+                path[start..].trim_start_matches('/')
+            ),
+        }),
+        _ => Ok(()),
+    };
+    for part in parts {
+        match *part {
+            PathPart::Literal(text) => {
+                for (index, piece) in text.split('/').enumerate() {
+                    if index > 0 {
+                        check(&path, segment_start, segment_parameter)?;
+                        segment_start = path.len();
+                        segment_parameter = None;
+                        path.push('/');
                     }
-                    path.push(value);
+                    path.extend(utf8_percent_encode(piece, TEMPLATE_TEXT));
                 }
+            }
+            PathPart::Parameter { name, value } => {
+                segment_parameter = segment_parameter.or(Some(name));
+                path.extend(utf8_percent_encode(value, PATH_VALUE));
             }
         }
     }
+    check(&path, segment_start, segment_parameter)?;
+    let mut url = base.clone();
+    url.set_path(&path);
     Ok(url)
+}
+
+/// Why `value` cannot be sent as a credential in an HTTP header: it must be non-empty
+/// printable ASCII (space included). `None` when it can.
+fn header_text_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("it is empty".to_string());
+    }
+    let (position, byte) = value.bytes().enumerate().find(|(_, byte)| !(b' '..=b'~').contains(byte))?;
+    Some(match byte {
+        b'\r' | b'\n' => format!("it contains a line break at byte {position}"),
+        byte if byte.is_ascii_control() => {
+            format!("it contains the control character 0x{byte:02X} at byte {position}")
+        }
+        _ => format!("it contains a non-ASCII character at byte {position} (header credentials are ASCII)"),
+    })
+}
+
+/// Checks a credential sent as a header value (a bearer token, an API key header) at
+/// `build`, so a request never fails later for a value no header can hold.
+// Unused in a crate whose spec has no header credentials.
+#[allow(dead_code)]
+pub(crate) fn check_header_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
+    match header_text_problem(value) {
+        Some(reason) => Err(BuildError::InvalidCredential { credential, reason }),
+        None => Ok(()),
+    }
+}
+
+/// Checks a credential sent as a cookie value: a header value without the `;`, `,`,
+/// `"`, `\` and whitespace that would end or break the cookie (RFC 6265).
+// Unused in a crate whose spec has no cookie credentials.
+#[allow(dead_code)]
+pub(crate) fn check_cookie_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
+    check_header_credential(credential, value)?;
+    match value.bytes().position(|byte| matches!(byte, b';' | b',' | b'"' | b'\\' | b' ')) {
+        Some(position) => Err(BuildError::InvalidCredential {
+            credential,
+            reason: format!("byte {position} is a character a cookie value cannot hold (`;`, `,`, `\"`, `\\`, space)"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks a credential that is percent-encoded or base64-encoded before sending (a query
+/// API key, basic credentials): any text but control characters.
+// Unused in a crate whose spec has no such credentials.
+#[allow(dead_code)]
+pub(crate) fn check_text_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
+    match value.bytes().position(|byte| byte.is_ascii_control()) {
+        Some(position) => Err(BuildError::InvalidCredential {
+            credential,
+            reason: format!("it contains a control character or line break at byte {position}"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks basic credentials (RFC 7617): no control characters, and no `:` in the user
+/// name, which would move the rest of it into the password.
+// Unused in a crate whose spec has no basic authentication.
+#[allow(dead_code)]
+pub(crate) fn check_basic_credentials(
+    user_label: &'static str,
+    username: &str,
+    password_label: &'static str,
+    password: &str,
+) -> Result<(), BuildError> {
+    check_text_credential(user_label, username)?;
+    check_text_credential(password_label, password)?;
+    match username.find(':') {
+        Some(position) => Err(BuildError::InvalidCredential {
+            credential: user_label,
+            reason: format!("it contains `:` at byte {position}, which basic authentication uses as the separator"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Redirects an API client follows: up to 10, and only within the origin (scheme, host
+/// and port) of the request. A redirect elsewhere is not followed: its 3xx response is
+/// returned, so credentials (the `Authorization` header, API keys, sensitive default
+/// headers) never reach a host they were not given for.
+pub(crate) fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            attempt.stop()
+        } else if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// Puts a credential into `headers` under `name`, marked sensitive. A value a header
@@ -132,8 +286,6 @@ pub(crate) fn join_cookies(headers: &mut HeaderMap) {
 }
 
 /// `Basic <base64 of username:password>` (RFC 7617).
-// Unused in a crate whose spec has no basic authentication.
-#[allow(dead_code)]
 pub(crate) fn basic_credentials(username: &str, password: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let plain = format!("{username}:{password}");
@@ -152,9 +304,12 @@ pub(crate) fn basic_credentials(username: &str, password: &str) -> String {
     text
 }
 
-/// `url` with the values of query parameters that carry API keys replaced by
-/// `[redacted]`, for observers and errors.
+/// `url` with the values of query parameters that carry API keys, and a password in
+/// its user info, replaced by `[redacted]`, for observers and errors.
 pub(crate) fn redact_url(url: &mut Url) {
+    if url.password().is_some() {
+        let _ = url.set_password(Some(crate::redact::REDACTED));
+    }
     let secret = crate::client::SECRET_QUERY_PARAMETERS;
     if secret.is_empty() || !url.query_pairs().any(|(name, _)| secret.contains(&name.as_ref())) {
         return;
@@ -162,19 +317,57 @@ pub(crate) fn redact_url(url: &mut Url) {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(name, value)| {
-            let value = if secret.contains(&name.as_ref()) { "[redacted]".to_string() } else { value.into_owned() };
+            let value = if secret.contains(&name.as_ref()) { crate::redact::REDACTED.to_string() } else { value.into_owned() };
             (name.into_owned(), value)
         })
         .collect();
     url.query_pairs_mut().clear().extend_pairs(pairs);
 }
 
-/// Reads the whole response: status, headers and body.
-pub(crate) async fn read_response(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+/// Why reading a response failed.
+pub(crate) enum ReadError {
+    /// The connection failed or timed out.
+    Transport(reqwest::Error),
+    /// The body is longer than `limit`; the response holds what was read, at most `limit`
+    /// bytes.
+    TooLarge {
+        /// Status, headers and the body read so far.
+        response: RawResponse,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+}
+
+/// Reads the whole response (status, headers and body), at most `limit` body bytes.
+///
+/// A `Content-Length` over the limit fails before any of the body is read; a body that
+/// grows past it (chunked, or longer than announced) fails as soon as it does, so memory
+/// never holds more than the limit.
+pub(crate) async fn read_response(
+    mut response: reqwest::Response,
+    limit: u64,
+    secrets: &Arc<Secrets>,
+) -> Result<RawResponse, ReadError> {
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok(RawResponse::new(status, headers, body))
+    let too_large = |body: Vec<u8>| ReadError::TooLarge {
+        response: RawResponse::received(status, headers.clone(), body.into(), Arc::clone(secrets)),
+        limit,
+    };
+    if response.content_length().is_some_and(|length| length > limit) {
+        return Err(too_large(Vec::new()));
+    }
+    let capacity = response.content_length().unwrap_or(0).min(limit);
+    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        let room = usize::try_from(limit).unwrap_or(usize::MAX).saturating_sub(body.len());
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Err(too_large(body));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse::received(status, headers, body.into(), Arc::clone(secrets)))
 }
 
 /// How a parameter value is spelled (OpenAPI's `style` and `explode`).

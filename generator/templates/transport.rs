@@ -4,9 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::error::RawResponse;
+use crate::error::{Error, RawResponse};
 use crate::observe::{ObservedRequest, ObservedResponse, Observer};
-use crate::request;
+use crate::redact::Secrets;
+use crate::request::{self, ReadError};
 use crate::retry::{self, RetryPolicy};
 
 /// Whole-request timeout when the client sets none: connect, send, and read the whole
@@ -14,6 +15,9 @@ use crate::retry::{self, RetryPolicy};
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Connect timeout of the HTTP client the builder makes (not of one passed in).
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest response body read when the client sets no limit: 16 MiB, far above what an
+/// API's JSON answer needs, far below what a hostile server can make a client hold.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What the transport needs to know about an operation.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +35,8 @@ pub(crate) struct RequestOptions {
     pub(crate) retry: Option<RetryPolicy>,
     /// Replaces the client's whole-request timeout for this call.
     pub(crate) timeout: Option<Duration>,
+    /// Replaces the client's response size limit for this call.
+    pub(crate) max_response_bytes: Option<u64>,
 }
 
 /// The client-wide settings, shared by clones of a client.
@@ -46,6 +52,24 @@ pub(crate) struct Config {
     pub(crate) observer: Option<Arc<dyn Observer>>,
     /// Whether request values are checked against the spec's constraints before sending.
     pub(crate) validate_requests: bool,
+    /// Longest response body read, in bytes, unless a call sets its own.
+    pub(crate) max_response_bytes: u64,
+    /// The client's credentials, kept out of everything it shows; filled in by `build`.
+    pub(crate) secrets: Arc<Secrets>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            default_headers: reqwest::header::HeaderMap::new(),
+            retry: RetryPolicy::default(),
+            timeout: DEFAULT_TIMEOUT,
+            observer: None,
+            validate_requests: true,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            secrets: Arc::default(),
+        }
+    }
 }
 
 impl fmt::Debug for Config {
@@ -58,7 +82,8 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("observer", &self.observer.as_ref().map(|_| "set"))
             .field("validate_requests", &self.validate_requests)
-            .finish()
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
     }
 }
 
@@ -66,19 +91,20 @@ impl fmt::Debug for Config {
 ///
 /// A status the policy retries is returned as a response once attempts run out, so the
 /// operation reports it like any other status; a transport failure is returned as the
-/// last error.
-pub(crate) async fn execute(
+/// last error. A body over the size limit is not retried.
+pub(crate) async fn execute<E>(
     http: &reqwest::Client,
     config: &Config,
     request: reqwest::RequestBuilder,
     call: Call,
     options: &RequestOptions,
-) -> Result<RawResponse, reqwest::Error> {
+) -> Result<RawResponse, Error<E>> {
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.unwrap_or(config.timeout);
+    let limit = options.max_response_bytes.unwrap_or(config.max_response_bytes);
     let retries_allowed = policy.allows(call.idempotent);
     let mut backoff = policy.backoff();
-    let mut request = request.build().map_err(redacted)?;
+    let mut request = request.build().map_err(|error| Error::from(redacted(error)))?;
     request::join_cookies(request.headers_mut());
     let mut attempt: u32 = 1;
     loop {
@@ -92,7 +118,7 @@ pub(crate) async fn execute(
         let observed = config
             .observer
             .as_ref()
-            .map(|observer| (observer, ObservedRequest::new(&request, call.operation_id, attempt)));
+            .map(|observer| (observer, ObservedRequest::new(&request, call.operation_id, attempt, &config.secrets)));
         if let Some((observer, observed)) = &observed {
             observer.on_request(observed);
         }
@@ -101,34 +127,43 @@ pub(crate) async fn execute(
         // broken connection like any other: retryable. reqwest reports it as a decode
         // error, which `is_retryable_error` refuses for a failed send.
         let (outcome, retryable_failure) = match http.execute(request).await {
-            Ok(response) => (request::read_response(response).await.map_err(redacted), true),
+            Ok(response) => match request::read_response(response, limit, &config.secrets).await {
+                Ok(response) => (Ok(response), false),
+                Err(ReadError::Transport(error)) => (Err(Failure::Transport(redacted(error))), true),
+                Err(ReadError::TooLarge { response, limit }) => (Err(Failure::TooLarge { response, limit }), false),
+            },
             Err(error) => {
                 let retryable = retry::is_retryable_error(&error);
-                (Err(redacted(error)), retryable)
+                (Err(Failure::Transport(redacted(error))), retryable)
             }
         };
         if let Some((observer, observed)) = &observed {
-            match &outcome {
-                Ok(response) => observer.on_response(
+            let responded = match &outcome {
+                Ok(response) | Err(Failure::TooLarge { response, .. }) => Some(response),
+                Err(Failure::Transport(_)) => None,
+            };
+            match (responded, &outcome) {
+                (Some(response), _) => observer.on_response(
                     observed,
                     &ObservedResponse {
                         status: response.status(),
-                        headers: crate::observe::without_credentials(response.headers()),
+                        headers: crate::observe::without_credentials(response.headers(), Some(&config.secrets)),
                         elapsed: started.elapsed(),
                     },
                 ),
-                Err(error) => observer.on_failure(observed, error),
+                (None, Err(Failure::Transport(error))) => observer.on_failure(observed, error),
+                (None, _) => {}
             }
         }
         let Some(next) = next else {
-            return outcome;
+            return outcome.map_err(Failure::into_error);
         };
         let delay = match &outcome {
             Ok(response) if retry::is_retryable_status(response.status()) => {
                 backoff.next_delay(Some(response.headers()))
             }
-            Err(_) if retryable_failure => backoff.next_delay(None),
-            _ => return outcome,
+            Err(Failure::Transport(_)) if retryable_failure => backoff.next_delay(None),
+            _ => return outcome.map_err(Failure::into_error),
         };
         tokio::time::sleep(delay).await;
         request = next;
@@ -136,8 +171,25 @@ pub(crate) async fn execute(
     }
 }
 
-/// `error` with API keys in its URL's query `[redacted]`: reqwest shows the URL in
-/// `Display` and `Debug`.
+/// An attempt that got no usable response.
+enum Failure {
+    /// No response, or the connection broke while reading it.
+    Transport(reqwest::Error),
+    /// A response whose body is over the limit.
+    TooLarge { response: RawResponse, limit: u64 },
+}
+
+impl Failure {
+    fn into_error<E>(self) -> Error<E> {
+        match self {
+            Failure::Transport(error) => Error::from(error),
+            Failure::TooLarge { response, limit } => Error::ResponseTooLarge { response, limit },
+        }
+    }
+}
+
+/// `error` with API keys in its URL's query and a password in it `[redacted]`: reqwest
+/// shows the URL in `Display` and `Debug`.
 fn redacted(mut error: reqwest::Error) -> reqwest::Error {
     if let Some(url) = error.url_mut() {
         request::redact_url(url);

@@ -53,6 +53,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         moves: token_init,
         setters: token_setter,
         debug: token_debug,
+        checks: token_checks,
         apply: token_apply,
         secret_query,
     } = credentials;
@@ -72,11 +73,11 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         use std::sync::Arc;
         use std::time::Duration;
 
-        use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        use reqwest::header::{HeaderName, HeaderValue};
 
-        use crate::error::{BuildError, InvalidRequest, RawResponse};
+        use crate::error::{BuildError, Error, InvalidRequest, RawResponse};
         use crate::observe::Observer;
-        use crate::request::{self, PathSegment};
+        use crate::request::{self, PathPart};
         use crate::retry::RetryPolicy;
         use crate::transport::{self, Call, Config, RequestOptions};
 
@@ -104,7 +105,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         impl fmt::Debug for Client {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("Client")
-                    .field("base_url", &self.base_url.as_str())
+                    .field("base_url", &request::without_password(self.base_url.as_str()))
                     #(#token_debug)*
                     .field("config", &self.config)
                     .finish_non_exhaustive()
@@ -117,14 +118,16 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                 ClientBuilder::default()
             }
 
-            /// The base URL operation paths are appended to.
+            /// The base URL operation paths are appended to (a password in it is sent as
+            /// basic credentials, and shown as `[redacted]` by `Debug`).
             pub fn base_url(&self) -> &reqwest::Url {
                 &self.base_url
             }
 
-            /// The URL of an operation: the base URL plus percent-encoded path segments.
-            pub(crate) fn endpoint(&self, segments: &[PathSegment<'_>]) -> Result<reqwest::Url, InvalidRequest> {
-                request::endpoint(&self.base_url, segments)
+            /// The URL of an operation: the base URL plus its path template, parameter
+            /// values percent-encoded.
+            pub(crate) fn endpoint(&self, parts: &[PathPart<'_>]) -> Result<reqwest::Url, InvalidRequest> {
+                request::endpoint(&self.base_url, parts)
             }
 
             /// A request with the `User-Agent`, the default headers and authentication, in
@@ -140,13 +143,14 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                 self.config.validate_requests
             }
 
-            /// Sends `request` with retries and timeouts, and reads the whole response.
-            pub(crate) async fn execute(
+            /// Sends `request` with retries and timeouts, and reads the whole response (up
+            /// to the size limit).
+            pub(crate) async fn execute<E>(
                 &self,
                 request: reqwest::RequestBuilder,
                 call: Call,
                 options: &RequestOptions,
-            ) -> Result<RawResponse, reqwest::Error> {
+            ) -> Result<RawResponse, Error<E>> {
                 transport::execute(&self.http, &self.config, request, call, options).await
             }
         }
@@ -167,13 +171,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                     http: None,
                     #(#token_none)*
                     connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
-                    config: Config {
-                        default_headers: HeaderMap::new(),
-                        retry: RetryPolicy::default(),
-                        timeout: transport::DEFAULT_TIMEOUT,
-                        observer: None,
-                        validate_requests: true,
-                    },
+                    config: Config::default(),
                 }
             }
         }
@@ -181,7 +179,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         impl fmt::Debug for ClientBuilder {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("ClientBuilder")
-                    .field("base_url", &self.base_url)
+                    .field("base_url", &self.base_url.as_deref().map(request::without_password))
                     #(#token_debug)*
                     .field("connect_timeout", &self.connect_timeout)
                     .field("config", &self.config)
@@ -198,8 +196,10 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
 
             /// Uses `client` for HTTP instead of one the builder makes (for your own
             /// proxies, TLS roots or connection pool). The `User-Agent`, default headers,
-            /// retries and whole-request timeout still apply; the connect timeout is then
-            /// `client`'s own.
+            /// retries, whole-request timeout and size limit still apply; the connect
+            /// timeout and the redirect policy are then `client`'s own: build it with
+            /// `redirect(reqwest::redirect::Policy::none())` (or a policy that stays on
+            /// one origin) so that credentials are never sent to another host.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.http = Some(client);
                 self
@@ -253,19 +253,37 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                 self
             }
 
+            /// Sets the longest response body read, in bytes (default 16 MiB). A longer
+            /// body stops the read at the limit and fails the call with
+            /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge). Each request
+            /// builder's `max_response_bytes` overrides it for one call.
+            pub fn max_response_bytes(mut self, limit: u64) -> Self {
+                self.config.max_response_bytes = limit;
+                self
+            }
+
             #(#token_setter)*
 
-            /// Builds the client.
+            /// Builds the client. Redirects are followed only within the base URL's
+            /// origin (scheme, host and port): a redirect to another host is returned as
+            /// its 3xx response, so no credential ever leaves the origin it was given for.
             ///
             /// # Errors
             /// [`BuildError::InvalidBaseUrl`] when the base URL is not an absolute `http(s)` URL,
-            /// [`BuildError::Http`] when the default HTTP client cannot be created.
-            pub fn build(self) -> Result<Client, BuildError> {
+            /// [`BuildError::InvalidCredential`] when a credential cannot be sent (naming
+            /// which, never showing it), [`BuildError::Http`] when the default HTTP client
+            /// cannot be created.
+            pub fn build(mut self) -> Result<Client, BuildError> {
                 let base_url = request::parse_base_url(#default_expr)?;
+                let mut secrets = crate::redact::Secrets::default();
+                secrets.add_common(&base_url, &self.config.default_headers);
+                #(#token_checks)*
+                self.config.secrets = Arc::new(secrets);
                 let http = match self.http {
                     Some(http) => http,
                     None => reqwest::Client::builder()
                         .connect_timeout(self.connect_timeout)
+                        .redirect(request::redirect_policy())
                         .build()
                         .map_err(BuildError::Http)?,
                 };
@@ -300,6 +318,7 @@ pub fn request_option_setters(operation: &Operation) -> TokenStream {
     };
     let retry_policy = name("retry_policy");
     let timeout = name("timeout");
+    let max_response_bytes = name("max_response_bytes");
     quote! {
         /// Retries this call by `policy` instead of the client's
         /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
@@ -314,6 +333,13 @@ pub fn request_option_setters(operation: &Operation) -> TokenStream {
         /// client's [`timeout`](crate::ClientBuilder::timeout).
         pub fn #timeout(mut self, timeout: std::time::Duration) -> Self {
             self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Sets the longest response body read for this call, in bytes, instead of the
+        /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+        pub fn #max_response_bytes(mut self, limit: u64) -> Self {
+            self.options.max_response_bytes = Some(limit);
             self
         }
     }
@@ -331,6 +357,8 @@ struct Credentials {
     setters: Vec<TokenStream>,
     /// `Debug` fields, values redacted.
     debug: Vec<TokenStream>,
+    /// In `build`: each credential checked and added to `secrets`.
+    checks: Vec<TokenStream>,
     /// The body of `Client::request`.
     apply: TokenStream,
     /// Query parameter names that carry keys.
@@ -346,6 +374,7 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
         moves: Vec::new(),
         setters: Vec::new(),
         debug: Vec::new(),
+        checks: Vec::new(),
         apply: TokenStream::new(),
         secret_query: Vec::new(),
     };
@@ -408,6 +437,14 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
                 self
             }
         });
+        let label = format!("the bearer token (security scheme `{scheme_name}`)");
+        out.checks.push(quote! {
+            if let Some(token) = &self.bearer_token {
+                let token = secrecy::ExposeSecret::expose_secret(token);
+                request::check_header_credential(#label, token)?;
+                secrets.add(token);
+            }
+        });
         apply.push(quote! {
             if let Some(token) = &self.bearer_token {
                 let value = format!("Bearer {}", secrecy::ExposeSecret::expose_secret(token));
@@ -444,6 +481,17 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
                 self
             }
         });
+        let user_label = format!("the basic user name (security scheme `{scheme_name}`)");
+        let password_label = format!("the basic password (security scheme `{scheme_name}`)");
+        out.checks.push(quote! {
+            if let Some((username, password)) = &self.basic_auth {
+                let username = secrecy::ExposeSecret::expose_secret(username);
+                let password = secrecy::ExposeSecret::expose_secret(password);
+                request::check_basic_credentials(#user_label, username, #password_label, password)?;
+                secrets.add(password);
+                secrets.add(&request::basic_credentials(username, password)["Basic ".len()..]);
+            }
+        });
         apply.push(quote! {
             if let Some((username, password)) = &self.basic_auth {
                 let value = request::basic_credentials(
@@ -466,6 +514,19 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
             continue;
         };
         let field = ident(setter);
+        let label = format!("the API key (security scheme `{name}`)");
+        let check = match location {
+            ApiKeyLocation::Header => quote!(check_header_credential),
+            ApiKeyLocation::Query => quote!(check_text_credential),
+            ApiKeyLocation::Cookie => quote!(check_cookie_credential),
+        };
+        out.checks.push(quote! {
+            if let Some(key) = &self.#field {
+                let key = secrecy::ExposeSecret::expose_secret(key);
+                request::#check(#label, key)?;
+                secrets.add(key);
+            }
+        });
         let (where_text, send) = match location {
             ApiKeyLocation::Header => {
                 headers = true;
@@ -538,7 +599,7 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
         quote! {
             let mut request = #base_request;
             // Credential headers replace default headers of the same name.
-            let mut credentials = HeaderMap::new();
+            let mut credentials = reqwest::header::HeaderMap::new();
             #(#apply)*
             request.headers(credentials)
         }

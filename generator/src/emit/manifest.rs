@@ -15,6 +15,8 @@ chrono = { version = "0.4", default-features = false, features = ["serde", "cloc
 futures-core = "0.3"
 futures-util = { version = "0.3", default-features = false }
 httpdate = "1"
+memchr = "2"
+percent-encoding = "2"
 regress = "0.12"
 reqwest = { version = "0.12", default-features = false, features = ["json", "multipart", "rustls-tls"] }
 secrecy = "0.10"
@@ -178,6 +180,8 @@ fn lib_items(api: &Api, behaviour: &ClientBehaviour, docs: TokenStream) -> Token
         pub mod errors;
         #[rustfmt::skip]
         pub mod operations;
+        #[rustfmt::skip]
+        mod redact;
         #[rustfmt::skip]
         mod request;
         #[rustfmt::skip]

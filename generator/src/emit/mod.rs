@@ -11,7 +11,7 @@
 //! | `src/errors.rs` | [`errors`]      | one enum of documented error statuses per operation|
 //! | `src/constraints.rs` | [`validation`] | `Validate` impls from each schema's constraints |
 //! | `src/waiters.rs` | [`waiters`]    | `wait_until_*` on request builders (settings)     |
-//! | `src/error.rs`, `src/request.rs`, `src/retry.rs`, `src/transport.rs`, `src/observe.rs`, `src/response.rs`, `src/validation.rs`, `src/pagination.rs`, `src/wait.rs` | `generator/templates/` | runtime support, verbatim |
+//! | `src/error.rs`, `src/request.rs`, `src/redact.rs`, `src/retry.rs`, `src/transport.rs`, `src/observe.rs`, `src/response.rs`, `src/validation.rs`, `src/pagination.rs`, `src/wait.rs` | `generator/templates/` | runtime support, verbatim |
 //!
 //! Pagination streams ([`pagination`]) are emitted into `src/operations.rs`, beside the
 //! request builders whose fields they read.
@@ -97,6 +97,7 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
         rust("src/errors.rs", errors::errors_rs(api)),
         verbatim("src/error.rs", include_str!("../../templates/error.rs")),
         verbatim("src/request.rs", include_str!("../../templates/request.rs")),
+        verbatim("src/redact.rs", include_str!("../../templates/redact.rs")),
         rust("src/constraints.rs", validation::constraints_rs(api)),
         verbatim("src/observe.rs", include_str!("../../templates/observe.rs")),
         verbatim(

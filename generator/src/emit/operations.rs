@@ -38,7 +38,7 @@ pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         use std::pin::Pin;
 
         use crate::error::Error;
-        use crate::request::PathSegment;
+        use crate::request::PathPart;
         use crate::Client;
 
         impl Client {
@@ -308,7 +308,7 @@ fn send_errors_docs(operation: &Operation) -> String {
             documented.join(", ")
         ));
     }
-    lines.push("- [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter is empty, `.` or `..`.".to_string());
+    lines.push("- [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.".to_string());
     lines.join("\n")
 }
 

@@ -39,6 +39,7 @@ pub fn send_body(
         .iter()
         .any(|response| response.status == StatusMatch::Default);
     let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
+    let undocumented_success = undocumented_success_arm(operation);
     // Specific codes sort before ranges and `default` in the IR, so the first matching
     // arm is the most specific response, as OpenAPI says.
     quote! {
@@ -50,51 +51,53 @@ pub fn send_body(
         #body
         let call = crate::transport::Call { operation_id: #operation_id, idempotent: #idempotent };
         let response = self.client.execute(request, call, &self.options).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
+        let head = response.head();
         let value: #output = match response.status().as_u16() {
             #(#arms)*
+            #undocumented_success
             #fallback
         };
-        value.map(|value| crate::Response::new(value, status, headers))
+        value.map(|value| crate::Response::new(value, head))
     }
 }
 
-/// `let url = ...;` with every path parameter percent-encoded into its own segment.
+/// `let url = ...;`: the path template as literal text and parameter values, in order
+/// (adjacent text merged), for the runtime to percent-encode each value into place.
 fn url_statement(operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
     let mut path_values = Vec::new();
-    let segments: Vec<TokenStream> = operation
-        .path_segments
-        .iter()
-        .enumerate()
-        .map(|(index, segment)| match segment {
-            PathSegment::Literal(text) => quote!(PathSegment::Literal(#text)),
-            PathSegment::Parameter(name) => {
-                let value = path_value(operation, name, &mut path_values);
-                quote!(PathSegment::Parameter { name: #name, value: #value })
-            }
-            PathSegment::Template(parts) => {
-                // The filled-in segment is encoded as one value, so a parameter's `/` or
-                // `?` cannot escape it any more than with a whole-segment parameter.
-                let pieces: Vec<TokenStream> = parts
-                    .iter()
-                    .map(|part| match part {
-                        TemplatePart::Literal(text) => quote!(#text),
+    let mut parts: Vec<TokenStream> = Vec::new();
+    let mut text = String::new();
+    let mut add_parameter = |text: &mut String, parts: &mut Vec<TokenStream>, name: &str| {
+        if !text.is_empty() {
+            parts.push(quote!(PathPart::Literal(#text)));
+            text.clear();
+        }
+        let value = path_value(operation, name, &mut path_values);
+        parts.push(quote!(PathPart::Parameter { name: #name, value: #value }));
+    };
+    for segment in &operation.path_segments {
+        text.push('/');
+        match segment {
+            PathSegment::Literal(literal) => text.push_str(literal),
+            PathSegment::Parameter(name) => add_parameter(&mut text, &mut parts, name),
+            PathSegment::Template(pieces) => {
+                for piece in pieces {
+                    match piece {
+                        TemplatePart::Literal(literal) => text.push_str(literal),
                         TemplatePart::Parameter(name) => {
-                            path_value(operation, name, &mut path_values)
+                            add_parameter(&mut text, &mut parts, name)
                         }
-                    })
-                    .collect();
-                let local = ident(&format!("segment_{index}"));
-                path_values.push(quote!(let #local: String = [#(#pieces),*].concat();));
-                let names = segment.parameters().join(", ");
-                quote!(PathSegment::Parameter { name: #names, value: &#local })
+                    }
+                }
             }
-        })
-        .collect();
+        }
+    }
+    if !text.is_empty() {
+        parts.push(quote!(PathPart::Literal(#text)));
+    }
     (
         path_values,
-        quote!(let url = self.client.endpoint(&[#(#segments),*])?;),
+        quote!(let url = self.client.endpoint(&[#(#parts),*])?;),
     )
 }
 
@@ -308,9 +311,7 @@ fn response_arms(operation: &Operation) -> Vec<TokenStream> {
                     None => quote!(Err(Error::Api { error: #constructor, response })),
                     Some(body) => match body.encoding {
                         BodyEncoding::Text => quote!(Err(response.api_error_text(#constructor))),
-                        BodyEncoding::Binary => quote! {
-                            Err(Error::Api { error: #constructor(response.body().clone()), response })
-                        },
+                        BodyEncoding::Binary => quote!(Err(response.api_error_bytes(#constructor))),
                         _ => quote!(Err(response.api_error(#constructor))),
                     },
                 }
@@ -318,6 +319,32 @@ fn response_arms(operation: &Operation) -> Vec<TokenStream> {
             quote!(#pattern => #value,)
         })
         .collect()
+}
+
+/// The arm for a 2xx status the spec does not document for `operation` (placed after the
+/// documented ones, before `default`): the server accepted the request, so it is a
+/// success when the body is what the operation documents for success, or when success
+/// has no body; otherwise [`Error::UndocumentedSuccess`], never a failure to retry.
+/// `None` when a `2XX` range already covers every 2xx.
+fn undocumented_success_arm(operation: &Operation) -> Option<TokenStream> {
+    if operation
+        .responses
+        .iter()
+        .any(|response| response.status == StatusMatch::Range(2))
+    {
+        return None;
+    }
+    let value = match &operation.success {
+        Success::Unit => quote!(Ok(())),
+        Success::Body(body) => match body.encoding {
+            BodyEncoding::Text => quote!(response.text_body()),
+            BodyEncoding::Binary => quote!(Ok(response.body().clone())),
+            _ => quote!(response.undocumented_json()),
+        },
+        // Which documented outcome an undocumented status is cannot be known.
+        Success::Outcomes { .. } => quote!(Err(Error::UndocumentedSuccess(response))),
+    };
+    Some(quote!(_ if response.status().is_success() => #value,))
 }
 
 /// Decodes one success response into the operation's success type.

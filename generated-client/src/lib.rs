@@ -77,13 +77,36 @@
 //! }
 //!
 //! let client = ai_agent_client::Client::builder()
-//!     .http_client(reqwest::Client::new())
+//!     .http_client(
+//!         reqwest::Client::builder()
+//!             .redirect(reqwest::redirect::Policy::none())
+//!             .build()?,
+//!     )
 //!     .default_header(HeaderName::from_static("x-team"), HeaderValue::from_static("agents"), false)
 //!     .observer(Log)
 //!     .build()?;
 //! # let _ = client;
 //! # Ok(())
 //! # }
+//! ```
+//!
+//! ## Security
+//!
+//! - **Redaction.** The client knows its own secrets: the credentials set on the builder, default headers marked sensitive, and a password in the base URL. None of them appears in any `Display` or `Debug` output or reaches an [`Observer`], wherever it comes from: a server that quotes the `Authorization` header in an error body, or echoes a key in a header of any name, is shown `[redacted]` (as sent, JSON-escaped or percent-encoded). Documented error bodies are decoded with the secrets already replaced; only [`RawResponse::body`] keeps the bytes as received.
+//! - **Redirects** are followed only within the origin (scheme, host and port) of the request, at most 10. A redirect to another origin is not followed: the call returns [`Error::UnexpectedStatus`] with its `Location`, so no credential leaves the origin it was given for. With your own `http_client`, its redirect policy applies: build it with `reqwest::redirect::Policy::none()` as above.
+//! - **Size limit.** A response body is read up to 16 MiB; past that the read stops and the call fails with [`Error::ResponseTooLarge`]. Change it per client with `ClientBuilder::max_response_bytes` and per call with each request builder's `max_response_bytes`. `Display` and `Debug` of an error show at most 4 KiB.
+//! - **Values stay where they belong.** Every byte of a path parameter but the unreserved ones (`A-Z a-z 0-9 - . _ ~`) is percent-encoded, control characters included; a value that would still be empty, `.` or `..` as sent is refused with [`Error::InvalidRequest`] before anything is sent. Query and cookie values are percent-encoded; a header value with a line break is refused.
+//! - **Credentials are checked at `build()`.** One that cannot be sent as the spec says (a line break, NUL or non-ASCII byte in a header credential, an empty token) fails with [`BuildError::InvalidCredential`], naming the credential, never showing it.
+//! - **An undocumented 2xx** is a success when its body is the documented success body (or success has no body); otherwise [`Error::UndocumentedSuccess`]: the server accepted the request, so it is not a failure to retry.
+//!
+//! ```
+//! // A token no header can hold is refused at build(), and never shown.
+//! let error = ai_agent_client::Client::builder()
+//!     .bearer_token("s3cret\r\nX-Injected: 1")
+//!     .build()
+//!     .unwrap_err();
+//! assert!(error.to_string().contains("bearer token"));
+//! assert!(!format!("{error} {error:?}").contains("s3cret"));
 //! ```
 //!
 //! ## Request ids

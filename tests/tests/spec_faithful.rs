@@ -1,6 +1,7 @@
 //! `spec/openapi.yaml` is exactly the API reference page it was vendored from.
 //!
-//! The page (`../shared/seed/sandboxes-api-reference.md`) holds one complete OpenAPI
+//! The page (`spec/reference-page.md`, a copy of the published reference kept beside the
+//! spec as its documented source) holds one complete OpenAPI
 //! document per operation in a ```json block, each with only the components that operation
 //! uses. Deep-merged they form one spec, which must equal the vendored YAML value for value.
 
@@ -114,7 +115,7 @@ fn first_difference(a: &Value, b: &Value, pointer: &str) -> Option<String> {
 }
 
 fn merged_reference() -> Value {
-    let page = workspace_root().join("../shared/seed/sandboxes-api-reference.md");
+    let page = workspace_root().join("spec/reference-page.md");
     let blocks = json_blocks(&read(&page));
     assert_eq!(
         blocks.len(),

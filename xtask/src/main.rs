@@ -43,7 +43,13 @@ enum Task {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = workspace_root();
+    let root = match workspace_root() {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: cannot find the workspace root: {message}");
+            return ExitCode::from(2);
+        }
+    };
     match cli.task {
         Task::Codegen(args) => codegen::run(&root, &args),
         Task::Test => test::run(&root),
@@ -52,8 +58,29 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate's manifest directory.
-fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+/// The workspace root of the current directory, found at run time by
+/// `cargo locate-project --workspace`: the checkout the command was run in, never the one
+/// this binary happened to be compiled from (two checkouts may share a target
+/// directory, and so one `xtask` binary).
+fn workspace_root() -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .map_err(|error| format!("cannot run `cargo locate-project`: {error}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).trim().to_string());
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    let root = manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("`{}` has no parent directory", manifest.display()))?;
+    if !root.join("xtask").join("Cargo.toml").is_file() {
+        return Err(format!(
+            "{} is not this project's workspace (it has no xtask/)",
+            root.display()
+        ));
+    }
+    Ok(root)
 }

@@ -71,13 +71,73 @@ pub fn sections(api: &Api, behaviour: &ClientBehaviour, crate_ident: &str) -> Ve
              }}\n\
          }}\n\n\
          let client = {crate_ident}::Client::builder()\n    \
-             .http_client(reqwest::Client::new())\n    \
+             .http_client(\n        \
+                 reqwest::Client::builder()\n            \
+                     .redirect(reqwest::redirect::Policy::none())\n            \
+                     .build()?,\n    \
+             )\n    \
              .default_header(HeaderName::from_static(\"x-team\"), HeaderValue::from_static(\"agents\"), false)\n    \
              .observer(Log)\n    \
              .build()?;\n\
          # let _ = client;\n\
          # Ok(())\n\
          # }}\n\
+         ```"
+    ));
+    let has_bearer = api
+        .auth
+        .iter()
+        .any(|scheme| matches!(scheme, crate::ir::AuthScheme::Bearer { .. }));
+    let security_example = if has_bearer {
+        format!(
+            "// A token no header can hold is refused at build(), and never shown.\n\
+             let error = {crate_ident}::Client::builder()\n    \
+                 .bearer_token(\"s3cret\\r\\nX-Injected: 1\")\n    \
+                 .build()\n    \
+                 .unwrap_err();\n\
+             assert!(error.to_string().contains(\"bearer token\"));\n\
+             assert!(!format!(\"{{error}} {{error:?}}\").contains(\"s3cret\"));\n"
+        )
+    } else {
+        format!(
+            "// A larger size limit, e.g. for an API that returns big documents.\n\
+             let builder = {crate_ident}::Client::builder().max_response_bytes(64 * 1024 * 1024);\n\
+             # let _ = builder;\n"
+        )
+    };
+    sections.push(format!(
+        "## Security\n\n\
+         - **Redaction.** The client knows its own secrets: the credentials set on the \
+         builder, default headers marked sensitive, and a password in the base URL. None \
+         of them appears in any `Display` or `Debug` output or reaches an [`Observer`], \
+         wherever it comes from: a server that quotes the `Authorization` header in an \
+         error body, or echoes a key in a header of any name, is shown `[redacted]` \
+         (as sent, JSON-escaped or percent-encoded). Documented error bodies are decoded \
+         with the secrets already replaced; only [`RawResponse::body`] keeps the bytes as \
+         received.\n\
+         - **Redirects** are followed only within the origin (scheme, host and port) of \
+         the request, at most 10. A redirect to another origin is not followed: the call \
+         returns [`Error::UnexpectedStatus`] with its `Location`, so no credential leaves \
+         the origin it was given for. With your own `http_client`, its redirect policy \
+         applies: build it with `reqwest::redirect::Policy::none()` as above.\n\
+         - **Size limit.** A response body is read up to 16 MiB; past that the read stops \
+         and the call fails with [`Error::ResponseTooLarge`]. Change it per client with \
+         `ClientBuilder::max_response_bytes` and per call with each request builder's \
+         `max_response_bytes`. `Display` and `Debug` of an error show at most 4 KiB.\n\
+         - **Values stay where they belong.** Every byte of a path parameter but the \
+         unreserved ones (`A-Z a-z 0-9 - . _ ~`) is percent-encoded, control characters \
+         included; a value that would still be empty, `.` or `..` as sent is refused with \
+         [`Error::InvalidRequest`] before anything is sent. Query and cookie values are \
+         percent-encoded; a header value with a line break is refused.\n\
+         - **Credentials are checked at `build()`.** One that cannot be sent as the spec \
+         says (a line break, NUL or non-ASCII byte in a header credential, an empty \
+         token) fails with [`BuildError::InvalidCredential`], naming the credential, \
+         never showing it.\n\
+         - **An undocumented 2xx** is a success when its body is the documented success \
+         body (or success has no body); otherwise [`Error::UndocumentedSuccess`]: the \
+         server accepted the request, so it is not a failure to retry.\n\n\
+         ```\n\
+         {security_example}\
          ```"
     ));
     if let Some(call) = &first_call {

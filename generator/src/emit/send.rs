@@ -33,13 +33,21 @@ pub fn send_body(
         .as_ref()
         .map(|body| body_statement(api, body));
     let mutability = (!parameters.is_empty() || body.is_some()).then(|| quote!(mut));
-    let arms = response_arms(operation);
+    let mut arms = response_arms(operation);
+    // The undocumented-2xx arm goes after the documented statuses and before `default`
+    // (sorted last), which it takes precedence over: a 2xx is never an error.
+    let undocumented_success = undocumented_success_arm(operation);
+    let default_position = operation
+        .responses
+        .iter()
+        .position(|response| response.status == StatusMatch::Default)
+        .unwrap_or(arms.len());
+    arms.splice(default_position..default_position, undocumented_success);
     let has_default = operation
         .responses
         .iter()
         .any(|response| response.status == StatusMatch::Default);
     let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
-    let undocumented_success = undocumented_success_arm(operation);
     // Specific codes sort before ranges and `default` in the IR, so the first matching
     // arm is the most specific response, as OpenAPI says.
     quote! {
@@ -54,7 +62,6 @@ pub fn send_body(
         let head = response.head();
         let value: #output = match response.status().as_u16() {
             #(#arms)*
-            #undocumented_success
             #fallback
         };
         value.map(|value| crate::Response::new(value, head))

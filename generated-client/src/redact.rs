@@ -13,6 +13,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// Secrets shorter than this are not searched for in free text (see [`Secrets::add_bytes`]).
+pub(crate) const MIN_SEARCHED_LEN: usize = 4;
+
 /// What replaces a secret.
 pub(crate) const REDACTED: &str = "[redacted]";
 
@@ -30,8 +33,7 @@ impl fmt::Debug for Secrets {
 }
 
 impl Secrets {
-    /// Remembers `secret` as sent, JSON-escaped and percent-encoded. An empty secret is
-    /// ignored.
+    /// Remembers `secret` as sent, JSON-escaped and percent-encoded.
     pub(crate) fn add(&mut self, secret: &str) {
         if secret.is_empty() {
             return;
@@ -47,7 +49,11 @@ impl Secrets {
 
     /// Remembers `secret` exactly as these bytes (e.g. a sensitive header value).
     pub(crate) fn add_bytes(&mut self, secret: &[u8]) {
-        if secret.is_empty() || self.spellings.iter().any(|known| known == secret) {
+        // Why a minimum: a one- to three-byte secret occurs by chance in any text, and
+        // replacing every `t` would make every message unreadable while protecting
+        // nothing a guess would not find. Such values are still never shown by name
+        // (credential headers, builder fields); they are only not searched for.
+        if secret.len() < MIN_SEARCHED_LEN || self.spellings.iter().any(|known| known == secret) {
             return;
         }
         self.spellings.push(secret.to_vec());

@@ -114,7 +114,8 @@ pub fn sections(api: &Api, behaviour: &ClientBehaviour, crate_ident: &str) -> Ve
          error body, or echoes a key in a header of any name, is shown `[redacted]` \
          (as sent, JSON-escaped or percent-encoded). Documented error bodies are decoded \
          with the secrets already replaced; only [`RawResponse::body`] keeps the bytes as \
-         received.\n\
+         received. (A secret shorter than 4 bytes is not searched for in free text: it \
+         would match by chance everywhere.)\n\
          - **Redirects** are followed only within the origin (scheme, host and port) of \
          the request, at most 10. A redirect to another origin is not followed: the call \
          returns [`Error::UnexpectedStatus`] with its `Location`, so no credential leaves \

@@ -186,7 +186,7 @@ fn rule_operations_parameters_bodies_and_responses() {
     insta::assert_snapshot!("operations_types", file(&output, "src/types.rs"));
 }
 
-/// Our spec with its settings, every file: the full client as users get it.
+/// Our spec with its settings: no warnings, the files a user gets, README headings.
 #[test]
 fn sandboxes_api_client() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -224,6 +224,7 @@ fn sandboxes_api_client() {
             "src/observe.rs",
             "src/operations.rs",
             "src/pagination.rs",
+            "src/redact.rs",
             "src/request.rs",
             "src/response.rs",
             "src/retry.rs",
@@ -234,19 +235,8 @@ fn sandboxes_api_client() {
             "src/waiters.rs"
         ]
     );
-    for name in [
-        "Cargo.toml",
-        "src/lib.rs",
-        "src/types.rs",
-        "src/client.rs",
-        "src/operations.rs",
-        "src/errors.rs",
-        "src/constraints.rs",
-        "src/waiters.rs",
-    ] {
-        let snapshot = format!("sandboxes_{}", name.replace(['/', '.'], "_"));
-        insta::assert_snapshot!(snapshot, file(&output, name));
-    }
+    // The files' content is pinned by the drift test (`generated-client/` must equal the
+    // output), so no snapshot repeats it here.
 }
 
 /// Same spec, same bytes.

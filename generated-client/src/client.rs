@@ -13,11 +13,6 @@ use crate::retry::RetryPolicy;
 use crate::transport::{self, Call, Config, RequestOptions};
 /// The spec's first server, `https://api.ai.neevcloud.com/agent`.
 pub const DEFAULT_BASE_URL: &str = "https://api.ai.neevcloud.com/agent";
-/// The response header with the server's request id, `x-request-id` (from the generator's settings).
-pub(crate) const REQUEST_ID_HEADER: Option<&str> = Some("x-request-id");
-/// Query parameters that carry an API key: their values are `[redacted]` in the
-/// URLs observers and errors show.
-pub(crate) const SECRET_QUERY_PARAMETERS: &[&str] = &[];
 /// Sent as `User-Agent` with every request (a default header can replace it).
 pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
@@ -116,7 +111,10 @@ impl Default for ClientBuilder {
             http: None,
             bearer_token: None,
             connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
-            config: Config::default(),
+            config: Config {
+                request_id_header: Some("x-request-id"),
+                ..Config::default()
+            },
         }
     }
 }

@@ -161,7 +161,7 @@ impl Validate for crate::types::CreateSandboxRequest {
             let field = field.field("name");
             check::check_length(&field, value, Some(1), Some(63))?;
             static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
-            check::check_pattern(
+            crate::pattern::check_pattern(
                 &field,
                 value,
                 "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
@@ -180,7 +180,12 @@ impl Validate for crate::types::CreateSandboxRequest {
             let field = field.field("sandbox_template_id");
             check::check_length(&field, value, Some(1), None)?;
             static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
-            check::check_pattern(&field, value, "^sb-[a-zA-Z0-9-]+$", &PATTERN)?;
+            crate::pattern::check_pattern(
+                &field,
+                value,
+                "^sb-[a-zA-Z0-9-]+$",
+                &PATTERN,
+            )?;
         }
         Ok(())
     }

@@ -36,18 +36,27 @@ struct ResponseParts {
     body: Bytes,
     /// The credentials of the client that received it, kept out of `Debug`/`Display`.
     secrets: Option<Arc<Secrets>>,
+    /// The header that carries the server's request id (from the generator's settings).
+    request_id_header: Option<&'static str>,
 }
 
 impl RawResponse {
     /// Builds a raw response; mostly useful to construct errors in tests.
     pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
-        Self(Box::new(ResponseParts { status, headers, body: body.into(), secrets: None }))
+        Self(Box::new(ResponseParts { status, headers, body: body.into(), secrets: None, request_id_header: None }))
     }
 
-    /// A response received by a client holding `secrets`.
-    pub(crate) fn received(status: StatusCode, headers: HeaderMap, body: Bytes, secrets: Arc<Secrets>) -> Self {
-        let secrets = (!secrets.is_empty()).then_some(secrets);
-        Self(Box::new(ResponseParts { status, headers, body, secrets }))
+    /// A response received by a client holding `secrets`, whose request ids come in
+    /// `request_id_header`.
+    pub(crate) fn received(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        secrets: &Arc<Secrets>,
+        request_id_header: Option<&'static str>,
+    ) -> Self {
+        let secrets = (!secrets.is_empty()).then(|| Arc::clone(secrets));
+        Self(Box::new(ResponseParts { status, headers, body, secrets, request_id_header }))
     }
 
     /// The HTTP status code.
@@ -71,7 +80,7 @@ impl RawResponse {
     /// generator's settings (`client.request_id_header`), when the response has one.
     /// Quote it when reporting a problem to the API's operators.
     pub fn request_id(&self) -> Option<&str> {
-        request_id(&self.0.headers)
+        request_id(&self.0.headers, self.0.request_id_header)
     }
 
     /// The body as text; invalid UTF-8 is replaced with U+FFFD.
@@ -85,6 +94,7 @@ impl RawResponse {
             status: self.0.status,
             headers: self.0.headers.clone(),
             secrets: self.0.secrets.clone(),
+            request_id_header: self.0.request_id_header,
         }
     }
 
@@ -103,8 +113,6 @@ impl RawResponse {
     }
 
     /// Parses the body as the success type `T`.
-    // Unused in a crate whose operations have no JSON success body.
-    #[allow(dead_code)]
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
             Ok(value) => Ok(value),
@@ -123,8 +131,6 @@ impl RawResponse {
     /// Parses the body of a 2xx status the operation does not document as the success
     /// type `T`; a body of another shape is [`Error::UndocumentedSuccess`], since the
     /// server did accept the request.
-    // Unused in a crate whose operations have no JSON success body.
-    #[allow(dead_code)]
     pub(crate) fn undocumented_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.0.body) {
             Ok(value) => Ok(value),
@@ -133,8 +139,6 @@ impl RawResponse {
     }
 
     /// Parses the body as the documented error type `T` and wraps it with `variant`.
-    // Unused in a crate whose operations document no JSON error body.
-    #[allow(dead_code)]
     pub(crate) fn api_error<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
         match serde_json::from_slice(&self.redacted_body()) {
             Ok(value) => Error::Api { error: variant(value), response: self },
@@ -143,8 +147,6 @@ impl RawResponse {
     }
 
     /// The body as the `text/*` success type.
-    // Unused in a crate whose operations have no text success body.
-    #[allow(dead_code)]
     pub(crate) fn text_body<E>(self) -> Result<String, Error<E>> {
         match std::str::from_utf8(&self.0.body) {
             Ok(text) => Ok(text.to_owned()),
@@ -153,8 +155,6 @@ impl RawResponse {
     }
 
     /// The body as a documented `text/*` error, wrapped with `variant`.
-    // Unused in a crate whose operations document no text error body.
-    #[allow(dead_code)]
     pub(crate) fn api_error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
         let text = match std::str::from_utf8(&self.redacted_body()) {
             Ok(text) => text.to_owned(),
@@ -164,18 +164,16 @@ impl RawResponse {
     }
 
     /// The body as a documented binary error, wrapped with `variant`.
-    // Unused in a crate whose operations document no binary error body.
-    #[allow(dead_code)]
     pub(crate) fn api_error_bytes<E>(self, variant: impl FnOnce(Bytes) -> E) -> Error<E> {
         let body = Bytes::from(self.redacted_body().into_owned());
         Error::Api { error: variant(body), response: self }
     }
 }
 
-/// The request-id header's value in `headers`, when it is there and is visible ASCII.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    let name = crate::client::REQUEST_ID_HEADER?;
-    headers.get(name)?.to_str().ok()
+/// The value of the request-id header `name` in `headers`, when it is there and is
+/// visible ASCII.
+pub(crate) fn request_id<'a>(headers: &'a HeaderMap, name: Option<&str>) -> Option<&'a str> {
+    headers.get(name?)?.to_str().ok()
 }
 
 /// The body is shown as text, cut after 1 KiB. Headers that carry credentials

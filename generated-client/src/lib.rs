@@ -189,30 +189,43 @@ mod client;
 #[rustfmt::skip]
 mod constraints;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod observe;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod response;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod retry;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod transport;
 #[rustfmt::skip]
+#[allow(dead_code)]
 pub mod validation;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod pagination;
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod pattern;
+#[rustfmt::skip]
+#[allow(dead_code)]
 mod wait;
 #[rustfmt::skip]
 mod waiters;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod error;
 #[rustfmt::skip]
 pub mod errors;
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod redact;
 #[rustfmt::skip]
+#[allow(dead_code)]
 mod request;
 #[rustfmt::skip]
 pub mod types;

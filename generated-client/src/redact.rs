@@ -24,6 +24,8 @@ pub(crate) const REDACTED: &str = "[redacted]";
 #[derive(Clone, Default)]
 pub(crate) struct Secrets {
     spellings: Vec<Vec<u8>>,
+    /// Names of query parameters whose values are API keys.
+    query_parameters: &'static [&'static str],
 }
 
 impl fmt::Debug for Secrets {
@@ -33,6 +35,16 @@ impl fmt::Debug for Secrets {
 }
 
 impl Secrets {
+    /// No secrets yet; the values of the query parameters `names` are API keys.
+    pub(crate) fn with_query_parameters(names: &'static [&'static str]) -> Self {
+        Self { spellings: Vec::new(), query_parameters: names }
+    }
+
+    /// Names of query parameters whose values are API keys, shown `[redacted]` in URLs.
+    pub(crate) fn query_parameters(&self) -> &'static [&'static str] {
+        self.query_parameters
+    }
+
     /// Remembers `secret` as sent, JSON-escaped and percent-encoded.
     pub(crate) fn add(&mut self, secret: &str) {
         if secret.is_empty() {

@@ -32,8 +32,6 @@ const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
     .add(b'%');
 
 /// One piece of an operation's path template, in order.
-// A spec without path parameters never builds `Parameter`.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum PathPart<'a> {
     /// Text of the template, `/` included, e.g. `/orgs/`.
@@ -154,8 +152,6 @@ fn header_text_problem(value: &str) -> Option<String> {
 
 /// Checks a credential sent as a header value (a bearer token, an API key header) at
 /// `build`, so a request never fails later for a value no header can hold.
-// Unused in a crate whose spec has no header credentials.
-#[allow(dead_code)]
 pub(crate) fn check_header_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
     match header_text_problem(value) {
         Some(reason) => Err(BuildError::InvalidCredential { credential, reason }),
@@ -165,8 +161,6 @@ pub(crate) fn check_header_credential(credential: &'static str, value: &str) -> 
 
 /// Checks a credential sent as a cookie value: a header value without the `;`, `,`,
 /// `"`, `\` and whitespace that would end or break the cookie (RFC 6265).
-// Unused in a crate whose spec has no cookie credentials.
-#[allow(dead_code)]
 pub(crate) fn check_cookie_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
     check_header_credential(credential, value)?;
     match value.bytes().position(|byte| matches!(byte, b';' | b',' | b'"' | b'\\' | b' ')) {
@@ -180,8 +174,6 @@ pub(crate) fn check_cookie_credential(credential: &'static str, value: &str) -> 
 
 /// Checks a credential that is percent-encoded or base64-encoded before sending (a query
 /// API key, basic credentials): any text but control characters.
-// Unused in a crate whose spec has no such credentials.
-#[allow(dead_code)]
 pub(crate) fn check_text_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
     match value.bytes().position(|byte| byte.is_ascii_control()) {
         Some(position) => Err(BuildError::InvalidCredential {
@@ -194,8 +186,6 @@ pub(crate) fn check_text_credential(credential: &'static str, value: &str) -> Re
 
 /// Checks basic credentials (RFC 7617): no control characters, and no `:` in the user
 /// name, which would move the rest of it into the password.
-// Unused in a crate whose spec has no basic authentication.
-#[allow(dead_code)]
 pub(crate) fn check_basic_credentials(
     user_label: &'static str,
     username: &str,
@@ -233,8 +223,6 @@ pub(crate) fn redirect_policy() -> reqwest::redirect::Policy {
 /// Puts a credential into `headers` under `name`, marked sensitive. A value a header
 /// cannot hold is handed to reqwest as is, which fails the request before anything is
 /// sent, with an error that does not show the value.
-// Unused in a crate whose spec has no header credentials.
-#[allow(dead_code)]
 pub(crate) fn credential_header(
     request: reqwest::RequestBuilder,
     headers: &mut HeaderMap,
@@ -254,8 +242,6 @@ pub(crate) fn credential_header(
 /// Adds `name=value` as a `Cookie` header marked sensitive (joined with other cookies
 /// before sending, see [`join_cookies`]). The value is sent as given; one a header
 /// cannot hold fails the request as in [`credential_header`].
-// Unused in a crate whose spec has no cookie credentials.
-#[allow(dead_code)]
 pub(crate) fn credential_cookie(request: reqwest::RequestBuilder, name: &str, value: &str) -> reqwest::RequestBuilder {
     let text = format!("{name}={value}");
     match HeaderValue::from_str(&text) {
@@ -309,11 +295,11 @@ pub(crate) fn basic_credentials(username: &str, password: &str) -> String {
 
 /// `url` with the values of query parameters that carry API keys, and a password in
 /// its user info, replaced by `[redacted]`, for observers and errors.
-pub(crate) fn redact_url(url: &mut Url) {
+pub(crate) fn redact_url(url: &mut Url, secrets: &Secrets) {
     if url.password().is_some() {
         let _ = url.set_password(Some(crate::redact::REDACTED));
     }
-    let secret = crate::client::SECRET_QUERY_PARAMETERS;
+    let secret = secrets.query_parameters();
     if secret.is_empty() || !url.query_pairs().any(|(name, _)| secret.contains(&name.as_ref())) {
         return;
     }
@@ -350,11 +336,12 @@ pub(crate) async fn read_response(
     mut response: reqwest::Response,
     limit: u64,
     secrets: &Arc<Secrets>,
+    request_id_header: Option<&'static str>,
 ) -> Result<RawResponse, ReadError> {
     let status = response.status();
     let headers = response.headers().clone();
     let too_large = |body: Vec<u8>| ReadError::TooLarge {
-        response: RawResponse::received(status, headers.clone(), body.into(), Arc::clone(secrets)),
+        response: RawResponse::received(status, headers.clone(), body.into(), secrets, request_id_header),
         limit,
     };
     if response.content_length().is_some_and(|length| length > limit) {
@@ -370,12 +357,10 @@ pub(crate) async fn read_response(
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(RawResponse::received(status, headers, body.into(), Arc::clone(secrets)))
+    Ok(RawResponse::received(status, headers, body.into(), secrets, request_id_header))
 }
 
 /// How a parameter value is spelled (OpenAPI's `style` and `explode`).
-// A spec uses only some styles; the others are never built.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Style {
     /// `form`: the query and cookie default.
@@ -400,11 +385,8 @@ pub(crate) enum Style {
 
 impl Style {
     /// `form` with `explode: true`: OpenAPI's default for query and cookie parameters.
-    // A spec uses only some styles; the others are never built.
-    #[allow(dead_code)]
     pub(crate) const FORM: Style = Style::Form { explode: true };
     /// `simple` with `explode: false`: OpenAPI's default for path and header parameters.
-    #[allow(dead_code)]
     pub(crate) const SIMPLE: Style = Style::Simple { explode: false };
 }
 
@@ -415,8 +397,6 @@ impl Style {
 /// structs) is spelled the way the spec's schema says, then laid out by `style`:
 /// arrays as repeated pairs (`form`, exploded) or one joined value; objects as one pair
 /// per property (`form`, exploded), `name[key]` pairs (`deepObject`) or one joined value.
-// Unused in a crate whose operations have no query or cookie parameters.
-#[allow(dead_code)]
 pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(
     name: &'static str,
     value: &T,
@@ -447,8 +427,6 @@ pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(
 
 /// A header parameter's value in `simple` style: arrays `a,b`; objects `k,v` (`k=v`
 /// when exploded).
-// Unused in a crate whose operations have no header parameters.
-#[allow(dead_code)]
 pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
     name: &'static str,
     value: &T,
@@ -473,8 +451,6 @@ pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
 
 /// The `Cookie` header for `pairs`, each value percent-encoded so `;`, `,`, spaces and
 /// quotes cannot end a cookie early.
-// Unused in a crate whose operations have no cookie parameters.
-#[allow(dead_code)]
 pub(crate) fn cookie_header(pairs: &[(String, String)]) -> Result<reqwest::header::HeaderValue, InvalidRequest> {
     let text = join(
         pairs.iter().map(|(name, value)| {
@@ -491,8 +467,6 @@ pub(crate) fn cookie_header(pairs: &[(String, String)]) -> Result<reqwest::heade
 
 /// One `multipart/form-data` part from a property value: text for strings and other
 /// scalars, JSON text for arrays and objects.
-// Unused in a crate whose operations have no multipart bodies.
-#[allow(dead_code)]
 pub(crate) fn text_part<T: serde::Serialize + ?Sized>(
     name: &'static str,
     value: &T,
@@ -549,8 +523,6 @@ fn deep_object(prefix: &str, object: &serde_json::Map<String, serde_json::Value>
 /// A path parameter's value as text in `simple` style: strings as they are, numbers and
 /// booleans as JSON spells them, arrays `a,b`, objects `k,v`; the value is then
 /// percent-encoded into its segment by [`endpoint`].
-// Unused in a crate whose path parameters are all strings.
-#[allow(dead_code)]
 pub(crate) fn path_text<T: serde::Serialize + ?Sized>(name: &'static str, value: &T) -> Result<String, InvalidRequest> {
     let text = match to_json(name, value)? {
         serde_json::Value::Array(items) => join(items.iter().map(scalar_text), ","),

@@ -59,6 +59,8 @@ pub(crate) struct Config {
     pub(crate) max_response_bytes: u64,
     /// The client's credentials, kept out of everything it shows; filled in by `build`.
     pub(crate) secrets: Arc<Secrets>,
+    /// The response header with the server's request id (from the generator's settings).
+    pub(crate) request_id_header: Option<&'static str>,
 }
 
 impl Default for Config {
@@ -71,6 +73,7 @@ impl Default for Config {
             validate_requests: true,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             secrets: Arc::default(),
+            request_id_header: None,
         }
     }
 }
@@ -107,7 +110,7 @@ pub(crate) async fn execute<E>(
     let limit = options.max_response_bytes.unwrap_or(config.max_response_bytes);
     let retries_allowed = policy.allows(call.idempotent);
     let mut backoff = policy.backoff();
-    let mut request = request.build().map_err(|error| Error::from(redacted(error)))?;
+    let mut request = request.build().map_err(|error| Error::from(redacted(error, &config.secrets)))?;
     request::join_cookies(request.headers_mut());
     let mut attempt: u32 = 1;
     loop {
@@ -130,14 +133,14 @@ pub(crate) async fn execute<E>(
         // broken connection like any other: retryable. reqwest reports it as a decode
         // error, which `is_retryable_error` refuses for a failed send.
         let (outcome, retryable_failure) = match http.execute(request).await {
-            Ok(response) => match request::read_response(response, limit, &config.secrets).await {
+            Ok(response) => match request::read_response(response, limit, &config.secrets, config.request_id_header).await {
                 Ok(response) => (Ok(response), false),
-                Err(ReadError::Transport(error)) => (Err(Failure::Transport(redacted(error))), true),
+                Err(ReadError::Transport(error)) => (Err(Failure::Transport(redacted(error, &config.secrets))), true),
                 Err(ReadError::TooLarge { response, limit }) => (Err(Failure::TooLarge { response, limit }), false),
             },
             Err(error) => {
                 let retryable = retry::is_retryable_error(&error);
-                (Err(Failure::Transport(redacted(error))), retryable)
+                (Err(Failure::Transport(redacted(error, &config.secrets))), retryable)
             }
         };
         if let Some((observer, observed)) = &observed {
@@ -152,6 +155,7 @@ pub(crate) async fn execute<E>(
                         status: response.status(),
                         headers: crate::observe::without_credentials(response.headers(), Some(&config.secrets)),
                         elapsed: started.elapsed(),
+                        request_id_header: config.request_id_header,
                     },
                 ),
                 (None, Err(Failure::Transport(error))) => observer.on_failure(observed, error),
@@ -193,9 +197,9 @@ impl Failure {
 
 /// `error` with API keys in its URL's query and a password in it `[redacted]`: reqwest
 /// shows the URL in `Display` and `Debug`.
-fn redacted(mut error: reqwest::Error) -> reqwest::Error {
+fn redacted(mut error: reqwest::Error, secrets: &Secrets) -> reqwest::Error {
     if let Some(url) = error.url_mut() {
-        request::redact_url(url);
+        request::redact_url(url, secrets);
     }
     error
 }

@@ -10,7 +10,6 @@
 //! `minLength`/`maxLength` count Unicode code points, not bytes.
 
 use std::fmt;
-use std::sync::OnceLock;
 
 /// A value that breaks a constraint of the spec. Nothing was sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -157,36 +156,15 @@ impl fmt::Display for FieldPath<'_> {
     }
 }
 
-fn fail(field: &FieldPath<'_>, rule: Rule, value: String) -> Result<(), ValidationError> {
+pub(crate) fn fail(field: &FieldPath<'_>, rule: Rule, value: String) -> Result<(), ValidationError> {
     Err(ValidationError { field: field.to_string(), rule, value })
 }
 
-#[allow(dead_code)]
-fn quoted(value: &str) -> String {
+pub(crate) fn quoted(value: &str) -> String {
     serde_json::Value::from(value).to_string()
 }
 
-/// `pattern`: `value` must contain a match of the ECMA-262 `pattern`. `compiled` caches
-/// the compiled expression; a pattern `regress` cannot compile (the generator already
-/// refuses those) accepts every value rather than failing every request.
-// Unused in a crate whose spec has no constraint of this kind.
-#[allow(dead_code)]
-pub(crate) fn check_pattern(
-    field: &FieldPath<'_>,
-    value: &str,
-    pattern: &'static str,
-    compiled: &'static OnceLock<Option<regress::Regex>>,
-) -> Result<(), ValidationError> {
-    let regex = compiled.get_or_init(|| regress::Regex::new(pattern).ok());
-    match regex {
-        Some(regex) if regex.find(value).is_none() => fail(field, Rule::Pattern(pattern), quoted(value)),
-        _ => Ok(()),
-    }
-}
-
 /// `minLength` / `maxLength`, in code points.
-// Unused in a crate whose spec has no constraint of this kind.
-#[allow(dead_code)]
 pub(crate) fn check_length(
     field: &FieldPath<'_>,
     value: &str,
@@ -208,8 +186,6 @@ pub(crate) fn check_length(
 /// Integers are compared as `f64`, exact up to 2^53, which covers every limit a spec
 /// writes. `multipleOf` allows a relative error of 1e-9 so that `1.5` is a multiple of
 /// `0.5` and `0.3` one of `0.1` despite binary floating point.
-// Unused in a crate whose spec has no constraint of this kind.
-#[allow(dead_code)]
 pub(crate) fn check_number(
     field: &FieldPath<'_>,
     value: f64,
@@ -238,8 +214,6 @@ pub(crate) fn check_number(
 }
 
 /// `minItems` / `maxItems`.
-// Unused in a crate whose spec has no constraint of this kind.
-#[allow(dead_code)]
 pub(crate) fn check_items(
     field: &FieldPath<'_>,
     count: usize,
@@ -257,8 +231,6 @@ pub(crate) fn check_items(
 }
 
 /// `enum`: a value the generated enum's catch-all variant holds is not one the spec lists.
-// Unused in a crate whose spec has no constraint of this kind.
-#[allow(dead_code)]
 pub(crate) fn enum_violation(
     field: &FieldPath<'_>,
     shown: String,

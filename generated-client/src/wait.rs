@@ -95,8 +95,6 @@ impl<T: fmt::Debug, E: std::error::Error + 'static> std::error::Error for WaitEr
 }
 
 /// What one poll saw.
-// A crate whose waiters declare no failure states never builds `Failed`.
-#[allow(dead_code)]
 pub(crate) enum Observation<T, O> {
     /// The target is reached; the wait returns `O`.
     Done(O),

@@ -61,10 +61,13 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         Some(name) => quote!(Some(#name)),
         None => quote!(None),
     };
-    let request_id_docs = doc_attrs(&[match &behaviour.request_id_header {
-        Some(name) => format!("The response header with the server's request id, `{name}` (from the generator's settings)."),
-        None => "The response header with the server's request id: none is configured in the generator's settings.".to_string(),
-    }]);
+    // Query parameters that carry an API key: their values are `[redacted]` in the URLs
+    // observers and errors show.
+    let new_secrets = if secret_query.is_empty() {
+        quote!(crate::redact::Secrets::default())
+    } else {
+        quote!(crate::redact::Secrets::with_query_parameters(&[#(#secret_query),*]))
+    };
     quote! {
         //! The client and its builder.
 
@@ -82,13 +85,6 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         use crate::transport::{self, Call, Config, RequestOptions};
 
         #default_const
-
-        #request_id_docs
-        pub(crate) const REQUEST_ID_HEADER: Option<&str> = #request_id_header;
-
-        /// Query parameters that carry an API key: their values are `[redacted]` in the
-        /// URLs observers and errors show.
-        pub(crate) const SECRET_QUERY_PARAMETERS: &[&str] = &[#(#secret_query),*];
 
         /// Sent as `User-Agent` with every request (a default header can replace it).
         pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -171,7 +167,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                     http: None,
                     #(#token_none)*
                     connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
-                    config: Config::default(),
+                    config: Config { request_id_header: #request_id_header, ..Config::default() },
                 }
             }
         }
@@ -275,7 +271,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             /// cannot be created.
             pub fn build(mut self) -> Result<Client, BuildError> {
                 let base_url = request::parse_base_url(#default_expr)?;
-                let mut secrets = crate::redact::Secrets::default();
+                let mut secrets = #new_secrets;
                 secrets.add_common(&base_url, &self.config.default_headers);
                 #(#token_checks)*
                 self.config.secrets = Arc::new(secrets);

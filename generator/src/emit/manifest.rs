@@ -6,34 +6,15 @@ use quote::quote;
 use super::docs::{code, inner_doc_attrs, spec_text};
 use crate::ir::{Api, ClientBehaviour, ParameterLocation, TypeRef};
 
-/// Runtime dependencies of every generated crate. Versions are the ones the generator
-/// is tested with; the workspace `Cargo.lock` pins them for `generated-client`.
-const DEPENDENCIES: &str = r#"[dependencies]
-backon = { version = "1", default-features = false, features = ["std"] }
-bytes = { version = "1", features = ["serde"] }
-chrono = { version = "0.4", default-features = false, features = ["serde", "clock", "std"] }
-futures-core = "0.3"
-futures-util = { version = "0.3", default-features = false }
-httpdate = "1"
-memchr = "2"
-percent-encoding = "2"
-regress = "0.12"
-reqwest = { version = "0.12", default-features = false, features = ["json", "multipart", "rustls-tls"] }
-secrecy = "0.10"
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-serde_with = "3"
-tokio = { version = "1", features = ["time"] }
-url = "2"
-uuid = { version = "1", features = ["serde"] }
-
-[dev-dependencies]
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-"#;
+/// The runtime crate's manifest: its `[dependencies]` are the one source of the
+/// generated crates' dependency versions.
+const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
 /// The package manifest. The crate version is the spec's `info.version` when it is a
-/// plain `MAJOR.MINOR.PATCH`, else `0.0.0`.
-pub fn cargo_toml(api: &Api, crate_name: &str) -> String {
+/// plain `MAJOR.MINOR.PATCH`, else `0.0.0`. Of the runtime's dependencies it lists those
+/// the crate's code (`sources`, token text or file text) names as `crate_name::`, so a
+/// spec without dates does not pull in `chrono`, one without patterns not `regress`.
+pub fn cargo_toml(api: &Api, crate_name: &str, sources: &[String]) -> String {
     let version = if is_plain_semver(&api.version) {
         api.version.as_str()
     } else {
@@ -45,9 +26,44 @@ pub fn cargo_toml(api: &Api, crate_name: &str) -> String {
     )
     .replace('\\', "\\\\")
     .replace('"', "\\\"");
+    let mut dependencies = String::from("[dependencies]\n");
+    for line in section(RUNTIME_MANIFEST, "[dependencies]") {
+        let name = line.split('=').next().unwrap_or_default().trim().replace('-', "_");
+        let used = sources.iter().any(|source| names_crate(source, &name));
+        if used {
+            dependencies.push_str(line);
+            dependencies.push('\n');
+        }
+    }
+    let mut dev_dependencies = String::from("[dev-dependencies]\n");
+    for line in section(RUNTIME_MANIFEST, "[dev-dependencies]") {
+        dev_dependencies.push_str(line);
+        dev_dependencies.push('\n');
+    }
     format!(
-        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{DEPENDENCIES}"
+        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{dependencies}\n{dev_dependencies}"
     )
+}
+
+/// The `name = ...` lines of `[header]` in a manifest with one dependency per line.
+fn section<'a>(manifest: &'a str, header: &'static str) -> impl Iterator<Item = &'a str> {
+    manifest
+        .lines()
+        .skip_while(move |line| line.trim() != header)
+        .skip(1)
+        .take_while(|line| !line.trim_start().starts_with('['))
+        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+}
+
+/// Whether `source` names the crate `name` as a path root: `name::` in file text, or
+/// `name ::` in token text.
+fn names_crate(source: &str, name: &str) -> bool {
+    source.match_indices(name).any(|(at, _)| {
+        let before = source[..at].chars().next_back();
+        let starts_path = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let rest = source[at + name.len()..].trim_start();
+        starts_path && rest.starts_with("::")
+    })
 }
 
 fn is_plain_semver(version: &str) -> bool {
@@ -59,9 +75,14 @@ fn is_plain_semver(version: &str) -> bool {
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
-pub fn lib_rs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> TokenStream {
+pub fn lib_rs(
+    api: &Api,
+    behaviour: &ClientBehaviour,
+    crate_name: &str,
+    uses_patterns: bool,
+) -> TokenStream {
     let docs = inner_doc_attrs(&crate_docs(api, behaviour, crate_name));
-    lib_items(api, behaviour, docs)
+    lib_items(api, behaviour, docs, uses_patterns)
 }
 
 /// The crate's `README.md`: the crate docs, whose examples are doctests of `src/lib.rs`,
@@ -117,7 +138,12 @@ fn crate_docs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<S
     paragraphs
 }
 
-fn lib_items(api: &Api, behaviour: &ClientBehaviour, docs: TokenStream) -> TokenStream {
+fn lib_items(
+    api: &Api,
+    behaviour: &ClientBehaviour,
+    docs: TokenStream,
+    uses_patterns: bool,
+) -> TokenStream {
     // Without operations the request machinery has no caller; the crate is types only.
     let allow_unused = api
         .operations
@@ -125,9 +151,17 @@ fn lib_items(api: &Api, behaviour: &ClientBehaviour, docs: TokenStream) -> Token
         .then(|| quote!(#![allow(dead_code)]));
     // Brace-delimited `quote!`: rustfmt leaves its tokens alone (with parentheses it
     // reformats them, and drops the `#[rustfmt::skip]` attributes inside).
+    let pattern_module = uses_patterns.then(|| {
+        quote! {
+            #[rustfmt::skip]
+            #[allow(dead_code)]
+            mod pattern;
+        }
+    });
     let pagination_module = (!behaviour.paginations.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
+            #[allow(dead_code)]
             mod pagination;
         }
     });
@@ -137,6 +171,7 @@ fn lib_items(api: &Api, behaviour: &ClientBehaviour, docs: TokenStream) -> Token
         (
             quote! {
                 #[rustfmt::skip]
+                #[allow(dead_code)]
                 mod wait;
                 #[rustfmt::skip]
                 mod waiters;
@@ -158,31 +193,43 @@ fn lib_items(api: &Api, behaviour: &ClientBehaviour, docs: TokenStream) -> Token
 
         // The modules are formatted by prettyplease when generated; `cargo fmt` must
         // leave them as they are, or the drift check would fail after every `cargo fmt`.
+        // The runtime's modules (copied verbatim from the generator's runtime crate, where
+        // they are tested) serve every spec, and this one uses only part of them: hence
+        // `allow(dead_code)` on those, and only those.
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]
         mod constraints;
         #[rustfmt::skip]
+        #[allow(dead_code)]
         mod observe;
         #[rustfmt::skip]
+        #[allow(dead_code)]
         mod response;
         #[rustfmt::skip]
+        #[allow(dead_code)]
         mod retry;
         #[rustfmt::skip]
+        #[allow(dead_code)]
         mod transport;
         #[rustfmt::skip]
+        #[allow(dead_code)]
         pub mod validation;
         #pagination_module
+        #pattern_module
         #waiter_modules
         #[rustfmt::skip]
+        #[allow(dead_code)]
         mod error;
         #[rustfmt::skip]
         pub mod errors;
         #[rustfmt::skip]
         pub mod operations;
         #[rustfmt::skip]
+        #[allow(dead_code)]
         mod redact;
         #[rustfmt::skip]
+        #[allow(dead_code)]
         mod request;
         #[rustfmt::skip]
         pub mod types;

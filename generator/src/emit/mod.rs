@@ -2,7 +2,7 @@
 //!
 //! | file            | made by         | holds                                              |
 //! |-----------------|-----------------|----------------------------------------------------|
-//! | `Cargo.toml`    | [`manifest`]    | package and runtime dependencies                   |
+//! | `Cargo.toml`    | [`manifest`]    | package, and the runtime dependencies the crate uses |
 //! | `src/lib.rs`    | [`manifest`]    | crate docs, modules, re-exports                    |
 //! | `README.md`     | [`manifest`]    | the crate docs with their examples ([`guide`])     |
 //! | `src/types.rs`  | [`types`]       | one struct, enum or alias per named schema         |
@@ -11,7 +11,7 @@
 //! | `src/errors.rs` | [`errors`]      | one enum of documented error statuses per operation|
 //! | `src/constraints.rs` | [`validation`] | `Validate` impls from each schema's constraints |
 //! | `src/waiters.rs` | [`waiters`]    | `wait_until_*` on request builders (settings)     |
-//! | `src/error.rs`, `src/request.rs`, `src/redact.rs`, `src/retry.rs`, `src/transport.rs`, `src/observe.rs`, `src/response.rs`, `src/validation.rs`, `src/pagination.rs`, `src/wait.rs` | `generator/templates/` | runtime support, verbatim |
+//! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/pagination.rs`, `src/wait.rs` only where used) |
 //!
 //! Pagination streams ([`pagination`]) are emitted into `src/operations.rs`, beside the
 //! request builders whose fields they read.
@@ -62,21 +62,64 @@ pub enum FileContent {
     },
 }
 
+/// The runtime's files, by path in the generated crate (`generator/runtime/src/`).
+const RUNTIME: &[(&str, &str)] = &[
+    ("src/error.rs", include_str!("../../runtime/src/error.rs")),
+    ("src/request.rs", include_str!("../../runtime/src/request.rs")),
+    ("src/redact.rs", include_str!("../../runtime/src/redact.rs")),
+    ("src/observe.rs", include_str!("../../runtime/src/observe.rs")),
+    ("src/response.rs", include_str!("../../runtime/src/response.rs")),
+    ("src/retry.rs", include_str!("../../runtime/src/retry.rs")),
+    ("src/transport.rs", include_str!("../../runtime/src/transport.rs")),
+    ("src/validation.rs", include_str!("../../runtime/src/validation.rs")),
+];
+
+/// Runtime files only some crates need.
+const PATTERN: (&str, &str) = ("src/pattern.rs", include_str!("../../runtime/src/pattern.rs"));
+const PAGINATION: (&str, &str) = (
+    "src/pagination.rs",
+    include_str!("../../runtime/src/pagination.rs"),
+);
+const WAIT: (&str, &str) = ("src/wait.rs", include_str!("../../runtime/src/wait.rs"));
+
 /// Every file of the crate for `api`, in a fixed order.
 pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<EmittedFile> {
-    let rust = |path: &str, tokens| EmittedFile {
-        path: PathBuf::from(path),
-        content: FileContent::Rust(tokens),
-    };
-    let verbatim = |path: &str, text| EmittedFile {
-        path: PathBuf::from(path),
-        content: FileContent::VerbatimRust(text),
-    };
+    let mut generated = vec![
+        ("src/types.rs", types::types_rs(api)),
+        ("src/client.rs", client::client_rs(api, behaviour)),
+        (
+            "src/operations.rs",
+            operations::operations_rs(api, behaviour),
+        ),
+        ("src/errors.rs", errors::errors_rs(api)),
+        ("src/constraints.rs", validation::constraints_rs(api)),
+    ];
+    // Only crates that use them get the optional runtime files, so that no generated
+    // crate carries code (or a dependency) it never calls.
+    let mut runtime: Vec<(&str, &str)> = RUNTIME.to_vec();
+    let texts: Vec<String> = generated.iter().map(|(_, tokens)| tokens.to_string()).collect();
+    let uses_patterns = texts.iter().any(|text| text.contains("crate :: pattern ::"));
+    if uses_patterns {
+        runtime.push(PATTERN);
+    }
+    if !behaviour.paginations.is_empty() {
+        runtime.push(PAGINATION);
+    }
+    if !behaviour.waiters.is_empty() {
+        generated.push(("src/waiters.rs", waiters::waiters_rs(api, behaviour)));
+        runtime.push(WAIT);
+    }
+    let lib = manifest::lib_rs(api, behaviour, crate_name, uses_patterns);
+    let mut texts: Vec<String> = generated.iter().map(|(_, tokens)| tokens.to_string()).collect();
+    texts.push(lib.to_string());
+    texts.extend(runtime.iter().map(|(_, text)| text.to_string()));
+    let manifest = manifest::cargo_toml(api, crate_name, &texts);
+
     let mut files = vec![
         EmittedFile {
             path: PathBuf::from("Cargo.toml"),
             content: FileContent::Text {
-                text: manifest::cargo_toml(api, crate_name),
+                text: manifest,
                 comment: Some("#"),
             },
         },
@@ -87,47 +130,18 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
                 comment: None,
             },
         },
-        rust("src/lib.rs", manifest::lib_rs(api, behaviour, crate_name)),
-        rust("src/types.rs", types::types_rs(api)),
-        rust("src/client.rs", client::client_rs(api, behaviour)),
-        rust(
-            "src/operations.rs",
-            operations::operations_rs(api, behaviour),
-        ),
-        rust("src/errors.rs", errors::errors_rs(api)),
-        verbatim("src/error.rs", include_str!("../../templates/error.rs")),
-        verbatim("src/request.rs", include_str!("../../templates/request.rs")),
-        verbatim("src/redact.rs", include_str!("../../templates/redact.rs")),
-        rust("src/constraints.rs", validation::constraints_rs(api)),
-        verbatim("src/observe.rs", include_str!("../../templates/observe.rs")),
-        verbatim(
-            "src/response.rs",
-            include_str!("../../templates/response.rs"),
-        ),
-        verbatim("src/retry.rs", include_str!("../../templates/retry.rs")),
-        verbatim(
-            "src/transport.rs",
-            include_str!("../../templates/transport.rs"),
-        ),
-        verbatim(
-            "src/validation.rs",
-            include_str!("../../templates/validation.rs"),
-        ),
+        EmittedFile {
+            path: PathBuf::from("src/lib.rs"),
+            content: FileContent::Rust(lib),
+        },
     ];
-    // Only crates that use them get the pagination and waiter runtimes, so that no
-    // generated crate carries dead code.
-    if !behaviour.paginations.is_empty() {
-        files.push(verbatim(
-            "src/pagination.rs",
-            include_str!("../../templates/pagination.rs"),
-        ));
-    }
-    if !behaviour.waiters.is_empty() {
-        files.push(rust("src/waiters.rs", waiters::waiters_rs(api, behaviour)));
-        files.push(verbatim(
-            "src/wait.rs",
-            include_str!("../../templates/wait.rs"),
-        ));
-    }
+    files.extend(generated.into_iter().map(|(path, tokens)| EmittedFile {
+        path: PathBuf::from(path),
+        content: FileContent::Rust(tokens),
+    }));
+    files.extend(runtime.into_iter().map(|(path, text)| EmittedFile {
+        path: PathBuf::from(path),
+        content: FileContent::VerbatimRust(text),
+    }));
     files
 }

@@ -1,5 +1,5 @@
 //! `into_stream` on the request builder of each paginated list operation: a `Stream` of
-//! every item across pages (runtime: `templates/pagination.rs`).
+//! every item across pages (runtime: `generator/runtime/src/pagination.rs`).
 //!
 //! Emitted into `src/operations.rs`, next to the builder, because it reads the builder's
 //! page and limit fields.

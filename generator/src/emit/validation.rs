@@ -2,7 +2,7 @@
 //! check (constraint keywords, enum membership, or a nested value that has), and the
 //! checks a request builder runs on its parameters and body before sending.
 //!
-//! The runtime side (rules, errors, the regex engine) is `templates/validation.rs`.
+//! The runtime side (rules, errors, the regex engine) is `generator/runtime/src/validation.rs` (and `pattern.rs`).
 
 use std::collections::BTreeSet;
 
@@ -195,7 +195,7 @@ fn value_checks(
             {
                 checks.push(quote! {
                     static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
-                    check::check_pattern(&field, value, #pattern, &PATTERN)?;
+                    crate::pattern::check_pattern(&field, value, #pattern, &PATTERN)?;
                 });
             }
         }

@@ -1,5 +1,5 @@
 //! `src/waiters.rs`: the waiters the settings declare, each a `wait_until_<name>` method
-//! on the polled operation's request builder (runtime: `templates/wait.rs`).
+//! on the polled operation's request builder (runtime: `generator/runtime/src/wait.rs`).
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -62,7 +62,7 @@ impl ObservedRequest {
             method: request.method().clone(),
             url: {
                 let mut url = request.url().clone();
-                crate::request::redact_url(&mut url);
+                crate::request::redact_url(&mut url, secrets);
                 url
             },
             headers: without_credentials(request.headers(), Some(secrets)),
@@ -80,12 +80,14 @@ pub struct ObservedResponse {
     pub headers: HeaderMap,
     /// From sending the request to having read the whole body.
     pub elapsed: Duration,
+    /// The header that carries the server's request id.
+    pub(crate) request_id_header: Option<&'static str>,
 }
 
 impl ObservedResponse {
     /// The server's request id, when the response carries one.
     pub fn request_id(&self) -> Option<&str> {
-        crate::error::request_id(&self.headers)
+        crate::error::request_id(&self.headers, self.request_id_header)
     }
 }
 

@@ -24,6 +24,7 @@ pub(crate) struct ResponseHead {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) secrets: Option<Arc<Secrets>>,
+    pub(crate) request_id_header: Option<&'static str>,
 }
 
 impl<T: fmt::Debug> fmt::Debug for Response<T> {
@@ -59,7 +60,7 @@ impl<T> Response<T> {
     /// The server's request id, when the response carries one (the header is named in
     /// the generator's settings, `client.request_id_header`).
     pub fn request_id(&self) -> Option<&str> {
-        crate::error::request_id(&self.head.headers)
+        crate::error::request_id(&self.head.headers, self.head.request_id_header)
     }
 }
 

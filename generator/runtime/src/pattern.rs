@@ -1,0 +1,22 @@
+//! `pattern` checks, in their own module so that only crates whose spec has a `pattern`
+//! depend on `regress`, the ECMA-262 regex engine that runs them.
+
+use std::sync::OnceLock;
+
+use crate::validation::{fail, quoted, FieldPath, Rule, ValidationError};
+
+/// `pattern`: `value` must contain a match of the ECMA-262 `pattern`. `compiled` caches
+/// the compiled expression; a pattern `regress` cannot compile (the generator already
+/// refuses those) accepts every value rather than failing every request.
+pub(crate) fn check_pattern(
+    field: &FieldPath<'_>,
+    value: &str,
+    pattern: &'static str,
+    compiled: &'static OnceLock<Option<regress::Regex>>,
+) -> Result<(), ValidationError> {
+    let regex = compiled.get_or_init(|| regress::Regex::new(pattern).ok());
+    match regex {
+        Some(regex) if regex.find(value).is_none() => fail(field, Rule::Pattern(pattern), quoted(value)),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,326 @@
+//! Unit tests of the runtime, where it is written. (Not copied into generated crates:
+//! the generator copies the module files listed in `generator/src/emit/mod.rs` only.)
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{StatusCode, Url};
+
+use crate::error::{BuildError, Error, RawResponse};
+use crate::pagination::{items, Page};
+use crate::redact::Secrets;
+use crate::request::{self, PathPart, Style};
+use crate::retry;
+
+fn base() -> Url {
+    Url::parse("https://api.example.com/v1/").unwrap()
+}
+
+fn pairs(pairs: Vec<(String, String)>) -> Vec<(&'static str, String)> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (&*Box::leak(name.into_boxed_str()), value))
+        .collect()
+}
+
+// --- Retry-After -------------------------------------------------------------------------
+
+#[test]
+fn retry_after_reads_seconds_and_http_dates_and_ignores_the_rest() {
+    let header = |value: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+        retry::retry_after(&headers)
+    };
+    assert_eq!(header("120"), Some(Duration::from_secs(120)));
+    assert_eq!(header(" 7 "), Some(Duration::from_secs(7)));
+    assert_eq!(header("Thu, 01 Jan 1970 00:00:00 GMT"), Some(Duration::ZERO));
+    let future = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3600));
+    let wait = header(&future).unwrap();
+    assert!(wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600), "{wait:?}");
+    assert_eq!(header("-1"), None);
+    assert_eq!(header("soon"), None);
+    assert_eq!(retry::retry_after(&HeaderMap::new()), None);
+}
+
+#[test]
+fn a_retry_after_is_cut_to_the_policys_cap() {
+    let policy = retry::RetryPolicy::default().with_max_retry_after(Duration::from_secs(2));
+    let mut backoff = policy.backoff();
+    let mut headers = HeaderMap::new();
+    headers.insert(RETRY_AFTER, HeaderValue::from_static("999999"));
+    assert_eq!(backoff.next_delay(Some(&headers)), Duration::from_secs(2));
+    // Without a header: the backoff step, never above max_backoff (8 s by default).
+    assert!(backoff.next_delay(None) <= Duration::from_secs(8));
+}
+
+// --- Query styles ------------------------------------------------------------------------
+
+#[test]
+fn query_styles_lay_out_arrays_and_objects_as_openapi_says() {
+    let list = vec!["a b", "c"];
+    assert_eq!(
+        pairs(request::query_pairs("tag", &list, Style::FORM).unwrap()),
+        [("tag", "a b".to_string()), ("tag", "c".to_string())]
+    );
+    assert_eq!(
+        pairs(request::query_pairs("tag", &list, Style::Form { explode: false }).unwrap()),
+        [("tag", "a b,c".to_string())]
+    );
+    assert_eq!(
+        pairs(request::query_pairs("tag", &list, Style::SpaceDelimited).unwrap()),
+        [("tag", "a b c".to_string())]
+    );
+    assert_eq!(
+        pairs(request::query_pairs("tag", &list, Style::PipeDelimited).unwrap()),
+        [("tag", "a b|c".to_string())]
+    );
+    let object = serde_json::json!({"min": 1, "name": "x"});
+    assert_eq!(
+        pairs(request::query_pairs("filter", &object, Style::FORM).unwrap()),
+        [("min", "1".to_string()), ("name", "x".to_string())]
+    );
+    assert_eq!(
+        pairs(request::query_pairs("filter", &object, Style::Json).unwrap()),
+        [("filter", r#"{"min":1,"name":"x"}"#.to_string())]
+    );
+}
+
+#[test]
+fn deep_object_nests_brackets_and_repeats_array_items() {
+    let value = serde_json::json!({"a": {"b": 1, "c": [true, false]}, "d": null});
+    assert_eq!(
+        pairs(request::query_pairs("q", &value, Style::DeepObject).unwrap()),
+        [
+            ("q[a][b]", "1".to_string()),
+            ("q[a][c]", "true".to_string()),
+            ("q[a][c]", "false".to_string()),
+            ("q[d]", String::new()),
+        ]
+    );
+}
+
+#[test]
+fn header_values_refuse_line_breaks() {
+    let error = request::header_value("X-Trace", "a\r\nb", Style::SIMPLE).unwrap_err();
+    assert_eq!(error.parameter, "X-Trace");
+    let object = serde_json::json!({"k": "v", "n": 2});
+    assert_eq!(
+        request::header_value("X", &object, Style::Simple { explode: true }).unwrap(),
+        "k=v,n=2"
+    );
+}
+
+// --- Paths -------------------------------------------------------------------------------
+
+#[test]
+fn path_values_are_percent_encoded_byte_by_byte() {
+    let url = request::endpoint(
+        &base(),
+        &[
+            PathPart::Literal("/orgs/"),
+            PathPart::Parameter { name: "org", value: "a/b?c#d%e f\t\r\n..é" },
+            PathPart::Literal("/items"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        url.as_str(),
+        "https://api.example.com/v1/orgs/a%2Fb%3Fc%23d%25e%20f%09%0D%0A..%C3%A9/items"
+    );
+}
+
+#[test]
+fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
+    for value in ["", ".", ".."] {
+        let error = request::endpoint(
+            &base(),
+            &[PathPart::Literal("/orgs/"), PathPart::Parameter { name: "org", value }],
+        )
+        .unwrap_err();
+        assert_eq!(error.parameter, "org", "{value:?}");
+    }
+    // Two parameters in one segment, each harmless alone, are judged together.
+    let error = request::endpoint(
+        &base(),
+        &[
+            PathPart::Literal("/files/"),
+            PathPart::Parameter { name: "stem", value: "." },
+            PathPart::Parameter { name: "extension", value: "." },
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(error.parameter, "stem");
+    // Text of the template around a value is its own: `.json` keeps the segment safe.
+    let url = request::endpoint(
+        &base(),
+        &[
+            PathPart::Literal("/files/"),
+            PathPart::Parameter { name: "stem", value: "." },
+            PathPart::Literal(".json"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(url.path(), "/v1/files/..json");
+}
+
+#[test]
+fn base_urls_keep_their_path_and_refuse_control_characters() {
+    let url = request::parse_base_url("https://h/prefix/").unwrap();
+    let endpoint = request::endpoint(&url, &[PathPart::Literal("/x")]).unwrap();
+    assert_eq!(endpoint.as_str(), "https://h/prefix/x");
+    assert!(matches!(
+        request::parse_base_url("https://h/a\tb"),
+        Err(BuildError::InvalidBaseUrl { .. })
+    ));
+    assert_eq!(
+        request::without_password("https://me:s3cret@h:8/p?q"),
+        "https://me:[redacted]@h:8/p?q"
+    );
+    assert_eq!(request::without_password("https://h/p@q"), "https://h/p@q");
+}
+
+// --- Credentials -------------------------------------------------------------------------
+
+#[test]
+fn basic_credentials_are_rfc_7617_base64() {
+    assert_eq!(
+        request::basic_credentials("Aladdin", "open sesame"),
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+    assert_eq!(request::basic_credentials("a", ""), "Basic YTo=");
+    assert_eq!(request::basic_credentials("ab", ""), "Basic YWI6");
+}
+
+#[test]
+fn credentials_that_cannot_be_sent_are_named_not_shown() {
+    for (value, why) in [("a\nb", "line break"), ("a\0b", "0x00"), ("é", "non-ASCII"), ("", "empty")] {
+        match request::check_header_credential("the token", value) {
+            Err(BuildError::InvalidCredential { credential, reason }) => {
+                assert_eq!(credential, "the token");
+                assert!(reason.contains(why), "{value:?}: {reason}");
+            }
+            other => panic!("{value:?}: {other:?}"),
+        }
+    }
+    assert!(request::check_header_credential("t", "Bearer-ok_1.2~").is_ok());
+    assert!(request::check_cookie_credential("c", "a;b").is_err());
+    assert!(request::check_basic_credentials("u", "a:b", "p", "x").is_err());
+    assert!(request::check_basic_credentials("u", "ä", "p", "ö").is_ok());
+}
+
+// --- Redaction and previews ---------------------------------------------------------------
+
+fn secrets(values: &[&str]) -> Arc<Secrets> {
+    let mut secrets = Secrets::default();
+    for value in values {
+        secrets.add(value);
+    }
+    Arc::new(secrets)
+}
+
+#[test]
+fn secrets_are_redacted_in_every_spelling_and_short_ones_are_not_searched() {
+    let secrets = secrets(&["p@ss w/rd\"", "ab"]);
+    let text = br#"raw p@ss w/rd" json p@ss w/rd\" form p%40ss+w%2Frd%22 path p%40ss%20w%2Frd%22 ab"#;
+    let redacted = String::from_utf8(secrets.redact(text).into_owned()).unwrap();
+    assert_eq!(
+        redacted,
+        "raw [redacted] json [redacted] form [redacted] path [redacted] ab"
+    );
+    assert!(!secrets.occur_in(b"nothing here"));
+}
+
+#[test]
+fn body_previews_are_cut_at_1_kib_and_redacted_across_the_cut() {
+    let secrets = secrets(&["TOPSECRET"]);
+    // The secret straddles the 1 KiB cut: it must not leave a prefix behind.
+    let mut body = "x".repeat(1020).into_bytes();
+    body.extend_from_slice(b"TOPSECRET and more");
+    body.extend(std::iter::repeat_n(b'y', 5000));
+    let response = RawResponse::received(
+        StatusCode::BAD_REQUEST,
+        HeaderMap::new(),
+        Bytes::from(body.clone()),
+        &secrets,
+        None,
+    );
+    let debug = format!("{response:?}");
+    assert!(!debug.contains("TOPS"), "{debug}");
+    assert!(debug.contains(&format!("({} bytes in all)", body.len())), "{debug}");
+    assert!(debug.len() < 1300, "{} bytes", debug.len());
+    let error: Error<String> = Error::UnexpectedStatus(response);
+    let display = error.to_string();
+    assert!(display.starts_with("undocumented status 400 Bad Request: xxx"), "{display}");
+    assert!(!display.contains("TOPS"));
+}
+
+#[test]
+fn headers_that_carry_a_secret_under_any_name_are_redacted_in_debug() {
+    let secrets = secrets(&["tok-123456"]);
+    let mut headers = HeaderMap::new();
+    headers.insert("x-echo", HeaderValue::from_static("Bearer tok-123456"));
+    headers.insert("x-fine", HeaderValue::from_static("visible"));
+    let response = RawResponse::received(StatusCode::OK, headers, Bytes::new(), &secrets, Some("x-fine"));
+    let debug = format!("{response:?}");
+    assert!(debug.contains(r#""x-echo": [redacted]"#), "{debug}");
+    assert!(debug.contains(r#""x-fine": "visible""#), "{debug}");
+    assert_eq!(response.request_id(), Some("visible"));
+}
+
+// --- Pagination cursor --------------------------------------------------------------------
+
+async fn collect(
+    first_page: i64,
+    page_size: Option<u64>,
+    pages: Vec<(Vec<u32>, Option<u64>)>,
+) -> (Vec<u32>, Vec<i64>) {
+    use futures_util::StreamExt as _;
+    let fetched = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&fetched);
+    let stream = items::<u32, String, _, _>(first_page, page_size, move |page| {
+        log.lock().unwrap().push(page);
+        let (items, total) = pages
+            .get(usize::try_from(page - first_page).unwrap())
+            .cloned()
+            .unwrap_or_default();
+        async move { Ok(Page { items, total }) }
+    });
+    let values: Vec<u32> = stream.map(|item| item.unwrap()).collect().await;
+    let pages = fetched.lock().unwrap().clone();
+    (values, pages)
+}
+
+#[tokio::test]
+async fn the_cursor_stops_at_the_total_or_an_empty_page() {
+    // Stops at the total: page 3 is never asked for.
+    let (values, pages) = collect(1, Some(2), vec![(vec![1, 2], Some(4)), (vec![3, 4], Some(4))]).await;
+    assert_eq!(values, [1, 2, 3, 4]);
+    assert_eq!(pages, [1, 2]);
+    // Without a total: stops after the first empty page.
+    let (values, pages) = collect(1, None, vec![(vec![1], None), (vec![2], None), (vec![], None)]).await;
+    assert_eq!(values, [1, 2]);
+    assert_eq!(pages, [1, 2, 3]);
+    // Starting at page 3 of size 2, the 4 skipped items count towards the total of 5.
+    let (values, pages) = collect(3, Some(2), vec![(vec![5], Some(5))]).await;
+    assert_eq!(values, [5]);
+    assert_eq!(pages, [3]);
+}
+
+#[tokio::test]
+async fn the_cursor_yields_an_error_and_stops() {
+    use futures_util::StreamExt as _;
+    let stream = items::<u32, String, _, _>(1, None, |page| async move {
+        if page == 1 {
+            Ok(Page { items: vec![1], total: None })
+        } else {
+            Err(Error::UnexpectedStatus(RawResponse::new(StatusCode::BAD_GATEWAY, HeaderMap::new(), "")))
+        }
+    });
+    let results: Vec<Result<u32, Error<String>>> = stream.collect().await;
+    assert_eq!(results.len(), 2);
+    assert!(matches!(results[0], Ok(1)));
+    assert_eq!(results[1].as_ref().unwrap_err().status(), Some(StatusCode::BAD_GATEWAY));
+}

@@ -6,11 +6,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
-use crate::error::{BuildError, Error, InvalidRequest, RawResponse};
+use crate::call::Core;
+use crate::error::BuildError;
 use crate::observe::Observer;
-use crate::request::{self, PathPart};
+use crate::request;
 use crate::retry::RetryPolicy;
-use crate::transport::{self, Call, Config, RequestOptions};
+use crate::transport::{self, Config};
 /// The spec's first server, `https://api.ai.neevcloud.com/agent`.
 pub const DEFAULT_BASE_URL: &str = "https://api.ai.neevcloud.com/agent";
 /// Sent as `User-Agent` with every request (a default header can replace it).
@@ -22,18 +23,13 @@ pub const USER_AGENT: &str = concat!(
 /// Build one with [`Client::builder`]. It is cheap to clone: clones share one connection pool. Each operation is a method returning a request builder; await the builder to send the request.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
-    base_url: reqwest::Url,
-    bearer_token: Option<secrecy::SecretString>,
-    config: Arc<Config>,
+    pub(crate) core: Core,
 }
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &request::without_password(self.base_url.as_str()))
-            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "[redacted]"))
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("Client");
+        self.core.debug_fields(&mut debug);
+        debug.finish_non_exhaustive()
     }
 }
 impl Client {
@@ -44,56 +40,7 @@ impl Client {
     /// The base URL operation paths are appended to (a password in it is sent as
     /// basic credentials, and shown as `[redacted]` by `Debug`).
     pub fn base_url(&self) -> &reqwest::Url {
-        &self.base_url
-    }
-    /// The URL of an operation: the base URL plus its path template, parameter
-    /// values percent-encoded.
-    pub(crate) fn endpoint(
-        &self,
-        parts: &[PathPart<'_>],
-    ) -> Result<reqwest::Url, InvalidRequest> {
-        request::endpoint(&self.base_url, parts)
-    }
-    /// A request with the `User-Agent`, the default headers and authentication, in
-    /// that order (a later one replaces an earlier header of the same name).
-    pub(crate) fn request(
-        &self,
-        method: reqwest::Method,
-        url: reqwest::Url,
-    ) -> reqwest::RequestBuilder {
-        let mut request = self
-            .http
-            .request(method, url)
-            .header(reqwest::header::USER_AGENT, USER_AGENT)
-            .headers(self.config.default_headers.clone());
-        let mut credentials = reqwest::header::HeaderMap::new();
-        if let Some(token) = &self.bearer_token {
-            let value = format!(
-                "Bearer {}", secrecy::ExposeSecret::expose_secret(token)
-            );
-            request = request::credential_header(
-                request,
-                &mut credentials,
-                reqwest::header::AUTHORIZATION,
-                &value,
-            );
-        }
-        request.headers(credentials)
-    }
-    /// Whether request values are checked against the spec before sending.
-    #[allow(dead_code)]
-    pub(crate) fn validates_requests(&self) -> bool {
-        self.config.validate_requests
-    }
-    /// Sends `request` with retries and timeouts, and reads the whole response (up
-    /// to the size limit).
-    pub(crate) async fn execute<E>(
-        &self,
-        request: reqwest::RequestBuilder,
-        call: Call,
-        options: &RequestOptions,
-    ) -> Result<RawResponse, Error<E>> {
-        transport::execute(&self.http, &self.config, request, call, options).await
+        &self.core.base_url
     }
 }
 /// Builds a [`Client`].
@@ -113,6 +60,7 @@ impl Default for ClientBuilder {
             connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
             config: Config {
                 request_id_header: Some("x-request-id"),
+                user_agent: USER_AGENT,
                 ..Config::default()
             },
         }
@@ -223,6 +171,7 @@ impl ClientBuilder {
         )?;
         let mut secrets = crate::redact::Secrets::default();
         secrets.add_common(&base_url, &self.config.default_headers);
+        let mut credentials = Vec::new();
         if let Some(token) = &self.bearer_token {
             let token = secrecy::ExposeSecret::expose_secret(token);
             request::check_header_credential(
@@ -230,6 +179,14 @@ impl ClientBuilder {
                 token,
             )?;
             secrets.add(token);
+            let value = format!("Bearer {token}").into();
+            credentials
+                .push(
+                    crate::call::Credential::Header(
+                        reqwest::header::AUTHORIZATION,
+                        value,
+                    ),
+                );
         }
         self.config.secrets = Arc::new(secrets);
         let http = match self.http {
@@ -243,10 +200,12 @@ impl ClientBuilder {
             }
         };
         Ok(Client {
-            http,
-            base_url,
-            bearer_token: self.bearer_token,
-            config: Arc::new(self.config),
+            core: Core {
+                http,
+                base_url,
+                credentials: credentials.into(),
+                config: Arc::new(self.config),
+            },
         })
     }
 }

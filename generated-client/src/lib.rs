@@ -216,6 +216,9 @@ mod wait;
 mod waiters;
 #[rustfmt::skip]
 #[allow(dead_code)]
+mod call;
+#[rustfmt::skip]
+#[allow(dead_code)]
 mod error;
 #[rustfmt::skip]
 pub mod errors;
@@ -230,6 +233,7 @@ mod request;
 #[rustfmt::skip]
 pub mod types;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
+pub use call::{Call, Operation, Request};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::Response;

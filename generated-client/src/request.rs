@@ -36,14 +36,10 @@ const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
 pub(crate) enum PathPart<'a> {
     /// Text of the template, `/` included, e.g. `/orgs/`.
     Literal(&'static str),
-    /// A path parameter's value as text; every byte but the unreserved ones is
-    /// percent-encoded, so it stays inside its segment.
-    Parameter {
-        /// The parameter's name in the spec, for errors.
-        name: &'static str,
-        /// The value as text.
-        value: &'a str,
-    },
+    /// A path parameter: its name in the spec (for errors) and its value as text. Every
+    /// byte of the value but the unreserved ones is percent-encoded, so it stays inside
+    /// its segment.
+    Parameter(&'static str, &'a str),
 }
 
 /// Parses and checks a base URL. A trailing `/` is allowed and ignored.
@@ -122,7 +118,7 @@ pub(crate) fn endpoint(base: &Url, parts: &[PathPart<'_>]) -> Result<Url, Invali
                     path.extend(utf8_percent_encode(piece, TEMPLATE_TEXT));
                 }
             }
-            PathPart::Parameter { name, value } => {
+            PathPart::Parameter(name, value) => {
                 segment_parameter = segment_parameter.or(Some(name));
                 path.extend(utf8_percent_encode(value, PATH_VALUE));
             }
@@ -405,6 +401,8 @@ pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(
     let value = to_json(name, value)?;
     let mut pairs = Vec::new();
     match (&value, style) {
+        // `None`: the parameter is left out.
+        (serde_json::Value::Null, _) => {}
         (value, Style::Json) => pairs.push((name.to_string(), value.to_string())),
         (serde_json::Value::Array(items), Style::Form { explode: true } | Style::DeepObject) => {
             pairs.extend(items.iter().map(|item| (name.to_string(), scalar_text(item))));
@@ -426,13 +424,14 @@ pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(
 }
 
 /// A header parameter's value in `simple` style: arrays `a,b`; objects `k,v` (`k=v`
-/// when exploded).
+/// when exploded); `None` for `null` (the header is left out).
 pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
     name: &'static str,
     value: &T,
     style: Style,
-) -> Result<reqwest::header::HeaderValue, InvalidRequest> {
+) -> Result<Option<reqwest::header::HeaderValue>, InvalidRequest> {
     let text = match (to_json(name, value)?, style) {
+        (serde_json::Value::Null, _) => return Ok(None),
         (value, Style::Json) => value.to_string(),
         (serde_json::Value::Array(items), _) => join(items.iter().map(scalar_text), ","),
         (serde_json::Value::Object(object), Style::Simple { explode: true }) => {
@@ -443,7 +442,7 @@ pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
         }
         (scalar, _) => scalar_text(&scalar),
     };
-    reqwest::header::HeaderValue::from_str(&text).map_err(|_| InvalidRequest {
+    reqwest::header::HeaderValue::from_str(&text).map(Some).map_err(|_| InvalidRequest {
         parameter: name,
         reason: "contains characters a header value cannot hold (control characters or newlines)".to_string(),
     })

@@ -3,7 +3,7 @@
 
 //! Waiters: poll an operation until its resource reaches a target state.
 use crate::wait::{poll_future, Observation, PollFuture, Waiter};
-impl<'a> crate::operations::GetSandbox<'a> {
+impl<'a> crate::Request<'a, crate::operations::GetSandbox> {
     /// Sends this [`get_sandbox`](crate::Client::get_sandbox) request again and again until the request answers 404 (e.g. the resource is gone).
     ///
     /// Polls with exponential backoff and jitter between the intervals set on the returned [`Waiter`] (default 1 s to 15 s), for at most its `max_wait` (default 10 min); then [`WaitError::TimedOut`](crate::WaitError::TimedOut) carries the last resource read. A failed poll (after its own retries) ends the wait with [`WaitError::Request`](crate::WaitError::Request). Declared in the generator's settings.
@@ -35,7 +35,7 @@ impl<'a> crate::operations::GetSandbox<'a> {
         )
     }
 }
-impl<'a> crate::operations::GetSandbox<'a> {
+impl<'a> crate::Request<'a, crate::operations::GetSandbox> {
     /// Sends this [`get_sandbox`](crate::Client::get_sandbox) request again and again until `phase` is `Paused`.
     ///
     /// Polls with exponential backoff and jitter between the intervals set on the returned [`Waiter`] (default 1 s to 15 s), for at most its `max_wait` (default 10 min); then [`WaitError::TimedOut`](crate::WaitError::TimedOut) carries the last resource read. A failed poll (after its own retries) ends the wait with [`WaitError::Request`](crate::WaitError::Request). Declared in the generator's settings.
@@ -70,7 +70,7 @@ impl<'a> crate::operations::GetSandbox<'a> {
         )
     }
 }
-impl<'a> crate::operations::GetSandbox<'a> {
+impl<'a> crate::Request<'a, crate::operations::GetSandbox> {
     /// Sends this [`get_sandbox`](crate::Client::get_sandbox) request again and again until `phase` is `Ready`.
     ///
     /// Fails at once with [`WaitError::Failed`](crate::WaitError::Failed) when `phase` is `Paused`: the target cannot follow from there.

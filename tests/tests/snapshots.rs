@@ -216,6 +216,7 @@ fn sandboxes_api_client() {
         [
             "Cargo.toml",
             "README.md",
+            "src/call.rs",
             "src/client.rs",
             "src/constraints.rs",
             "src/error.rs",
@@ -224,6 +225,7 @@ fn sandboxes_api_client() {
             "src/observe.rs",
             "src/operations.rs",
             "src/pagination.rs",
+            "src/pattern.rs",
             "src/redact.rs",
             "src/request.rs",
             "src/response.rs",

@@ -14,6 +14,7 @@
 // crate, and this crate itself uses none of it but in its tests.
 #![allow(dead_code)]
 
+mod call;
 mod error;
 mod observe;
 mod pagination;
@@ -26,6 +27,7 @@ mod transport;
 mod validation;
 mod wait;
 
+pub use call::{Call, Operation, Request};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::Response;

@@ -89,6 +89,17 @@ fn query_styles_lay_out_arrays_and_objects_as_openapi_says() {
 }
 
 #[test]
+fn a_none_parameter_is_left_out_in_every_style() {
+    for style in [Style::FORM, Style::Form { explode: false }, Style::DeepObject, Style::Json] {
+        assert!(request::query_pairs("q", &None::<Vec<u8>>, style).unwrap().is_empty());
+    }
+    assert_eq!(
+        pairs(request::query_pairs("q", &Some(0), Style::FORM).unwrap()),
+        [("q", "0".to_string())]
+    );
+}
+
+#[test]
 fn deep_object_nests_brackets_and_repeats_array_items() {
     let value = serde_json::json!({"a": {"b": 1, "c": [true, false]}, "d": null});
     assert_eq!(
@@ -109,8 +120,10 @@ fn header_values_refuse_line_breaks() {
     let object = serde_json::json!({"k": "v", "n": 2});
     assert_eq!(
         request::header_value("X", &object, Style::Simple { explode: true }).unwrap(),
-        "k=v,n=2"
+        Some(HeaderValue::from_static("k=v,n=2"))
     );
+    // `None` leaves the header out.
+    assert_eq!(request::header_value("X", &None::<u8>, Style::SIMPLE).unwrap(), None);
 }
 
 // --- Paths -------------------------------------------------------------------------------
@@ -121,7 +134,7 @@ fn path_values_are_percent_encoded_byte_by_byte() {
         &base(),
         &[
             PathPart::Literal("/orgs/"),
-            PathPart::Parameter { name: "org", value: "a/b?c#d%e f\t\r\n..é" },
+            PathPart::Parameter("org", "a/b?c#d%e f\t\r\n..é"),
             PathPart::Literal("/items"),
         ],
     )
@@ -137,7 +150,7 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
     for value in ["", ".", ".."] {
         let error = request::endpoint(
             &base(),
-            &[PathPart::Literal("/orgs/"), PathPart::Parameter { name: "org", value }],
+            &[PathPart::Literal("/orgs/"), PathPart::Parameter("org", value)],
         )
         .unwrap_err();
         assert_eq!(error.parameter, "org", "{value:?}");
@@ -147,8 +160,8 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
         &base(),
         &[
             PathPart::Literal("/files/"),
-            PathPart::Parameter { name: "stem", value: "." },
-            PathPart::Parameter { name: "extension", value: "." },
+            PathPart::Parameter("stem", "."),
+            PathPart::Parameter("extension", "."),
         ],
     )
     .unwrap_err();
@@ -158,7 +171,7 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
         &base(),
         &[
             PathPart::Literal("/files/"),
-            PathPart::Parameter { name: "stem", value: "." },
+            PathPart::Parameter("stem", "."),
             PathPart::Literal(".json"),
         ],
     )

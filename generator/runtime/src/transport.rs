@@ -58,6 +58,8 @@ pub(crate) struct Config {
     pub(crate) secrets: Arc<Secrets>,
     /// The response header with the server's request id (from the generator's settings).
     pub(crate) request_id_header: Option<&'static str>,
+    /// Sent as `User-Agent` (the generated crate's name and version).
+    pub(crate) user_agent: &'static str,
 }
 
 impl Default for Config {
@@ -71,6 +73,7 @@ impl Default for Config {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             secrets: Arc::default(),
             request_id_header: None,
+            user_agent: "",
         }
     }
 }

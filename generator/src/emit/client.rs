@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{code, doc_attrs, spec_text};
 use super::rust_type::ident;
-use crate::ir::{Api, ApiKeyLocation, AuthScheme, ClientBehaviour, Operation};
+use crate::ir::{Api, ApiKeyLocation, AuthScheme, ClientBehaviour};
 
 /// The `client` module.
 pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
@@ -50,11 +50,9 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
     let Credentials {
         fields: token_field,
         none: token_none,
-        moves: token_init,
         setters: token_setter,
         debug: token_debug,
         checks: token_checks,
-        apply: token_apply,
         secret_query,
     } = credentials;
     let request_id_header = match &behaviour.request_id_header {
@@ -63,6 +61,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
     };
     // Query parameters that carry an API key: their values are `[redacted]` in the URLs
     // observers and errors show.
+    let credentials_mut = (!token_checks.is_empty()).then(|| quote!(mut));
     let new_secrets = if secret_query.is_empty() {
         quote!(crate::redact::Secrets::default())
     } else {
@@ -78,11 +77,12 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
 
         use reqwest::header::{HeaderName, HeaderValue};
 
-        use crate::error::{BuildError, Error, InvalidRequest, RawResponse};
+        use crate::call::Core;
+        use crate::error::BuildError;
         use crate::observe::Observer;
-        use crate::request::{self, PathPart};
+        use crate::request;
         use crate::retry::RetryPolicy;
-        use crate::transport::{self, Call, Config, RequestOptions};
+        use crate::transport::{self, Config};
 
         #default_const
 
@@ -92,19 +92,14 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         #client_docs
         #[derive(Clone)]
         pub struct Client {
-            http: reqwest::Client,
-            base_url: reqwest::Url,
-            #(#token_field)*
-            config: Arc<Config>,
+            pub(crate) core: Core,
         }
 
         impl fmt::Debug for Client {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Client")
-                    .field("base_url", &request::without_password(self.base_url.as_str()))
-                    #(#token_debug)*
-                    .field("config", &self.config)
-                    .finish_non_exhaustive()
+                let mut debug = f.debug_struct("Client");
+                self.core.debug_fields(&mut debug);
+                debug.finish_non_exhaustive()
             }
         }
 
@@ -117,37 +112,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             /// The base URL operation paths are appended to (a password in it is sent as
             /// basic credentials, and shown as `[redacted]` by `Debug`).
             pub fn base_url(&self) -> &reqwest::Url {
-                &self.base_url
-            }
-
-            /// The URL of an operation: the base URL plus its path template, parameter
-            /// values percent-encoded.
-            pub(crate) fn endpoint(&self, parts: &[PathPart<'_>]) -> Result<reqwest::Url, InvalidRequest> {
-                request::endpoint(&self.base_url, parts)
-            }
-
-            /// A request with the `User-Agent`, the default headers and authentication, in
-            /// that order (a later one replaces an earlier header of the same name).
-            pub(crate) fn request(&self, method: reqwest::Method, url: reqwest::Url) -> reqwest::RequestBuilder {
-                #token_apply
-            }
-
-            /// Whether request values are checked against the spec before sending.
-            // Unused in a crate whose spec has no constraints on request values.
-            #[allow(dead_code)]
-            pub(crate) fn validates_requests(&self) -> bool {
-                self.config.validate_requests
-            }
-
-            /// Sends `request` with retries and timeouts, and reads the whole response (up
-            /// to the size limit).
-            pub(crate) async fn execute<E>(
-                &self,
-                request: reqwest::RequestBuilder,
-                call: Call,
-                options: &RequestOptions,
-            ) -> Result<RawResponse, Error<E>> {
-                transport::execute(&self.http, &self.config, request, call, options).await
+                &self.core.base_url
             }
         }
 
@@ -167,7 +132,11 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                     http: None,
                     #(#token_none)*
                     connect_timeout: transport::DEFAULT_CONNECT_TIMEOUT,
-                    config: Config { request_id_header: #request_id_header, ..Config::default() },
+                    config: Config {
+                        request_id_header: #request_id_header,
+                        user_agent: USER_AGENT,
+                        ..Config::default()
+                    },
                 }
             }
         }
@@ -273,6 +242,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                 let base_url = request::parse_base_url(#default_expr)?;
                 let mut secrets = #new_secrets;
                 secrets.add_common(&base_url, &self.config.default_headers);
+                let #credentials_mut credentials = Vec::new();
                 #(#token_checks)*
                 self.config.secrets = Arc::new(secrets);
                 let http = match self.http {
@@ -284,100 +254,48 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                         .map_err(BuildError::Http)?,
                 };
                 Ok(Client {
-                    http,
-                    base_url,
-                    #(#token_init)*
-                    config: Arc::new(self.config),
+                    core: Core {
+                        http,
+                        base_url,
+                        credentials: credentials.into(),
+                        config: Arc::new(self.config),
+                    },
                 })
             }
         }
     }
 }
 
-/// The setters every request builder has to override the client's retry policy and
-/// timeout for one call (stored in its `options: RequestOptions` field): `retry_policy`
-/// and `timeout`, or `request_retry_policy` and `request_timeout` when a parameter of
-/// `operation` already has the short name.
-pub fn request_option_setters(operation: &Operation) -> TokenStream {
-    let taken = |name: &str| {
-        operation
-            .parameters
-            .iter()
-            .any(|parameter| parameter.rust_name == name)
-    };
-    let name = |short: &str| {
-        if taken(short) {
-            ident(&format!("request_{short}"))
-        } else {
-            ident(short)
-        }
-    };
-    let retry_policy = name("retry_policy");
-    let timeout = name("timeout");
-    let max_response_bytes = name("max_response_bytes");
-    quote! {
-        /// Retries this call by `policy` instead of the client's
-        /// [`retry_policy`](crate::ClientBuilder::retry_policy), e.g.
-        /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)`
-        /// to retry a create you know is safe to repeat.
-        pub fn #retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-            self.options.retry = Some(policy);
-            self
-        }
-
-        /// Sets the whole-request timeout of each attempt of this call, instead of the
-        /// client's [`timeout`](crate::ClientBuilder::timeout).
-        pub fn #timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.timeout = Some(timeout);
-            self
-        }
-
-        /// Sets the longest response body read for this call, in bytes, instead of the
-        /// client's [`max_response_bytes`](crate::ClientBuilder::max_response_bytes).
-        pub fn #max_response_bytes(mut self, limit: u64) -> Self {
-            self.options.max_response_bytes = Some(limit);
-            self
-        }
-    }
-}
-
-/// What the client and its builder hold for the spec's security schemes.
+/// What the builder holds for the spec's security schemes.
 struct Credentials {
-    /// Fields of both the client and the builder.
+    /// The builder's fields.
     fields: Vec<TokenStream>,
-    /// Their initial (unset) values in the builder.
+    /// Their initial (unset) values.
     none: Vec<TokenStream>,
-    /// Builder to client, in `build`.
-    moves: Vec<TokenStream>,
     /// The builder's setters.
     setters: Vec<TokenStream>,
     /// `Debug` fields, values redacted.
     debug: Vec<TokenStream>,
-    /// In `build`: each credential checked and added to `secrets`.
+    /// In `build`: each credential checked, added to `secrets` and to `credentials`.
     checks: Vec<TokenStream>,
-    /// The body of `Client::request`.
-    apply: TokenStream,
     /// Query parameter names that carry keys.
     secret_query: Vec<String>,
 }
 
-/// Setters and request code for bearer tokens (the first bearer scheme), HTTP basic
+/// Setters and `build` code for bearer tokens (the first bearer scheme), HTTP basic
 /// (the first basic scheme; a second one would be the same header) and each API key.
+/// Sending them is the runtime's (`call::Credential`).
 fn credentials(schemes: &[AuthScheme]) -> Credentials {
     let mut out = Credentials {
         fields: Vec::new(),
         none: Vec::new(),
-        moves: Vec::new(),
         setters: Vec::new(),
         debug: Vec::new(),
         checks: Vec::new(),
-        apply: TokenStream::new(),
         secret_query: Vec::new(),
     };
-    let mut apply = Vec::new();
-    let secret_note =
-        "The value is kept in a `secrecy::SecretString`: it never appears in `Debug` \
-                       output, and observers and error messages never see it.";
+    let secret_note = "The value is kept in a `secrecy::SecretString`: it never appears in \
+                       `Debug` output, and observers and error messages never see it.";
     let bearer = schemes.iter().find_map(|scheme| match scheme {
         AuthScheme::Bearer {
             name,
@@ -404,12 +322,9 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
         let label = field.to_string();
         out.fields.push(quote!(#field: Option<#ty>,));
         out.none.push(quote!(#field: None,));
-        out.moves.push(quote!(#field: self.#field,));
         out.debug
             .push(quote!(.field(#label, &self.#field.as_ref().map(|_| "[redacted]"))));
     };
-    // Whether any credential is a header (then collected in `credentials`).
-    let mut headers = bearer.is_some() || basic.is_some();
     if let Some((scheme_name, format, description)) = bearer {
         let docs = doc_attrs(&[
             format!(
@@ -439,12 +354,8 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
                 let token = secrecy::ExposeSecret::expose_secret(token);
                 request::check_header_credential(#label, token)?;
                 secrets.add(token);
-            }
-        });
-        apply.push(quote! {
-            if let Some(token) = &self.bearer_token {
-                let value = format!("Bearer {}", secrecy::ExposeSecret::expose_secret(token));
-                request = request::credential_header(request, &mut credentials, reqwest::header::AUTHORIZATION, &value);
+                let value = format!("Bearer {token}").into();
+                credentials.push(crate::call::Credential::Header(reqwest::header::AUTHORIZATION, value));
             }
         });
     }
@@ -484,17 +395,10 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
                 let username = secrecy::ExposeSecret::expose_secret(username);
                 let password = secrecy::ExposeSecret::expose_secret(password);
                 request::check_basic_credentials(#user_label, username, #password_label, password)?;
+                let value = request::basic_credentials(username, password);
                 secrets.add(password);
-                secrets.add(&request::basic_credentials(username, password)["Basic ".len()..]);
-            }
-        });
-        apply.push(quote! {
-            if let Some((username, password)) = &self.basic_auth {
-                let value = request::basic_credentials(
-                    secrecy::ExposeSecret::expose_secret(username),
-                    secrecy::ExposeSecret::expose_secret(password),
-                );
-                request = request::credential_header(request, &mut credentials, reqwest::header::AUTHORIZATION, &value);
+                secrets.add(&value["Basic ".len()..]);
+                credentials.push(crate::call::Credential::Header(reqwest::header::AUTHORIZATION, value.into()));
             }
         });
     }
@@ -511,50 +415,37 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
         };
         let field = ident(setter);
         let label = format!("the API key (security scheme `{name}`)");
-        let check = match location {
-            ApiKeyLocation::Header => quote!(check_header_credential),
-            ApiKeyLocation::Query => quote!(check_text_credential),
-            ApiKeyLocation::Cookie => quote!(check_cookie_credential),
-        };
-        out.checks.push(quote! {
-            if let Some(key) = &self.#field {
-                let key = secrecy::ExposeSecret::expose_secret(key);
-                request::#check(#label, key)?;
-                secrets.add(key);
-            }
-        });
-        let (where_text, send) = match location {
+        let (where_text, check, credential) = match location {
             ApiKeyLocation::Header => {
-                headers = true;
                 let lower = parameter.to_ascii_lowercase();
                 (
                     format!("the `{parameter}` header, marked sensitive"),
-                    quote! {
-                        request = request::credential_header(
-                            request,
-                            &mut credentials,
-                            reqwest::header::HeaderName::from_static(#lower),
-                            secrecy::ExposeSecret::expose_secret(key),
-                        );
-                    },
+                    quote!(check_header_credential),
+                    quote!(crate::call::Credential::Header(reqwest::header::HeaderName::from_static(#lower), key.into())),
                 )
             }
             ApiKeyLocation::Query => {
                 out.secret_query.push(parameter.clone());
                 (
                     format!("the `{parameter}` query parameter"),
-                    quote! {
-                        request = request.query(&[(#parameter, secrecy::ExposeSecret::expose_secret(key))]);
-                    },
+                    quote!(check_text_credential),
+                    quote!(crate::call::Credential::Query(#parameter, key.into())),
                 )
             }
             ApiKeyLocation::Cookie => (
                 format!("the `{parameter}` cookie, in a `Cookie` header marked sensitive"),
-                quote! {
-                    request = request::credential_cookie(request, #parameter, secrecy::ExposeSecret::expose_secret(key));
-                },
+                quote!(check_cookie_credential),
+                quote!(crate::call::Credential::Cookie(#parameter, key.into())),
             ),
         };
+        out.checks.push(quote! {
+            if let Some(key) = &self.#field {
+                let key = secrecy::ExposeSecret::expose_secret(key);
+                request::#check(#label, key)?;
+                secrets.add(key);
+                credentials.push(#credential);
+            }
+        });
         let docs = doc_attrs(&[
             format!(
                 "Sets the API key sent as {where_text} (security scheme {}).",
@@ -571,34 +462,6 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
                 self
             }
         });
-        apply.push(quote! {
-            if let Some(key) = &self.#field {
-                #send
-            }
-        });
     }
-    let base_request = quote! {
-        self.http
-            .request(method, url)
-            .header(reqwest::header::USER_AGENT, USER_AGENT)
-            .headers(self.config.default_headers.clone())
-    };
-    out.apply = if apply.is_empty() {
-        base_request
-    } else if !headers {
-        quote! {
-            let mut request = #base_request;
-            #(#apply)*
-            request
-        }
-    } else {
-        quote! {
-            let mut request = #base_request;
-            // Credential headers replace default headers of the same name.
-            let mut credentials = reqwest::header::HeaderMap::new();
-            #(#apply)*
-            request.headers(credentials)
-        }
-    };
     out
 }

@@ -220,6 +220,9 @@ fn lib_items(
         #waiter_modules
         #[rustfmt::skip]
         #[allow(dead_code)]
+        mod call;
+        #[rustfmt::skip]
+        #[allow(dead_code)]
         mod error;
         #[rustfmt::skip]
         pub mod errors;
@@ -236,6 +239,7 @@ fn lib_items(
 
         // In rustfmt's order, so `cargo fmt` leaves lib.rs as generated.
         pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
+        pub use call::{Call, Operation, Request};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
         pub use observe::{ObservedRequest, ObservedResponse, Observer};
         pub use response::Response;

@@ -30,15 +30,26 @@ pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             //! The spec has no operations.
         };
     }
+    let has_styles = api.operations.iter().any(|operation| {
+        operation
+            .parameters
+            .iter()
+            .any(|parameter| parameter.location != ParameterLocation::Path)
+    });
+    let request_imports = if has_styles {
+        quote!(use crate::request::{PathPart, Style};)
+    } else {
+        quote!(use crate::request::PathPart;)
+    };
     quote! {
-        //! One request builder per operation. Get one from its [`Client`] method, set
-        //! optional parameters on it, then `.await` it (or call `send`).
+        //! Per operation: a [`Client`] method returning a [`Request`] builder over the
+        //! operation's parameters, and what is particular to the operation (its path,
+        //! parameters, body and status table) as an [`Operation`] impl. Set optional
+        //! parameters on the builder, then `.await` it (or call `send`).
 
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
-
-        use crate::error::Error;
-        use crate::request::PathPart;
+        use crate::call::{Call, Operation, Request};
+        use crate::error::{Error, InvalidRequest, RawResponse};
+        #request_imports
         use crate::Client;
 
         impl Client {
@@ -129,36 +140,30 @@ fn client_method(operation: &Operation) -> TokenStream {
             initialisers.push(quote!(body: None));
         }
     }
+    // Say nothing where the spec says nothing: only described arguments are listed.
     let mut argument_docs: Vec<String> = arguments
         .iter()
-        .map(|parameter| {
-            format!(
-                "- {}: {}",
-                code(&parameter.rust_name),
-                spec_text(parameter.docs.as_deref().unwrap_or("")).replace('\n', " ")
-            )
+        .filter_map(|parameter| {
+            let docs = spec_text(parameter.docs.as_deref()?).replace('\n', " ");
+            Some(format!("- {}: {docs}", code(&parameter.rust_name)))
         })
         .collect();
     if let Some(body) = operation.body.as_ref().filter(|body| body.required) {
         argument_docs.push(format!(
-            "- `body`: the {} request body.{}",
+            "- `body`: {}{}",
             code(&body.media_type),
             body.docs
                 .as_deref()
-                .map(|docs| format!(" {}", spec_text(docs)))
+                .map(|docs| format!(". {}", spec_text(docs).replace('\n', " ")))
                 .unwrap_or_default()
         ));
     }
-    let builder_docs = format!(
-        "Returns a [`{}`] request builder; `.await` it to send the request.",
-        operation.type_name
-    );
     let docs = doc_attrs(&[
         &spec_text(operation.summary.as_deref().unwrap_or("")),
         &spec_text(operation.description.as_deref().unwrap_or("")),
         &operation_docs(operation),
         &argument_docs.join("\n"),
-        &builder_docs,
+        &errors_docs(operation),
     ]);
     let deprecated = operation
         .deprecated
@@ -166,12 +171,8 @@ fn client_method(operation: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub fn #method(&self, #(#parameters),*) -> #builder<'_> {
-            #builder {
-                client: self,
-                #(#initialisers,)*
-                options: crate::transport::RequestOptions::default(),
-            }
+        pub fn #method(&self, #(#parameters),*) -> Request<'_, #builder> {
+            self.core.request(#builder { #(#initialisers,)* })
         }
     }
 }
@@ -182,9 +183,8 @@ fn request_builder(
     checked: &std::collections::BTreeSet<String>,
     operation: &Operation,
 ) -> TokenStream {
-    let builder = ident(&operation.type_name);
+    let params = ident(&operation.type_name);
     let method = &operation.method_name;
-    let output = output_type(operation);
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     for parameter in &operation.parameters {
@@ -208,7 +208,7 @@ fn request_builder(
             setters.push(quote! {
                 #docs
                 pub fn #name(mut self, #name: #argument) -> Self {
-                    self.#name = Some(#value);
+                    self.params.#name = Some(#value);
                     self
                 }
             });
@@ -232,84 +232,79 @@ fn request_builder(
             setters.push(quote! {
                 #docs
                 pub fn body(mut self, body: #argument) -> Self {
-                    self.body = Some(#value);
+                    self.params.body = Some(#value);
                     self
                 }
             });
         }
     }
-    let send_body = super::send::send_body(api, behaviour, checked, operation);
-    let option_setters = super::client::request_option_setters(operation);
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl Request<'_, #params> {
+                #(#setters)*
+            }
+        }
+    });
     let ok_type = success_type(operation);
     let error_type = ident(&error_type_name(operation));
-    let struct_docs = doc_attrs(&[
-        format!(
-            "Request builder for [`Client::{method}`]: {}",
-            operation_docs(operation)
-        ),
-        "Set optional parameters with its methods, then `.await` it or call [`send`](Self::send)."
-            .to_string(),
-    ]);
-    let send_docs = doc_attrs(&[send_errors_docs(operation)]);
+    let operation_id = &operation.operation_id;
+    let idempotent = behaviour.is_idempotent(operation);
+    let validate = super::validation::request_checks(api, checked, operation).map(|checks| {
+        quote! {
+            fn validate(&self) -> Result<(), crate::ValidationError> {
+                #checks
+                Ok(())
+            }
+        }
+    });
+    let build = super::send::build_body(api, operation);
+    let decode = super::send::decode_body(operation);
+    let struct_docs = doc_attrs(&[format!(
+        "Parameters of [`Client::{method}`]: {}",
+        operation_docs(operation)
+    )]);
     quote! {
         #struct_docs
         #[derive(Debug, Clone)]
-        #[must_use = "a request builder does nothing until it is awaited or sent"]
-        pub struct #builder<'a> {
-            client: &'a Client,
+        pub struct #params {
             #(#fields)*
-            options: crate::transport::RequestOptions,
         }
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
+        #setters
 
-            #option_setters
+        impl Operation for #params {
+            type Output = #ok_type;
+            type Error = crate::errors::#error_type;
+            const OPERATION_ID: &'static str = #operation_id;
+            const IDEMPOTENT: bool = #idempotent;
 
-            /// Sends the request and reads the response.
-            ///
-            #send_docs
-            pub async fn send(self) -> #output {
-                self.send_with_response().await.map(crate::Response::into_inner)
+            #validate
+
+            fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
+                #build
             }
 
-            /// Like [`send`](Self::send), keeping the response's status and headers
-            /// (and so its request id) beside the value.
-            ///
-            /// # Errors
-            /// As [`send`](Self::send).
-            pub async fn send_with_response(
-                self,
-            ) -> Result<crate::Response<#ok_type>, Error<crate::errors::#error_type>> {
-                #send_body
-            }
-        }
-
-        impl<'a> IntoFuture for #builder<'a> {
-            type Output = #output;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+            fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+                #decode
             }
         }
     }
 }
 
-fn send_errors_docs(operation: &Operation) -> String {
+/// The client method's `# Errors` line: the documented statuses; the rest is on
+/// [`Request::send`].
+fn errors_docs(operation: &Operation) -> String {
     let error = error_type_name(operation);
-    let mut lines = vec!["# Errors".to_string()];
     let documented: Vec<String> = error_responses(operation)
         .map(|response| status_label(response.status))
         .collect();
-    if !documented.is_empty() {
-        lines.push(format!(
-            "- [`Error::Api`] with a [`{error}`](crate::errors::{error}) for the documented statuses {}.",
-            documented.join(", ")
-        ));
+    if documented.is_empty() {
+        return String::new();
     }
-    lines.push("- [`Error::UndocumentedSuccess`] for an undocumented 2xx whose body is not the success shape (the request was accepted), [`Error::UnexpectedStatus`] for any other status, [`Error::InvalidBody`] when a body does not match the spec, [`Error::ResponseTooLarge`] when a body is over the size limit, [`Error::Timeout`] when an attempt outlives its timeout, [`Error::Transport`] when the request fails (both after any retries), [`Error::Validation`] when a value breaks the spec's constraints, [`Error::InvalidRequest`] when a path parameter would be empty, `.` or `..` as sent.".to_string());
-    lines.join("\n")
+    format!(
+        "Errors: [`{error}`](crate::errors::{error}) for {}; see [`Request::send`].",
+        documented.join(", ")
+    )
 }
 
 fn location_name(location: ParameterLocation) -> &'static str {

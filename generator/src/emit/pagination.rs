@@ -1,8 +1,8 @@
 //! `into_stream` on the request builder of each paginated list operation: a `Stream` of
 //! every item across pages (runtime: `generator/runtime/src/pagination.rs`).
 //!
-//! Emitted into `src/operations.rs`, next to the builder, because it reads the builder's
-//! page and limit fields.
+//! Emitted into `src/operations.rs`, next to the operation's parameters, because it reads
+//! their page and limit fields.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -24,7 +24,7 @@ pub fn stream_impl(behaviour: &ClientBehaviour, operation: &Operation) -> Option
     let page_size = match &pagination.limit_parameter {
         Some(limit) => {
             let limit = ident(limit);
-            quote!(self.#limit.and_then(|limit| u64::try_from(limit).ok()))
+            quote!(self.params.#limit.and_then(|limit| u64::try_from(limit).ok()))
         }
         None => quote!(None),
     };
@@ -46,12 +46,12 @@ pub fn stream_impl(behaviour: &ClientBehaviour, operation: &Operation) -> Option
     };
     let docs = stream_docs(pagination);
     Some(quote! {
-        impl<'a> #builder<'a> {
+        impl<'a> Request<'a, #builder> {
             #docs
             pub fn into_stream(
                 self,
             ) -> impl futures_core::Stream<Item = Result<#item, Error<crate::errors::#error>>> + Send + 'a {
-                let first_page = self.#page.map_or(1, |page| #first_page);
+                let first_page = self.params.#page.map_or(1, |page| #first_page);
                 let page_size = #page_size;
                 crate::pagination::items(first_page, page_size, move |page| {
                     let request = self.clone().#page(#page_argument);

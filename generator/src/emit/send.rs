@@ -10,29 +10,34 @@ use super::errors::error_type_name;
 use super::errors::status_label;
 use super::rust_type::{ident, type_tokens};
 use crate::ir::{
-    Api, BodyEncoding, ClientBehaviour, Operation, ParameterLocation, ParameterStyle, PathSegment,
+    Api, BodyEncoding, Operation, ParameterLocation, ParameterStyle, PathSegment,
     RequestBody, Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeKind, TypeRef,
 };
 
-/// `send`'s body.
-pub fn send_body(
-    api: &Api,
-    behaviour: &ClientBehaviour,
-    checked: &std::collections::BTreeSet<String>,
-    operation: &Operation,
-) -> TokenStream {
-    let checks = super::validation::request_checks(api, checked, operation);
-    let operation_id = &operation.operation_id;
-    let idempotent = behaviour.is_idempotent(operation);
-    let output = super::operations::output_type(operation);
-    let (path_values, url) = url_statement(operation);
+/// The body of an operation's `Operation::build`: method and path, then its parameters
+/// and body, as one chain of `Call` methods.
+pub fn build_body(api: &Api, operation: &Operation) -> TokenStream {
+    let (path_values, parts) = path_parts(operation);
     let http_method = ident(&operation.http_method);
-    let parameters = parameter_statements(operation);
-    let body = operation
-        .body
-        .as_ref()
-        .map(|body| body_statement(api, body));
-    let mutability = (!parameters.is_empty() || body.is_some()).then(|| quote!(mut));
+    let mut chain = vec![quote!(method(reqwest::Method::#http_method, &[#(#parts),*]))];
+    chain.extend(parameter_calls(operation));
+    let mut before = path_values;
+    if let Some(body) = &operation.body {
+        let (statement, call) = body_call(api, body);
+        before.extend(statement);
+        chain.push(call);
+    }
+    let last = chain.pop().unwrap_or_default();
+    quote! {
+        #(#before)*
+        call #(.#chain?)* .#last
+    }
+}
+
+/// The body of an operation's `Operation::decode`: the response by status. Specific
+/// codes sort before ranges and `default` in the IR, so the first matching arm is the
+/// most specific response, as OpenAPI says.
+pub fn decode_body(operation: &Operation) -> TokenStream {
     let mut arms = response_arms(operation);
     // The undocumented-2xx arm goes after the documented statuses and before `default`
     // (sorted last), which it takes precedence over: a 2xx is never an error.
@@ -48,29 +53,18 @@ pub fn send_body(
         .iter()
         .any(|response| response.status == StatusMatch::Default);
     let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
-    // Specific codes sort before ranges and `default` in the IR, so the first matching
-    // arm is the most specific response, as OpenAPI says.
     quote! {
-        #checks
-        #(#path_values)*
-        #url
-        let #mutability request = self.client.request(reqwest::Method::#http_method, url);
-        #parameters
-        #body
-        let call = crate::transport::Call { operation_id: #operation_id, idempotent: #idempotent };
-        let response = self.client.execute(request, call, &self.options).await?;
-        let head = response.head();
-        let value: #output = match response.status().as_u16() {
+        match response.status().as_u16() {
             #(#arms)*
             #fallback
-        };
-        value.map(|value| crate::Response::new(value, head))
+        }
     }
 }
 
-/// `let url = ...;`: the path template as literal text and parameter values, in order
-/// (adjacent text merged), for the runtime to percent-encode each value into place.
-fn url_statement(operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
+/// The path template as literal text and parameter values, in order (adjacent text
+/// merged), for the runtime to percent-encode each value into place; and the locals
+/// holding non-string values as text.
+fn path_parts(operation: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut path_values = Vec::new();
     let mut parts: Vec<TokenStream> = Vec::new();
     let mut text = String::new();
@@ -80,7 +74,7 @@ fn url_statement(operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
             text.clear();
         }
         let value = path_value(operation, name, &mut path_values);
-        parts.push(quote!(PathPart::Parameter { name: #name, value: #value }));
+        parts.push(quote!(PathPart::Parameter(#name, #value)));
     };
     for segment in &operation.path_segments {
         text.push('/');
@@ -102,10 +96,7 @@ fn url_statement(operation: &Operation) -> (Vec<TokenStream>, TokenStream) {
     if !text.is_empty() {
         parts.push(quote!(PathPart::Literal(#text)));
     }
-    (
-        path_values,
-        quote!(let url = self.client.endpoint(&[#(#parts),*])?;),
-    )
+    (path_values, parts)
 }
 
 /// A `&str` expression for path parameter `name`: the field itself for strings, else a
@@ -145,94 +136,73 @@ fn path_value(
 
 fn style_tokens(style: ParameterStyle) -> TokenStream {
     match style {
-        ParameterStyle::Form { explode: true } => quote!(crate::request::Style::FORM),
-        ParameterStyle::Simple { explode: false } => quote!(crate::request::Style::SIMPLE),
+        ParameterStyle::Form { explode: true } => quote!(Style::FORM),
+        ParameterStyle::Simple { explode: false } => quote!(Style::SIMPLE),
         ParameterStyle::Form { explode } => {
-            quote!(crate::request::Style::Form { explode: #explode })
+            quote!(Style::Form { explode: #explode })
         }
         ParameterStyle::Simple { explode } => {
-            quote!(crate::request::Style::Simple { explode: #explode })
+            quote!(Style::Simple { explode: #explode })
         }
-        ParameterStyle::SpaceDelimited => quote!(crate::request::Style::SpaceDelimited),
-        ParameterStyle::PipeDelimited => quote!(crate::request::Style::PipeDelimited),
-        ParameterStyle::DeepObject => quote!(crate::request::Style::DeepObject),
-        ParameterStyle::Json => quote!(crate::request::Style::Json),
+        ParameterStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
+        ParameterStyle::PipeDelimited => quote!(Style::PipeDelimited),
+        ParameterStyle::DeepObject => quote!(Style::DeepObject),
+        ParameterStyle::Json => quote!(Style::Json),
     }
 }
 
-/// Query, header and cookie parameters, each laid out by its style.
-fn parameter_statements(operation: &Operation) -> TokenStream {
-    let mut statements = Vec::new();
-    let has_cookies = operation
+/// Query, header and cookie parameters, each laid out by its style (`None` adds
+/// nothing).
+fn parameter_calls(operation: &Operation) -> Vec<TokenStream> {
+    operation
         .parameters
         .iter()
-        .any(|parameter| parameter.location == ParameterLocation::Cookie);
-    for parameter in &operation.parameters {
-        let name = ident(&parameter.rust_name);
-        let wire_name = &parameter.name;
-        let style = style_tokens(parameter.style);
-        let apply = match parameter.location {
-            ParameterLocation::Path => continue,
-            ParameterLocation::Query => {
-                quote!(request = request.query(&crate::request::query_pairs(#wire_name, value, #style)?);)
-            }
-            ParameterLocation::Header => {
-                quote!(request = request.header(#wire_name, crate::request::header_value(#wire_name, value, #style)?);)
-            }
-            ParameterLocation::Cookie => {
-                quote!(cookies.extend(crate::request::query_pairs(#wire_name, value, #style)?);)
-            }
-        };
-        statements.push(if parameter.required {
-            quote! { let value = &self.#name; #apply }
-        } else {
-            quote! { if let Some(value) = &self.#name { #apply } }
-        });
-    }
-    if has_cookies {
-        quote! {
-            let mut cookies: Vec<(String, String)> = Vec::new();
-            #(#statements)*
-            if !cookies.is_empty() {
-                request = request.header(reqwest::header::COOKIE, crate::request::cookie_header(&cookies)?);
-            }
-        }
-    } else {
-        quote!(#(#statements)*)
-    }
+        .filter_map(|parameter| {
+            let name = ident(&parameter.rust_name);
+            let wire_name = &parameter.name;
+            let style = style_tokens(parameter.style);
+            let method = match parameter.location {
+                ParameterLocation::Path => return None,
+                ParameterLocation::Query => quote!(query),
+                ParameterLocation::Header => quote!(header),
+                ParameterLocation::Cookie => quote!(cookie),
+            };
+            Some(quote!(#method(#wire_name, &self.#name, #style)))
+        })
+        .collect()
 }
 
-/// Puts the request body on the request, encoded as its media type says.
-fn body_statement(api: &Api, body: &RequestBody) -> TokenStream {
+/// The request body's call, encoded as its media type says, and for multipart the
+/// statement that builds the form first.
+fn body_call(api: &Api, body: &RequestBody) -> (Option<TokenStream>, TokenStream) {
     let media_type = &body.media_type;
-    let (binding, value) = if body.required {
-        (quote!(let body = &self.body;), quote!(body))
+    let value = if body.required {
+        quote!(Some(&self.body))
     } else {
-        (quote!(), quote!(body))
+        quote!(self.body.as_ref())
     };
-    let apply = match body.encoding {
-        BodyEncoding::Json => quote!(request = request.json(#value);),
-        BodyEncoding::FormUrlEncoded => quote!(request = request.form(#value);),
-        BodyEncoding::Text | BodyEncoding::Binary => quote! {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, #media_type)
-                .body(#value.clone());
-        },
+    match body.encoding {
+        BodyEncoding::Json => (None, quote!(json(#value))),
+        BodyEncoding::FormUrlEncoded => (None, quote!(form(#value))),
+        BodyEncoding::Text | BodyEncoding::Binary => (None, quote!(bytes(#media_type, #value))),
         BodyEncoding::Multipart => {
             let form = multipart_form(api, &body.ty);
-            quote! {
-                let form = { #form };
-                request = request.multipart(form);
-            }
-        }
-    };
-    if body.required {
-        quote! { #binding #apply }
-    } else {
-        quote! {
-            if let Some(body) = &self.body {
-                #apply
-            }
+            let statement = if body.required {
+                quote!(let form = { let body = &self.body; #form };)
+            } else {
+                quote! {
+                    let form = match &self.body {
+                        Some(body) => Some({ #form }),
+                        None => None,
+                    };
+                }
+            };
+            let call = if body.required {
+                quote!(multipart(Some(form)))
+            } else {
+                quote!(multipart(form))
+            };
+            (Some(statement), call)
         }
     }
 }

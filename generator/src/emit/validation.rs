@@ -291,7 +291,11 @@ pub fn compiles(pattern: &str) -> bool {
 /// constrained parameter (named `query.limit`, `path.org_id`, ...) and the body (named
 /// `body`), skipped when the client was built with `validate_requests(false)`. Empty when
 /// the operation has nothing to check.
-pub fn request_checks(api: &Api, checked: &BTreeSet<String>, operation: &Operation) -> TokenStream {
+pub fn request_checks(
+    api: &Api,
+    checked: &BTreeSet<String>,
+    operation: &Operation,
+) -> Option<TokenStream> {
     let mut statements = Vec::new();
     for parameter in &operation.parameters {
         let checks = value_checks(api, &parameter.ty, &parameter.constraints, checked);
@@ -331,13 +335,11 @@ pub fn request_checks(api: &Api, checked: &BTreeSet<String>, operation: &Operati
         }
     }
     if statements.is_empty() {
-        return quote!();
+        return None;
     }
-    quote! {
-        if self.client.validates_requests() {
-            #[allow(unused_imports)]
-            use crate::validation::{self as check, Validate};
-            #(#statements)*
-        }
-    }
+    Some(quote! {
+        #[allow(unused_imports)]
+        use crate::validation::{self as check, Validate};
+        #(#statements)*
+    })
 }

@@ -114,7 +114,7 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> Option<TokenStream> {
     };
     let docs = doc_attrs(&[waiter_docs(operation.method_name.as_str(), waiter)]);
     Some(quote! {
-        impl<'a> crate::operations::#builder<'a> {
+        impl<'a> crate::Request<'a, crate::operations::#builder> {
             #docs
             pub fn #method(self) -> Waiter<'a, #resource, #output, crate::errors::#error> {
                 Waiter::new(Box::new(move || -> PollFuture<'a, #resource, #output, crate::errors::#error> {

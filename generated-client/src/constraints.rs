@@ -7,44 +7,21 @@
 use crate::validation::{self as check, FieldPath, Validate, ValidationError};
 impl Validate for crate::types::SandboxListResponse {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        {
-            let value = &self.items;
-            let field = field.field("items");
-            for (index, value) in value.iter().enumerate() {
-                let field = field.index(index);
-                Validate::validate_at(value, &field)?;
-            }
-        }
+        self.items.validate_at(&field.field("items"))?;
         Ok(())
     }
 }
 impl Validate for crate::types::Sandbox {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        if let Some(value) = &self.resources {
-            let field = field.field("resources");
-            Validate::validate_at(value, &field)?;
-        }
-        {
-            let value = &self.phase;
-            let field = field.field("phase");
-            Validate::validate_at(value, &field)?;
-        }
+        self.resources.validate_at(&field.field("resources"))?;
+        self.phase.validate_at(&field.field("phase"))?;
         {
             let value = &self.replicas;
             let field = field.field("replicas");
-            check::check_number(
-                &field,
-                *value as f64,
-                value,
-                Some((0f64, false)),
-                Some((1f64, false)),
-                None,
-            )?;
+            check::minimum(&field, *value as f64, value, 0f64, false)?;
+            check::maximum(&field, *value as f64, value, 1f64, false)?;
         }
-        if let Some(Some(value)) = &self.egress {
-            let field = field.field("egress");
-            Validate::validate_at(value, &field)?;
-        }
+        self.egress.validate_at(&field.field("egress"))?;
         Ok(())
     }
 }
@@ -52,106 +29,68 @@ impl Validate for crate::types::SandboxResources {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
         if let Some(value) = &self.cpu {
             let field = field.field("cpu");
-            check::check_number(
-                &field,
-                *value,
-                value,
-                Some((0.5f64, false)),
-                Some((8f64, false)),
-                Some(0.5f64),
-            )?;
+            check::minimum(&field, *value, value, 0.5f64, false)?;
+            check::maximum(&field, *value, value, 8f64, false)?;
+            check::multiple_of(&field, *value, value, 0.5f64)?;
         }
         if let Some(value) = &self.memory_gb {
             let field = field.field("memory_gb");
-            check::check_number(
-                &field,
-                *value as f64,
-                value,
-                Some((1f64, false)),
-                Some((16f64, false)),
-                None,
-            )?;
+            check::minimum(&field, *value as f64, value, 1f64, false)?;
+            check::maximum(&field, *value as f64, value, 16f64, false)?;
         }
         if let Some(value) = &self.disk_gb {
             let field = field.field("disk_gb");
-            check::check_number(
-                &field,
-                *value as f64,
-                value,
-                Some((10f64, false)),
-                Some((100f64, false)),
-                Some(10f64),
-            )?;
+            check::minimum(&field, *value as f64, value, 10f64, false)?;
+            check::maximum(&field, *value as f64, value, 100f64, false)?;
+            check::multiple_of(&field, *value as f64, value, 10f64)?;
         }
         Ok(())
     }
 }
 impl Validate for crate::types::SandboxPhase {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        match self {
-            Self::Other(value) => {
-                check::enum_violation(
-                    field,
-                    serde_json::Value::from(value.as_str()).to_string(),
-                    &["Pending", "Ready", "NotReady", "Unknown", "Paused"],
-                )
-            }
-            _ => Ok(()),
-        }
+        let unknown = matches!(self, Self::Other(_));
+        check::enum_value(
+            field,
+            unknown,
+            || check::quoted(self.as_str()),
+            &["Pending", "Ready", "NotReady", "Unknown", "Paused"],
+        )
     }
 }
 impl Validate for crate::types::SandboxEgressConfig {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        {
-            let value = &self.mode;
-            let field = field.field("mode");
-            Validate::validate_at(value, &field)?;
-        }
-        if let Some(value) = &self.allow {
-            let field = field.field("allow");
-            for (index, value) in value.iter().enumerate() {
-                let field = field.index(index);
-                Validate::validate_at(value, &field)?;
-            }
-        }
+        self.mode.validate_at(&field.field("mode"))?;
+        self.allow.validate_at(&field.field("allow"))?;
         Ok(())
     }
 }
 impl Validate for crate::types::SandboxEgressConfigMode {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        match self {
-            Self::Other(value) => {
-                check::enum_violation(
-                    field,
-                    serde_json::Value::from(value.as_str()).to_string(),
-                    &["deny_all", "allow_list"],
-                )
-            }
-            _ => Ok(()),
-        }
+        let unknown = matches!(self, Self::Other(_));
+        check::enum_value(
+            field,
+            unknown,
+            || check::quoted(self.as_str()),
+            &["deny_all", "allow_list"],
+        )
     }
 }
 impl Validate for crate::types::SandboxEgressRule {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        if let Some(value) = &self.protocol {
-            let field = field.field("protocol");
-            Validate::validate_at(value, &field)?;
-        }
+        self.protocol.validate_at(&field.field("protocol"))?;
         Ok(())
     }
 }
 impl Validate for crate::types::SandboxEgressRuleProtocol {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        match self {
-            Self::Other(value) => {
-                check::enum_violation(
-                    field,
-                    serde_json::Value::from(value.as_str()).to_string(),
-                    &["TCP", "UDP"],
-                )
-            }
-            _ => Ok(()),
-        }
+        let unknown = matches!(self, Self::Other(_));
+        check::enum_value(
+            field,
+            unknown,
+            || check::quoted(self.as_str()),
+            &["TCP", "UDP"],
+        )
     }
 }
 impl Validate for crate::types::CreateSandboxRequest {
@@ -168,14 +107,8 @@ impl Validate for crate::types::CreateSandboxRequest {
                 &PATTERN,
             )?;
         }
-        if let Some(value) = &self.resources {
-            let field = field.field("resources");
-            Validate::validate_at(value, &field)?;
-        }
-        if let Some(value) = &self.egress {
-            let field = field.field("egress");
-            Validate::validate_at(value, &field)?;
-        }
+        self.resources.validate_at(&field.field("resources"))?;
+        self.egress.validate_at(&field.field("egress"))?;
         if let Some(value) = &self.sandbox_template_id {
             let field = field.field("sandbox_template_id");
             check::check_length(&field, value, Some(1), None)?;

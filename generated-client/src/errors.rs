@@ -96,7 +96,7 @@ impl std::fmt::Display for CreateSandboxError {
     }
 }
 impl std::error::Error for CreateSandboxError {}
-/// Error statuses documented for [`Client::get_sandbox`](crate::Client::get_sandbox) (`getSandbox` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`).
+/// Error statuses documented for [`Client::get_sandbox`](crate::Client::get_sandbox) (`getSandbox` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`). 2 other operations document the same errors and name this enum too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -142,53 +142,11 @@ impl std::fmt::Display for GetSandboxError {
     }
 }
 impl std::error::Error for GetSandboxError {}
-/// Error statuses documented for [`Client::delete_sandbox`](crate::Client::delete_sandbox) (`deleteSandbox` `DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum DeleteSandboxError {
-    /// Status `401`.
-    ///
-    /// Unauthorized
-    Unauthorized(crate::types::ErrorResponse),
-    /// Status `403`.
-    ///
-    /// Forbidden
-    Forbidden(crate::types::ErrorResponse),
-    /// Status `404`.
-    ///
-    /// Resource not found
-    NotFound(crate::types::ErrorResponse),
-    /// Status `500`.
-    ///
-    /// Internal server error
-    InternalServerError(crate::types::ErrorResponse),
-}
-impl DeleteSandboxError {
-    /// The status code the spec documents for this error; `None` for a range
-    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
-    /// one received.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::Unauthorized(_) => Some(401),
-            Self::Forbidden(_) => Some(403),
-            Self::NotFound(_) => Some(404),
-            Self::InternalServerError(_) => Some(500),
-        }
-    }
-}
-impl std::fmt::Display for DeleteSandboxError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unauthorized(_) => f.write_str("Unauthorized (401)"),
-            Self::Forbidden(_) => f.write_str("Forbidden (403)"),
-            Self::NotFound(_) => f.write_str("Resource not found (404)"),
-            Self::InternalServerError(_) => f.write_str("Internal server error (500)"),
-        }
-    }
-}
-impl std::error::Error for DeleteSandboxError {}
-/// Error statuses documented for [`Client::pause_sandbox`](crate::Client::pause_sandbox) (`pauseSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause`).
+/// Error statuses documented for [`Client::delete_sandbox`](crate::Client::delete_sandbox) (`deleteSandbox` `DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`): the same as [`GetSandboxError`]'s.
+pub type DeleteSandboxError = GetSandboxError;
+/// Error statuses documented for [`Client::resume_sandbox`](crate::Client::resume_sandbox) (`resumeSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume`): the same as [`GetSandboxError`]'s.
+pub type ResumeSandboxError = GetSandboxError;
+/// Error statuses documented for [`Client::pause_sandbox`](crate::Client::pause_sandbox) (`pauseSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause`). Another operation documents the same errors and names this enum too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -240,101 +198,5 @@ impl std::fmt::Display for PauseSandboxError {
     }
 }
 impl std::error::Error for PauseSandboxError {}
-/// Error statuses documented for [`Client::resume_sandbox`](crate::Client::resume_sandbox) (`resumeSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum ResumeSandboxError {
-    /// Status `401`.
-    ///
-    /// Unauthorized
-    Unauthorized(crate::types::ErrorResponse),
-    /// Status `403`.
-    ///
-    /// Forbidden
-    Forbidden(crate::types::ErrorResponse),
-    /// Status `404`.
-    ///
-    /// Resource not found
-    NotFound(crate::types::ErrorResponse),
-    /// Status `500`.
-    ///
-    /// Internal server error
-    InternalServerError(crate::types::ErrorResponse),
-}
-impl ResumeSandboxError {
-    /// The status code the spec documents for this error; `None` for a range
-    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
-    /// one received.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::Unauthorized(_) => Some(401),
-            Self::Forbidden(_) => Some(403),
-            Self::NotFound(_) => Some(404),
-            Self::InternalServerError(_) => Some(500),
-        }
-    }
-}
-impl std::fmt::Display for ResumeSandboxError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unauthorized(_) => f.write_str("Unauthorized (401)"),
-            Self::Forbidden(_) => f.write_str("Forbidden (403)"),
-            Self::NotFound(_) => f.write_str("Resource not found (404)"),
-            Self::InternalServerError(_) => f.write_str("Internal server error (500)"),
-        }
-    }
-}
-impl std::error::Error for ResumeSandboxError {}
-/// Error statuses documented for [`Client::get_sandbox_metrics`](crate::Client::get_sandbox_metrics) (`getSandboxMetrics` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[allow(clippy::large_enum_variant)]
-pub enum GetSandboxMetricsError {
-    /// Status `400`.
-    ///
-    /// Bad request
-    BadRequest(crate::types::ErrorResponse),
-    /// Status `401`.
-    ///
-    /// Unauthorized
-    Unauthorized(crate::types::ErrorResponse),
-    /// Status `403`.
-    ///
-    /// Forbidden
-    Forbidden(crate::types::ErrorResponse),
-    /// Status `404`.
-    ///
-    /// Resource not found
-    NotFound(crate::types::ErrorResponse),
-    /// Status `500`.
-    ///
-    /// Internal server error
-    InternalServerError(crate::types::ErrorResponse),
-}
-impl GetSandboxMetricsError {
-    /// The status code the spec documents for this error; `None` for a range
-    /// (`4XX`) or `default`, where [`Error::status`](crate::Error::status) has the
-    /// one received.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::Forbidden(_) => Some(403),
-            Self::NotFound(_) => Some(404),
-            Self::InternalServerError(_) => Some(500),
-        }
-    }
-}
-impl std::fmt::Display for GetSandboxMetricsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::BadRequest(_) => f.write_str("Bad request (400)"),
-            Self::Unauthorized(_) => f.write_str("Unauthorized (401)"),
-            Self::Forbidden(_) => f.write_str("Forbidden (403)"),
-            Self::NotFound(_) => f.write_str("Resource not found (404)"),
-            Self::InternalServerError(_) => f.write_str("Internal server error (500)"),
-        }
-    }
-}
-impl std::error::Error for GetSandboxMetricsError {}
+/// Error statuses documented for [`Client::get_sandbox_metrics`](crate::Client::get_sandbox_metrics) (`getSandboxMetrics` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics`): the same as [`PauseSandboxError`]'s.
+pub type GetSandboxMetricsError = PauseSandboxError;

@@ -218,6 +218,9 @@ mod waiters;
 #[allow(dead_code)]
 mod call;
 #[rustfmt::skip]
+#[allow(unused_macros, unused_imports)]
+mod enum_impls;
+#[rustfmt::skip]
 #[allow(dead_code)]
 mod error;
 #[rustfmt::skip]
@@ -231,6 +234,7 @@ mod redact;
 #[allow(dead_code)]
 mod request;
 #[rustfmt::skip]
+#[allow(missing_docs)]
 pub mod types;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use call::{Call, Operation, Request};

@@ -214,28 +214,15 @@ impl Operation for ListSandboxes {
     const IDEMPOTENT: bool = true;
     fn validate(&self) -> Result<(), crate::ValidationError> {
         #[allow(unused_imports)]
-        use crate::validation::{self as check, Validate};
+        use crate::validation::{self as check, FieldPath, Validate};
         if let Some(value) = &self.page {
-            let field = crate::validation::FieldPath::root("query.page");
-            check::check_number(
-                &field,
-                *value as f64,
-                value,
-                Some((1f64, false)),
-                None,
-                None,
-            )?;
+            let field = FieldPath::root("query.page");
+            check::minimum(&field, *value as f64, value, 1f64, false)?;
         }
         if let Some(value) = &self.limit {
-            let field = crate::validation::FieldPath::root("query.limit");
-            check::check_number(
-                &field,
-                *value as f64,
-                value,
-                Some((1f64, false)),
-                Some((100f64, false)),
-                None,
-            )?;
+            let field = FieldPath::root("query.limit");
+            check::minimum(&field, *value as f64, value, 1f64, false)?;
+            check::maximum(&field, *value as f64, value, 100f64, false)?;
         }
         Ok(())
     }
@@ -254,20 +241,12 @@ impl Operation for ListSandboxes {
             .query("limit", &self.limit, Style::FORM)
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        use crate::errors::ListSandboxesError as E;
         match response.status().as_u16() {
             200 => response.json(),
-            401 => {
-                Err(response.api_error(crate::errors::ListSandboxesError::Unauthorized))
-            }
-            403 => Err(response.api_error(crate::errors::ListSandboxesError::Forbidden)),
-            500 => {
-                Err(
-                    response
-                        .api_error(
-                            crate::errors::ListSandboxesError::InternalServerError,
-                        ),
-                )
-            }
+            401 => Err(response.api_error(E::Unauthorized)),
+            403 => Err(response.api_error(E::Forbidden)),
+            500 => Err(response.api_error(E::InternalServerError)),
             _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         }
@@ -287,12 +266,8 @@ impl Operation for CreateSandbox {
     const IDEMPOTENT: bool = false;
     fn validate(&self) -> Result<(), crate::ValidationError> {
         #[allow(unused_imports)]
-        use crate::validation::{self as check, Validate};
-        {
-            let value = &self.body;
-            let field = crate::validation::FieldPath::root("body");
-            Validate::validate_at(value, &field)?;
-        }
+        use crate::validation::{self as check, FieldPath, Validate};
+        self.body.validate_at(&FieldPath::root("body"))?;
         Ok(())
     }
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
@@ -309,22 +284,14 @@ impl Operation for CreateSandbox {
             .json(Some(&self.body))
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        use crate::errors::CreateSandboxError as E;
         match response.status().as_u16() {
             201 => response.json(),
-            400 => Err(response.api_error(crate::errors::CreateSandboxError::BadRequest)),
-            401 => {
-                Err(response.api_error(crate::errors::CreateSandboxError::Unauthorized))
-            }
-            403 => Err(response.api_error(crate::errors::CreateSandboxError::Forbidden)),
-            409 => Err(response.api_error(crate::errors::CreateSandboxError::Conflict)),
-            500 => {
-                Err(
-                    response
-                        .api_error(
-                            crate::errors::CreateSandboxError::InternalServerError,
-                        ),
-                )
-            }
+            400 => Err(response.api_error(E::BadRequest)),
+            401 => Err(response.api_error(E::Unauthorized)),
+            403 => Err(response.api_error(E::Forbidden)),
+            409 => Err(response.api_error(E::Conflict)),
+            500 => Err(response.api_error(E::InternalServerError)),
             _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         }
@@ -357,17 +324,13 @@ impl Operation for GetSandbox {
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        use crate::errors::GetSandboxError as E;
         match response.status().as_u16() {
             200 => response.json(),
-            401 => Err(response.api_error(crate::errors::GetSandboxError::Unauthorized)),
-            403 => Err(response.api_error(crate::errors::GetSandboxError::Forbidden)),
-            404 => Err(response.api_error(crate::errors::GetSandboxError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .api_error(crate::errors::GetSandboxError::InternalServerError),
-                )
-            }
+            401 => Err(response.api_error(E::Unauthorized)),
+            403 => Err(response.api_error(E::Forbidden)),
+            404 => Err(response.api_error(E::NotFound)),
+            500 => Err(response.api_error(E::InternalServerError)),
             _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         }
@@ -400,21 +363,13 @@ impl Operation for DeleteSandbox {
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        use crate::errors::DeleteSandboxError as E;
         match response.status().as_u16() {
             204 => Ok(()),
-            401 => {
-                Err(response.api_error(crate::errors::DeleteSandboxError::Unauthorized))
-            }
-            403 => Err(response.api_error(crate::errors::DeleteSandboxError::Forbidden)),
-            404 => Err(response.api_error(crate::errors::DeleteSandboxError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .api_error(
-                            crate::errors::DeleteSandboxError::InternalServerError,
-                        ),
-                )
-            }
+            401 => Err(response.api_error(E::Unauthorized)),
+            403 => Err(response.api_error(E::Forbidden)),
+            404 => Err(response.api_error(E::NotFound)),
+            500 => Err(response.api_error(E::InternalServerError)),
             _ if response.status().is_success() => Ok(()),
             _ => Err(Error::UnexpectedStatus(response)),
         }
@@ -457,20 +412,14 @@ impl Operation for PauseSandbox {
             .json(self.body.as_ref())
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        use crate::errors::PauseSandboxError as E;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.api_error(crate::errors::PauseSandboxError::BadRequest)),
-            401 => {
-                Err(response.api_error(crate::errors::PauseSandboxError::Unauthorized))
-            }
-            403 => Err(response.api_error(crate::errors::PauseSandboxError::Forbidden)),
-            404 => Err(response.api_error(crate::errors::PauseSandboxError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .api_error(crate::errors::PauseSandboxError::InternalServerError),
-                )
-            }
+            400 => Err(response.api_error(E::BadRequest)),
+            401 => Err(response.api_error(E::Unauthorized)),
+            403 => Err(response.api_error(E::Forbidden)),
+            404 => Err(response.api_error(E::NotFound)),
+            500 => Err(response.api_error(E::InternalServerError)),
             _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         }
@@ -504,21 +453,13 @@ impl Operation for ResumeSandbox {
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        use crate::errors::ResumeSandboxError as E;
         match response.status().as_u16() {
             200 => response.json(),
-            401 => {
-                Err(response.api_error(crate::errors::ResumeSandboxError::Unauthorized))
-            }
-            403 => Err(response.api_error(crate::errors::ResumeSandboxError::Forbidden)),
-            404 => Err(response.api_error(crate::errors::ResumeSandboxError::NotFound)),
-            500 => {
-                Err(
-                    response
-                        .api_error(
-                            crate::errors::ResumeSandboxError::InternalServerError,
-                        ),
-                )
-            }
+            401 => Err(response.api_error(E::Unauthorized)),
+            403 => Err(response.api_error(E::Forbidden)),
+            404 => Err(response.api_error(E::NotFound)),
+            500 => Err(response.api_error(E::InternalServerError)),
             _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         }
@@ -581,33 +522,14 @@ impl Operation for GetSandboxMetrics {
             .query("step", &self.step, Style::FORM)
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
+        use crate::errors::GetSandboxMetricsError as E;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => {
-                Err(
-                    response.api_error(crate::errors::GetSandboxMetricsError::BadRequest),
-                )
-            }
-            401 => {
-                Err(
-                    response
-                        .api_error(crate::errors::GetSandboxMetricsError::Unauthorized),
-                )
-            }
-            403 => {
-                Err(response.api_error(crate::errors::GetSandboxMetricsError::Forbidden))
-            }
-            404 => {
-                Err(response.api_error(crate::errors::GetSandboxMetricsError::NotFound))
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error(
-                            crate::errors::GetSandboxMetricsError::InternalServerError,
-                        ),
-                )
-            }
+            400 => Err(response.api_error(E::BadRequest)),
+            401 => Err(response.api_error(E::Unauthorized)),
+            403 => Err(response.api_error(E::Forbidden)),
+            404 => Err(response.api_error(E::NotFound)),
+            500 => Err(response.api_error(E::InternalServerError)),
             _ if response.status().is_success() => response.undocumented_json(),
             _ => Err(Error::UnexpectedStatus(response)),
         }

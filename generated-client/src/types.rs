@@ -6,27 +6,19 @@
 //!
 //! Structs are `#[non_exhaustive]`: build them with `new` (required properties) and
 //! the `with_*` setters (optional ones), so a property added to the spec later does
-//! not break your code. Optional properties are `Option<T>`; properties that may
-//! also be `null` are `Option<Option<T>>` (outer: present, inner: not null).
+//! not break your code. Optional properties are `Option<T>` (`None`: absent);
+//! optional properties that may also be `null` are `Option<Option<T>>` (outer:
+//! present, inner: not null); required ones that may be `null` are `Option<T>`
+//! (`None`: `null`); optional ones with a spec default are `T`, filled in with the
+//! default (which their docs give) when absent.
+use serde_with::rust::double_option;
 /// Generated from `#/components/schemas/SandboxListResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxListResponse {
-    /// The `items` property.
-    ///
-    /// Required.
     pub items: Vec<Sandbox>,
-    /// The `total` property.
-    ///
-    /// Required.
     pub total: i64,
-    /// The `page` property.
-    ///
-    /// Required.
     pub page: i64,
-    /// The `limit` property.
-    ///
-    /// Required.
     pub limit: i64,
 }
 impl SandboxListResponse {
@@ -39,96 +31,36 @@ impl SandboxListResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Sandbox {
-    /// The `id` property.
-    ///
-    /// Required.
     pub id: uuid::Uuid,
-    /// The `org_id` property.
-    ///
-    /// Required.
     pub org_id: String,
-    /// The `project_id` property.
-    ///
-    /// Required.
     pub project_id: String,
-    /// The `name` property.
-    ///
-    /// Required.
     pub name: String,
     /// Region where the sandbox runs.
-    ///
-    /// Required.
     pub region: String,
-    /// The `image` property.
-    ///
-    /// Required.
     pub image: String,
-    /// The `command` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    /// The `env` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<EnvVar>>,
-    /// The `resources` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<SandboxResources>,
-    /// The `phase` property.
-    ///
-    /// Required.
     pub phase: SandboxPhase,
     /// Public URL the SDK calls (API key + X-Sandbox-Id). null when not configured.
-    ///
-    /// Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub connect_url: Option<Option<String>>,
     /// 0 = paused, 1 = running.
     ///
-    /// Required. Minimum: 0. Maximum: 1.
+    /// Minimum: 0. Maximum: 1.
     pub replicas: i64,
-    /// The `egress` property.
-    ///
-    /// Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub egress: Option<Option<SandboxEgressConfig>>,
     /// Catalogue template id from create when one was provided; null otherwise.
-    ///
-    /// Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub sandbox_template_id: Option<Option<String>>,
     /// Identity that created the sandbox (user id, or API key id for key-authenticated calls); null for sandboxes created before this was recorded.
-    ///
-    /// Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub created_by: Option<Option<String>>,
-    /// The `created_at` property.
-    ///
-    /// Required.
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// The `updated_at` property.
-    ///
-    /// Required.
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 impl Sandbox {
@@ -209,13 +141,7 @@ impl Sandbox {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnvVar {
-    /// The `name` property.
-    ///
-    /// Required.
     pub name: String,
-    /// The `value` property.
-    ///
-    /// Required.
     pub value: String,
 }
 impl EnvVar {
@@ -235,17 +161,17 @@ impl EnvVar {
 pub struct SandboxResources {
     /// vCPUs. Multiples of 0.5, from 0.5 to 8.
     ///
-    /// Optional; `None` when absent. Minimum: 0.5. Maximum: 8. Multiple of 0.5.
+    /// Minimum: 0.5. Maximum: 8. Multiple of 0.5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// Memory in GB, from 1 to 16.
     ///
-    /// Optional; `None` when absent. Minimum: 1. Maximum: 16.
+    /// Minimum: 1. Maximum: 16.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_gb: Option<i64>,
     /// Ephemeral disk in GB. Multiples of 10, from 10 to 100.
     ///
-    /// Optional; `None` when absent. Minimum: 10. Maximum: 100. Multiple of 10.
+    /// Minimum: 10. Maximum: 100. Multiple of 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_gb: Option<i64>,
 }
@@ -309,18 +235,6 @@ impl SandboxPhase {
         }
     }
 }
-impl From<&str> for SandboxPhase {
-    fn from(value: &str) -> Self {
-        match value {
-            "Pending" => Self::Pending,
-            "Ready" => Self::Ready,
-            "NotReady" => Self::NotReady,
-            "Unknown" => Self::Unknown,
-            "Paused" => Self::Paused,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
 impl From<String> for SandboxPhase {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -333,29 +247,7 @@ impl From<String> for SandboxPhase {
         }
     }
 }
-impl std::str::FromStr for SandboxPhase {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for SandboxPhase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for SandboxPhase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SandboxPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::enum_impls::string_enum_impls!(SandboxPhase);
 /// Network egress configuration rules for the sandbox.
 ///
 /// Generated from `#/components/schemas/SandboxEgressConfig`.
@@ -364,17 +256,15 @@ impl<'de> serde::Deserialize<'de> for SandboxPhase {
 pub struct SandboxEgressConfig {
     /// The egress mode. deny_all blocks all egress. allow_list restricts egress to the specified allowed destinations.
     ///
-    /// Optional; when absent, the spec's default applies. Default: `deny_all`.
+    /// Default: `deny_all`.
     #[serde(default = "defaults::sandbox_egress_config_mode")]
     pub mode: SandboxEgressConfigMode,
     /// Escape hatch: if true, allows 0.0.0.0/0 (the entire internet). Strictly audit-logged.
     ///
-    /// Optional; when absent, the spec's default applies. Default: `false`.
+    /// Default: `false`.
     #[serde(default = "defaults::sandbox_egress_config_allow_internet")]
     pub allow_internet: bool,
     /// List of egress rules for host/IP destinations to allow.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow: Option<Vec<SandboxEgressRule>>,
 }
@@ -431,15 +321,6 @@ impl SandboxEgressConfigMode {
         }
     }
 }
-impl From<&str> for SandboxEgressConfigMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "deny_all" => Self::DenyAll,
-            "allow_list" => Self::AllowList,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
 impl From<String> for SandboxEgressConfigMode {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -449,29 +330,7 @@ impl From<String> for SandboxEgressConfigMode {
         }
     }
 }
-impl std::str::FromStr for SandboxEgressConfigMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for SandboxEgressConfigMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for SandboxEgressConfigMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SandboxEgressConfigMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::enum_impls::string_enum_impls!(SandboxEgressConfigMode);
 impl Default for SandboxEgressConfigMode {
     /// The spec's default, `deny_all`.
     fn default() -> Self {
@@ -485,17 +344,9 @@ impl Default for SandboxEgressConfigMode {
 #[non_exhaustive]
 pub struct SandboxEgressRule {
     /// IP address, CIDR block, or domain name
-    ///
-    /// Required.
     pub host: String,
-    /// The `ports` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<i64>>,
-    /// The `protocol` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<SandboxEgressRuleProtocol>,
 }
@@ -543,15 +394,6 @@ impl SandboxEgressRuleProtocol {
         }
     }
 }
-impl From<&str> for SandboxEgressRuleProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
 impl From<String> for SandboxEgressRuleProtocol {
     fn from(value: String) -> Self {
         match value.as_str() {
@@ -561,40 +403,12 @@ impl From<String> for SandboxEgressRuleProtocol {
         }
     }
 }
-impl std::str::FromStr for SandboxEgressRuleProtocol {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl std::fmt::Display for SandboxEgressRuleProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for SandboxEgressRuleProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for SandboxEgressRuleProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::enum_impls::string_enum_impls!(SandboxEgressRuleProtocol);
 /// Generated from `#/components/schemas/ErrorResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
-    /// The `error` property.
-    ///
-    /// Required.
     pub error: String,
-    /// The `details` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
 }
@@ -621,45 +435,28 @@ pub struct CreateSandboxRequest {
     /// characters or '-', starting and ending with an alphanumeric, max 63
     /// characters.
     ///
-    /// Required. Length: 1 to 63 characters. Pattern: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`.
+    /// Length: 1 to 63 characters. Pattern: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`.
     pub name: String,
     /// Region to provision in; omit to use the platform default.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// The `env` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<EnvVar>>,
-    /// The `resources` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<SandboxResources>,
-    /// The `egress` property.
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<SandboxEgressConfig>,
     /// Catalogue template id (e.g. sb-ubuntu-26-04-minimal). The server
     /// validates the template exists and is active, then provisions the
     /// sandbox image and command from that template.
     ///
-    /// Optional; `None` when absent. Length: at least 1 characters. Pattern: `^sb-[a-zA-Z0-9-]+$`.
+    /// Length: at least 1 characters. Pattern: `^sb-[a-zA-Z0-9-]+$`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox_template_id: Option<String>,
     /// When set, the new sandbox is restored from this snapshot instead of
     /// cold-starting from the image. Snapshot must belong to the same
     /// project. Sizing and region must match the snapshot's origin.
-    ///
-    /// Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "::serde_with::rust::double_option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub from_snapshot: Option<Option<uuid::Uuid>>,
 }
 impl CreateSandboxRequest {
@@ -718,7 +515,7 @@ pub struct PauseSandboxRequest {
     /// When true, capture FS+process memory as an implicit snapshot before
     /// terminating the pod. The snapshot is auto-consumed on the next resume.
     ///
-    /// Optional; when absent, the spec's default applies. Default: `true`.
+    /// Default: `true`.
     #[serde(default = "defaults::pause_sandbox_request_preserve_memory")]
     pub preserve_memory: bool,
 }
@@ -744,25 +541,11 @@ impl Default for PauseSandboxRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SandboxMetricsResponse {
-    /// The `sandbox_id` property.
-    ///
-    /// Required.
     pub sandbox_id: uuid::Uuid,
-    /// The `from` property.
-    ///
-    /// Required.
     pub from: chrono::DateTime<chrono::Utc>,
-    /// The `to` property.
-    ///
-    /// Required.
     pub to: chrono::DateTime<chrono::Utc>,
     /// Resolution actually used after server-side clamping.
-    ///
-    /// Required.
     pub step: String,
-    /// The `series` property.
-    ///
-    /// Required.
     pub series: Vec<MetricSeries>,
 }
 impl SandboxMetricsResponse {
@@ -788,17 +571,11 @@ impl SandboxMetricsResponse {
 #[non_exhaustive]
 pub struct MetricSeries {
     /// Stable metric key from the v1 catalogue (e.g. "cpu_usage_cores", "memory_usage_bytes").
-    ///
-    /// Required.
     pub metric: String,
     /// Unit of the values (e.g. "cores", "bytes", "count", "ratio").
-    ///
-    /// Optional; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Time-ordered \[unix_seconds, value\] pairs. Empty when the sandbox emitted no samples in the window.
-    ///
-    /// Required.
     pub points: Vec<Vec<f64>>,
 }
 impl MetricSeries {

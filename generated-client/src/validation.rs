@@ -107,6 +107,36 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
     }
 }
 
+/// An absent (or `null`) value has nothing to check.
+impl<T: Validate> Validate for Option<T> {
+    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
+        match self {
+            Some(value) => value.validate_at(field),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Each item, named by its index: `body.env[2]`.
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
+        for (index, value) in self.iter().enumerate() {
+            value.validate_at(&field.index(index))?;
+        }
+        Ok(())
+    }
+}
+
+/// Each value, named by its key.
+impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
+        for (key, value) in self {
+            value.validate_at(&field.key(key))?;
+        }
+        Ok(())
+    }
+}
+
 /// Where a value sits in a request, built up without allocating and rendered only when
 /// a check fails: `body`, then `.resources`, then `.cpu`.
 #[derive(Debug, Clone, Copy)]
@@ -160,7 +190,8 @@ pub(crate) fn fail(field: &FieldPath<'_>, rule: Rule, value: String) -> Result<(
     Err(ValidationError { field: field.to_string(), rule, value })
 }
 
-pub(crate) fn quoted(value: &str) -> String {
+/// JSON text of a string, as errors show values.
+pub fn quoted(value: &str) -> String {
     serde_json::Value::from(value).to_string()
 }
 
@@ -181,34 +212,48 @@ pub(crate) fn check_length(
     Ok(())
 }
 
-/// `minimum` / `maximum` (each with its exclusive flag) and `multipleOf`.
+/// `minimum` (`exclusiveMinimum` when `exclusive`).
 ///
 /// Integers are compared as `f64`, exact up to 2^53, which covers every limit a spec
-/// writes. `multipleOf` allows a relative error of 1e-9 so that `1.5` is a multiple of
-/// `0.5` and `0.3` one of `0.1` despite binary floating point.
-pub(crate) fn check_number(
+/// writes in practice; `shown` is the value as the error shows it.
+pub(crate) fn minimum(
     field: &FieldPath<'_>,
     value: f64,
     shown: impl fmt::Display,
-    minimum: Option<(f64, bool)>,
-    maximum: Option<(f64, bool)>,
-    multiple_of: Option<f64>,
+    limit: f64,
+    exclusive: bool,
 ) -> Result<(), ValidationError> {
-    if let Some((limit, exclusive)) = minimum {
-        if value < limit || (exclusive && value == limit) {
-            return fail(field, Rule::Minimum { limit, exclusive }, shown.to_string());
-        }
+    if value < limit || (exclusive && value == limit) {
+        return fail(field, Rule::Minimum { limit, exclusive }, shown.to_string());
     }
-    if let Some((limit, exclusive)) = maximum {
-        if value > limit || (exclusive && value == limit) {
-            return fail(field, Rule::Maximum { limit, exclusive }, shown.to_string());
-        }
+    Ok(())
+}
+
+/// `maximum` (`exclusiveMaximum` when `exclusive`); compared as [`minimum`] does.
+pub(crate) fn maximum(
+    field: &FieldPath<'_>,
+    value: f64,
+    shown: impl fmt::Display,
+    limit: f64,
+    exclusive: bool,
+) -> Result<(), ValidationError> {
+    if value > limit || (exclusive && value == limit) {
+        return fail(field, Rule::Maximum { limit, exclusive }, shown.to_string());
     }
-    if let Some(step) = multiple_of.filter(|step| *step > 0.0) {
-        let quotient = value / step;
-        if (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
-            return fail(field, Rule::MultipleOf(step), shown.to_string());
-        }
+    Ok(())
+}
+
+/// `multipleOf`, allowing a relative error of 1e-9 so that `1.5` is a multiple of `0.5`
+/// and `0.3` one of `0.1` despite binary floating point.
+pub(crate) fn multiple_of(
+    field: &FieldPath<'_>,
+    value: f64,
+    shown: impl fmt::Display,
+    step: f64,
+) -> Result<(), ValidationError> {
+    let quotient = value / step;
+    if step > 0.0 && (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+        return fail(field, Rule::MultipleOf(step), shown.to_string());
     }
     Ok(())
 }
@@ -230,11 +275,16 @@ pub(crate) fn check_items(
     Ok(())
 }
 
-/// `enum`: a value the generated enum's catch-all variant holds is not one the spec lists.
-pub(crate) fn enum_violation(
+/// `enum`: `unknown` when the value is the generated enum's catch-all (not one the spec
+/// lists); `shown` renders it for the error.
+pub(crate) fn enum_value(
     field: &FieldPath<'_>,
-    shown: String,
+    unknown: bool,
+    shown: impl FnOnce() -> String,
     allowed: &'static [&'static str],
 ) -> Result<(), ValidationError> {
-    fail(field, Rule::Enum(allowed), shown)
+    if unknown {
+        return fail(field, Rule::Enum(allowed), shown());
+    }
+    Ok(())
 }

@@ -219,6 +219,7 @@ fn sandboxes_api_client() {
             "src/call.rs",
             "src/client.rs",
             "src/constraints.rs",
+            "src/enum_impls.rs",
             "src/error.rs",
             "src/errors.rs",
             "src/lib.rs",

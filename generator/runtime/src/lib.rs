@@ -15,6 +15,9 @@
 #![allow(dead_code)]
 
 mod call;
+// Used by the enums a generated crate has, if any.
+#[allow(unused_macros, unused_imports)]
+mod enum_impls;
 mod error;
 mod observe;
 mod pagination;

@@ -337,3 +337,72 @@ async fn the_cursor_yields_an_error_and_stops() {
     assert!(matches!(results[0], Ok(1)));
     assert_eq!(results[1].as_ref().unwrap_err().status(), Some(StatusCode::BAD_GATEWAY));
 }
+
+// --- Enum impls ---------------------------------------------------------------------------
+
+/// A string enum as the generator writes one.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Ready,
+    Other(String),
+}
+
+impl Phase {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Ready => "Ready",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<String> for Phase {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "Ready" => Self::Ready,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+crate::enum_impls::string_enum_impls!(Phase);
+
+/// An integer enum as the generator writes one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Level {
+    One,
+    Other(i64),
+}
+
+impl Level {
+    fn value(self) -> i64 {
+        match self {
+            Self::One => 1,
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl From<i64> for Level {
+    fn from(value: i64) -> Self {
+        match value {
+            1 => Self::One,
+            other => Self::Other(other),
+        }
+    }
+}
+
+crate::enum_impls::integer_enum_impls!(Level);
+
+#[test]
+fn enums_round_trip_known_and_unknown_values() {
+    assert_eq!(serde_json::from_str::<Phase>(r#""Ready""#).unwrap(), Phase::Ready);
+    let unknown: Phase = serde_json::from_str(r#""Hibernating""#).unwrap();
+    assert_eq!(unknown, Phase::Other("Hibernating".to_string()));
+    assert_eq!(serde_json::to_string(&unknown).unwrap(), r#""Hibernating""#);
+    assert_eq!("Ready".parse::<Phase>().unwrap(), Phase::Ready);
+    assert_eq!(Phase::from("x").to_string(), "x");
+    assert_eq!(serde_json::from_str::<Level>("1").unwrap(), Level::One);
+    assert_eq!(serde_json::to_string(&Level::Other(7)).unwrap(), "7");
+    assert_eq!(Level::One.to_string(), "1");
+}

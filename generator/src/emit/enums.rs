@@ -8,7 +8,8 @@ use super::rust_type::ident;
 use crate::ir::{IntegerEnum, StringEnum};
 
 /// A string enum with a catch-all variant; serde goes through `as_str`/`From<String>` so
-/// every value, known or not, round-trips byte for byte.
+/// every value, known or not, round-trips byte for byte. The impls every such enum has
+/// alike come from the runtime's `string_enum_impls!`.
 pub fn string_enum_def(
     type_name: &str,
     docs: TokenStream,
@@ -70,15 +71,6 @@ pub fn string_enum_def(
             }
         }
 
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => Self::#variant_idents, )*
-                    other => Self::#catch_all(other.to_string()),
-                }
-            }
-        }
-
         impl From<String> for #name {
             fn from(value: String) -> Self {
                 match value.as_str() {
@@ -88,31 +80,7 @@ pub fn string_enum_def(
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
-            }
-        }
+        crate::enum_impls::string_enum_impls!(#name);
 
         #default_impl
     }
@@ -190,23 +158,7 @@ pub fn integer_enum_def(
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                i64::deserialize(deserializer).map(Self::from)
-            }
-        }
+        crate::enum_impls::integer_enum_impls!(#name);
 
         #default_impl
     }

@@ -21,8 +21,40 @@ pub fn error_responses(operation: &Operation) -> impl Iterator<Item = &Response>
 }
 
 /// The `errors` module.
+///
+/// Operations whose documented errors are the same (statuses, bodies, descriptions),
+/// which is most of them in a large API, share one enum: the first such operation's
+/// names it, and the others' names are aliases of it. Every operation keeps its own
+/// name (`errors::InstanceListError`), and a crate compiles each shape once.
 pub fn errors_rs(api: &Api) -> TokenStream {
-    let enums = api.operations.iter().map(error_enum);
+    // Shape (the variants' tokens) -> the operations that have it, in spec order.
+    let mut shapes: indexmap::IndexMap<String, Vec<&Operation>> = indexmap::IndexMap::new();
+    for operation in &api.operations {
+        let key = error_variants(operation).0.to_string();
+        shapes.entry(key).or_default().push(operation);
+    }
+    let enums = shapes.values().flat_map(|operations| {
+        let (first, others) = operations.split_first().map_or((None, &[][..]), |(first, others)| (Some(first), others));
+        let first_name = first.map(|first| error_type_name(first));
+        let shared = first.map(|first| error_enum(first, others.len()));
+        let aliases = others.iter().map(move |operation| {
+            let name = ident(&error_type_name(operation));
+            let target = first_name.as_deref().unwrap_or_default();
+            let target_ident = ident(target);
+            let method = &operation.method_name;
+            let docs = doc_attrs(&[format!(
+                "Error statuses documented for [`Client::{method}`](crate::Client::{method}) ({} `{} {}`): the same as [`{target}`]'s.",
+                code(&operation.operation_id),
+                operation.http_method,
+                operation.path
+            )]);
+            quote! {
+                #docs
+                pub type #name = #target_ident;
+            }
+        });
+        shared.into_iter().chain(aliases)
+    });
     quote! {
         //! Per operation, the error statuses its spec documents, each with its parsed body.
         //!
@@ -50,15 +82,8 @@ fn summary_line(description: &str) -> String {
         .map_or_else(|| "HTTP status".to_string(), str::to_string)
 }
 
-fn error_enum(operation: &Operation) -> TokenStream {
-    let name = ident(&error_type_name(operation));
-    let method = &operation.method_name;
-    let docs = doc_attrs(&[format!(
-        "Error statuses documented for [`Client::{method}`](crate::Client::{method}) ({} `{} {}`).",
-        code(&operation.operation_id),
-        operation.http_method,
-        operation.path
-    )]);
+/// The enum's variants, `Display` arms and `status` arms.
+fn error_variants(operation: &Operation) -> (TokenStream, Vec<TokenStream>, Vec<TokenStream>) {
     let mut variants = Vec::new();
     let mut display_arms = Vec::new();
     let mut status_arms = Vec::new();
@@ -95,6 +120,25 @@ fn error_enum(operation: &Operation) -> TokenStream {
             }
         }
     }
+    (quote!(#(#variants)*), display_arms, status_arms)
+}
+
+/// The error enum of `operation`, shared by `others` operations with the same errors.
+fn error_enum(operation: &Operation, others: usize) -> TokenStream {
+    let name = ident(&error_type_name(operation));
+    let method = &operation.method_name;
+    let shared = match others {
+        0 => String::new(),
+        1 => " Another operation documents the same errors and names this enum too.".to_string(),
+        _ => format!(" {others} other operations document the same errors and name this enum too."),
+    };
+    let docs = doc_attrs(&[format!(
+        "Error statuses documented for [`Client::{method}`](crate::Client::{method}) ({} `{} {}`).{shared}",
+        code(&operation.operation_id),
+        operation.http_method,
+        operation.path
+    )]);
+    let (variants, display_arms, status_arms) = error_variants(operation);
     let (formatter, display_body) = if display_arms.is_empty() {
         (quote!(_), quote!(match *self {}))
     } else {
@@ -111,7 +155,7 @@ fn error_enum(operation: &Operation) -> TokenStream {
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
-            #(#variants)*
+            #variants
         }
 
         impl #name {

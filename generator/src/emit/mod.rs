@@ -65,6 +65,7 @@ pub enum FileContent {
 /// The runtime's files, by path in the generated crate (`generator/runtime/src/`).
 const RUNTIME: &[(&str, &str)] = &[
     ("src/call.rs", include_str!("../../runtime/src/call.rs")),
+    ("src/enum_impls.rs", include_str!("../../runtime/src/enum_impls.rs")),
     ("src/error.rs", include_str!("../../runtime/src/error.rs")),
     ("src/request.rs", include_str!("../../runtime/src/request.rs")),
     ("src/redact.rs", include_str!("../../runtime/src/redact.rs")),

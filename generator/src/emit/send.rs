@@ -53,7 +53,11 @@ pub fn decode_body(operation: &Operation) -> TokenStream {
         .iter()
         .any(|response| response.status == StatusMatch::Default);
     let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
+    let error = ident(&error_type_name(operation));
+    let has_errors = operation.responses.iter().any(|response| !response.is_success());
+    let error_import = has_errors.then(|| quote!(use crate::errors::#error as E;));
     quote! {
+        #error_import
         match response.status().as_u16() {
             #(#arms)*
             #fallback
@@ -265,7 +269,6 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
 
 /// One `match` arm per documented response.
 fn response_arms(operation: &Operation) -> Vec<TokenStream> {
-    let error = ident(&error_type_name(operation));
     operation
         .responses
         .iter()
@@ -283,7 +286,7 @@ fn response_arms(operation: &Operation) -> Vec<TokenStream> {
                 success_value(operation, response)
             } else {
                 let variant = ident(&response.variant_name);
-                let constructor = quote!(crate::errors::#error::#variant);
+                let constructor = quote!(E::#variant);
                 match &response.body {
                     None => quote!(Err(Error::Api { error: #constructor, response })),
                     Some(body) => match body.encoding {

@@ -30,14 +30,22 @@ pub fn types_rs(api: &Api) -> TokenStream {
             }
         }
     };
+    let uses_double_option = items
+        .iter()
+        .any(|item| item.to_string().contains("\"double_option\""));
+    let double_option = uses_double_option.then(|| quote!(use serde_with::rust::double_option;));
     quote! {
         //! Data types: one per schema in the spec's `components/schemas`, plus one per
         //! inline object or enum, named after where it appears.
         //!
         //! Structs are `#[non_exhaustive]`: build them with `new` (required properties) and
         //! the `with_*` setters (optional ones), so a property added to the spec later does
-        //! not break your code. Optional properties are `Option<T>`; properties that may
-        //! also be `null` are `Option<Option<T>>` (outer: present, inner: not null).
+        //! not break your code. Optional properties are `Option<T>` (`None`: absent);
+        //! optional properties that may also be `null` are `Option<Option<T>>` (outer:
+        //! present, inner: not null); required ones that may be `null` are `Option<T>`
+        //! (`None`: `null`); optional ones with a spec default are `T`, filled in with the
+        //! default (which their docs give) when absent.
+        #double_option
         #(#items)*
         #defaults_module
     }
@@ -136,17 +144,13 @@ fn struct_def(
             .as_ref()
             .and_then(|value| default_value(api, &field.ty, value));
         let form = field_form(field, default.is_some());
-        let summary = field.docs.as_deref().map_or_else(
-            || format!("The {} property.", code(&field.json_name)),
-            spec_text,
-        );
+        // Say nothing where the spec says nothing: no "The `x` property.", and no
+        // "Required."/"Optional." that the field's type already says (the module docs
+        // explain the forms once).
+        let summary = field.docs.as_deref().map(spec_text).unwrap_or_default();
         let field_docs = doc_attrs(&[
-            summary.as_str(),
-            &format!(
-                "{} {}",
-                presence_docs(form),
-                constraint_docs(&field.constraints, field.default.as_ref())
-            ),
+            summary,
+            constraint_docs(&field.constraints, field.default.as_ref()),
         ]);
         let rename = (field.json_name != field.rust_name).then(|| {
             let json_name = &field.json_name;
@@ -161,11 +165,7 @@ fn struct_def(
             ),
             FieldForm::OptionalNullable => (
                 quote!(Option<Option<#ty>>),
-                quote!(#[serde(
-                    default,
-                    skip_serializing_if = "Option::is_none",
-                    with = "::serde_with::rust::double_option"
-                )]),
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]),
             ),
             FieldForm::Defaulted => {
                 let function = format!(
@@ -269,19 +269,6 @@ fn struct_def(
         }
 
         #default_impl
-    }
-}
-
-/// What `None` means for a field of this form.
-fn presence_docs(form: FieldForm) -> &'static str {
-    match form {
-        FieldForm::Plain => "Required.",
-        FieldForm::RequiredNullable => "Required; `None` is JSON `null`.",
-        FieldForm::Defaulted => "Optional; when absent, the spec's default applies.",
-        FieldForm::Optional => "Optional; `None` when absent.",
-        FieldForm::OptionalNullable => {
-            "Optional and nullable: `None` when absent, `Some(None)` when `null`."
-        }
     }
 }
 

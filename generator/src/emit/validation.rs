@@ -82,6 +82,11 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                 }
                 let member = ident(&field.rust_name);
                 let json_name = &field.json_name;
+                // Only nested types to check: `Validate` on `Option`, `Vec` and maps
+                // reaches them, whatever the field's form.
+                if only_nested(api, &field.ty, &field.constraints, checked) {
+                    return quote!(self.#member.validate_at(&field.field(#json_name))?;);
+                }
                 let scoped = quote! {
                     let field = field.field(#json_name);
                     #checks
@@ -107,16 +112,9 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                 .iter()
                 .map(|variant| variant.value.as_str())
                 .collect();
-            let rest = (!values.is_empty()).then(|| quote!(_ => Ok(()),));
             quote! {
-                match self {
-                    Self::#catch_all(value) => check::enum_violation(
-                        field,
-                        serde_json::Value::from(value.as_str()).to_string(),
-                        &[#(#values),*],
-                    ),
-                    #rest
-                }
+                let unknown = matches!(self, Self::#catch_all(_));
+                check::enum_value(field, unknown, || check::quoted(self.as_str()), &[#(#values),*])
             }
         }
         TypeKind::IntegerEnum(integer_enum) => {
@@ -126,12 +124,9 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                 .iter()
                 .map(|(_, value)| value.to_string())
                 .collect();
-            let rest = (!values.is_empty()).then(|| quote!(_ => Ok(()),));
             quote! {
-                match self {
-                    Self::#catch_all(value) => check::enum_violation(field, value.to_string(), &[#(#values),*]),
-                    #rest
-                }
+                let unknown = matches!(self, Self::#catch_all(_));
+                check::enum_value(field, unknown, || self.value().to_string(), &[#(#values),*])
             }
         }
         TypeKind::Union(union) => {
@@ -200,13 +195,6 @@ fn value_checks(
             }
         }
         TypeRef::Integer(_) | TypeRef::Number(_) => {
-            let limit = |bound: Option<(f64, bool)>| match bound {
-                Some((limit, exclusive)) => {
-                    let limit = Literal::f64_suffixed(limit);
-                    quote!(Some((#limit, #exclusive)))
-                }
-                None => quote!(None),
-            };
             if constraints.minimum.is_some()
                 || constraints.maximum.is_some()
                 || constraints.multiple_of.is_some()
@@ -218,16 +206,18 @@ fn value_checks(
                     TypeRef::Number(NumberWidth::F64) => quote!(*value),
                     _ => quote!(f64::from(*value)),
                 };
-                let minimum = limit(constraints.minimum);
-                let maximum = limit(constraints.maximum);
-                let multiple_of = match constraints.multiple_of {
-                    Some(step) => {
-                        let step = Literal::f64_suffixed(step);
-                        quote!(Some(#step))
-                    }
-                    None => quote!(None),
-                };
-                checks.push(quote!(check::check_number(&field, #as_f64, value, #minimum, #maximum, #multiple_of)?;));
+                if let Some((limit, exclusive)) = constraints.minimum {
+                    let limit = Literal::f64_suffixed(limit);
+                    checks.push(quote!(check::minimum(&field, #as_f64, value, #limit, #exclusive)?;));
+                }
+                if let Some((limit, exclusive)) = constraints.maximum {
+                    let limit = Literal::f64_suffixed(limit);
+                    checks.push(quote!(check::maximum(&field, #as_f64, value, #limit, #exclusive)?;));
+                }
+                if let Some(step) = constraints.multiple_of {
+                    let step = Literal::f64_suffixed(step);
+                    checks.push(quote!(check::multiple_of(&field, #as_f64, value, #step)?;));
+                }
             }
         }
         TypeRef::Array(item) => {
@@ -237,7 +227,9 @@ fn value_checks(
                 checks.push(quote!(check::check_items(&field, value.len(), #min, #max)?;));
             }
             let item_checks = value_checks(api, item, &Constraints::default(), checked);
-            if !item_checks.is_empty() {
+            if only_nested(api, item, &Constraints::default(), checked) {
+                checks.push(quote!(Validate::validate_at(value, &field)?;));
+            } else if !item_checks.is_empty() {
                 checks.push(quote! {
                     for (index, value) in value.iter().enumerate() {
                         let field = field.index(index);
@@ -269,6 +261,22 @@ fn value_checks(
         _ => {}
     }
     quote!(#(#checks)*)
+}
+
+/// Whether the only checks of a value of type `ty` are `Validate` impls of named types
+/// inside it (through arrays, maps and nullables, with no constraint of their own), so
+/// that the blanket impls for `Option`, `Vec` and maps can run them in one call.
+fn only_nested(api: &Api, ty: &TypeRef, constraints: &Constraints, checked: &BTreeSet<String>) -> bool {
+    if *constraints != Constraints::default() {
+        return false;
+    }
+    match resolve_alias(api, ty) {
+        TypeRef::Named(name) => checked.contains(name),
+        TypeRef::Array(item) | TypeRef::Map(item) | TypeRef::Nullable(item) => {
+            only_nested(api, item, &Constraints::default(), checked)
+        }
+        _ => false,
+    }
 }
 
 fn optional_usize(value: Option<usize>) -> TokenStream {
@@ -310,8 +318,12 @@ pub fn request_checks(
         };
         let root = format!("{location}.{}", parameter.name);
         let member = ident(&parameter.rust_name);
+        if only_nested(api, &parameter.ty, &parameter.constraints, checked) {
+            statements.push(quote!(self.#member.validate_at(&FieldPath::root(#root))?;));
+            continue;
+        }
         let scoped = quote! {
-            let field = crate::validation::FieldPath::root(#root);
+            let field = FieldPath::root(#root);
             #checks
         };
         statements.push(if parameter.required {
@@ -322,9 +334,11 @@ pub fn request_checks(
     }
     if let Some(body) = &operation.body {
         let checks = value_checks(api, &body.ty, &Constraints::default(), checked);
-        if !checks.is_empty() {
+        if only_nested(api, &body.ty, &Constraints::default(), checked) {
+            statements.push(quote!(self.body.validate_at(&FieldPath::root("body"))?;));
+        } else if !checks.is_empty() {
             let scoped = quote! {
-                let field = crate::validation::FieldPath::root("body");
+                let field = FieldPath::root("body");
                 #checks
             };
             statements.push(if body.required {
@@ -339,7 +353,7 @@ pub fn request_checks(
     }
     Some(quote! {
         #[allow(unused_imports)]
-        use crate::validation::{self as check, Validate};
+        use crate::validation::{self as check, FieldPath, Validate};
         #(#statements)*
     })
 }

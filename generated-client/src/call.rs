@@ -19,7 +19,7 @@ use secrecy::ExposeSecret as _;
 use serde::Serialize;
 
 use crate::error::{Error, InvalidRequest, RawResponse};
-use crate::request::{self, PathPart, Style};
+use crate::request::{self, Style};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
 use crate::transport::{self, Config, RequestOptions};
@@ -201,13 +201,13 @@ impl<'c> Call<'c> {
         Call { core, request: None, cookies: Vec::new() }
     }
 
-    /// Sets the method and the path (the base URL plus `parts`, parameter values
-    /// percent-encoded), with the `User-Agent`, the default headers and the client's
-    /// credentials, in that order (a later one replaces an earlier header of the same
-    /// name).
-    pub(crate) fn method(mut self, method: Method, parts: &[PathPart<'_>]) -> Result<Self, InvalidRequest> {
+    /// Sets the method and the path: the base URL plus the path `template` as the spec
+    /// writes it, each `{name}` filled with the next of `values`, percent-encoded. Adds the
+    /// `User-Agent`, the default headers and the client's credentials, in that order (a
+    /// later one replaces an earlier header of the same name).
+    pub(crate) fn method(mut self, method: Method, template: &'static str, values: &[&str]) -> Result<Self, InvalidRequest> {
         let core = self.core;
-        let url = request::endpoint(&core.base_url, parts)?;
+        let url = request::endpoint(&core.base_url, &request::template_parts(template, values)?)?;
         let mut builder = core
             .http
             .request(method, url)

@@ -7,7 +7,7 @@
 //! parameters on the builder, then `.await` it (or call `send`).
 use crate::call::{Call, Operation, Request};
 use crate::error::{Error, InvalidRequest, RawResponse};
-use crate::request::{PathPart, Style};
+use crate::request::Style;
 use crate::Client;
 impl Client {
     /// List sandboxes in a project
@@ -229,13 +229,8 @@ impl Operation for ListSandboxes {
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
         call.method(
                 reqwest::Method::GET,
-                &[
-                    PathPart::Literal("/api/v1beta1/orgs/"),
-                    PathPart::Parameter("org_id", &self.org_id),
-                    PathPart::Literal("/projects/"),
-                    PathPart::Parameter("project_id", &self.project_id),
-                    PathPart::Literal("/sandboxes"),
-                ],
+                "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes",
+                &[&self.org_id, &self.project_id],
             )?
             .query("page", &self.page, Style::FORM)?
             .query("limit", &self.limit, Style::FORM)
@@ -247,8 +242,7 @@ impl Operation for ListSandboxes {
             401 => Err(response.api_error(E::Unauthorized)),
             403 => Err(response.api_error(E::Forbidden)),
             500 => Err(response.api_error(E::InternalServerError)),
-            _ if response.status().is_success() => response.undocumented_json(),
-            _ => Err(Error::UnexpectedStatus(response)),
+            _ => response.otherwise_json(),
         }
     }
 }
@@ -273,13 +267,8 @@ impl Operation for CreateSandbox {
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
         call.method(
                 reqwest::Method::POST,
-                &[
-                    PathPart::Literal("/api/v1beta1/orgs/"),
-                    PathPart::Parameter("org_id", &self.org_id),
-                    PathPart::Literal("/projects/"),
-                    PathPart::Parameter("project_id", &self.project_id),
-                    PathPart::Literal("/sandboxes"),
-                ],
+                "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes",
+                &[&self.org_id, &self.project_id],
             )?
             .json(Some(&self.body))
     }
@@ -292,8 +281,7 @@ impl Operation for CreateSandbox {
             403 => Err(response.api_error(E::Forbidden)),
             409 => Err(response.api_error(E::Conflict)),
             500 => Err(response.api_error(E::InternalServerError)),
-            _ if response.status().is_success() => response.undocumented_json(),
-            _ => Err(Error::UnexpectedStatus(response)),
+            _ => response.otherwise_json(),
         }
     }
 }
@@ -313,14 +301,8 @@ impl Operation for GetSandbox {
         let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
             reqwest::Method::GET,
-            &[
-                PathPart::Literal("/api/v1beta1/orgs/"),
-                PathPart::Parameter("org_id", &self.org_id),
-                PathPart::Literal("/projects/"),
-                PathPart::Parameter("project_id", &self.project_id),
-                PathPart::Literal("/sandboxes/"),
-                PathPart::Parameter("sandbox_id", &sandbox_id_text),
-            ],
+            "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
+            &[&self.org_id, &self.project_id, &sandbox_id_text],
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -331,8 +313,7 @@ impl Operation for GetSandbox {
             403 => Err(response.api_error(E::Forbidden)),
             404 => Err(response.api_error(E::NotFound)),
             500 => Err(response.api_error(E::InternalServerError)),
-            _ if response.status().is_success() => response.undocumented_json(),
-            _ => Err(Error::UnexpectedStatus(response)),
+            _ => response.otherwise_json(),
         }
     }
 }
@@ -352,14 +333,8 @@ impl Operation for DeleteSandbox {
         let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
             reqwest::Method::DELETE,
-            &[
-                PathPart::Literal("/api/v1beta1/orgs/"),
-                PathPart::Parameter("org_id", &self.org_id),
-                PathPart::Literal("/projects/"),
-                PathPart::Parameter("project_id", &self.project_id),
-                PathPart::Literal("/sandboxes/"),
-                PathPart::Parameter("sandbox_id", &sandbox_id_text),
-            ],
+            "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
+            &[&self.org_id, &self.project_id, &sandbox_id_text],
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -370,8 +345,7 @@ impl Operation for DeleteSandbox {
             403 => Err(response.api_error(E::Forbidden)),
             404 => Err(response.api_error(E::NotFound)),
             500 => Err(response.api_error(E::InternalServerError)),
-            _ if response.status().is_success() => Ok(()),
-            _ => Err(Error::UnexpectedStatus(response)),
+            _ => response.otherwise_unit(),
         }
     }
 }
@@ -399,15 +373,8 @@ impl Operation for PauseSandbox {
         let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
                 reqwest::Method::POST,
-                &[
-                    PathPart::Literal("/api/v1beta1/orgs/"),
-                    PathPart::Parameter("org_id", &self.org_id),
-                    PathPart::Literal("/projects/"),
-                    PathPart::Parameter("project_id", &self.project_id),
-                    PathPart::Literal("/sandboxes/"),
-                    PathPart::Parameter("sandbox_id", &sandbox_id_text),
-                    PathPart::Literal("/pause"),
-                ],
+                "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause",
+                &[&self.org_id, &self.project_id, &sandbox_id_text],
             )?
             .json(self.body.as_ref())
     }
@@ -420,8 +387,7 @@ impl Operation for PauseSandbox {
             403 => Err(response.api_error(E::Forbidden)),
             404 => Err(response.api_error(E::NotFound)),
             500 => Err(response.api_error(E::InternalServerError)),
-            _ if response.status().is_success() => response.undocumented_json(),
-            _ => Err(Error::UnexpectedStatus(response)),
+            _ => response.otherwise_json(),
         }
     }
 }
@@ -441,15 +407,8 @@ impl Operation for ResumeSandbox {
         let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
             reqwest::Method::POST,
-            &[
-                PathPart::Literal("/api/v1beta1/orgs/"),
-                PathPart::Parameter("org_id", &self.org_id),
-                PathPart::Literal("/projects/"),
-                PathPart::Parameter("project_id", &self.project_id),
-                PathPart::Literal("/sandboxes/"),
-                PathPart::Parameter("sandbox_id", &sandbox_id_text),
-                PathPart::Literal("/resume"),
-            ],
+            "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume",
+            &[&self.org_id, &self.project_id, &sandbox_id_text],
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -460,8 +419,7 @@ impl Operation for ResumeSandbox {
             403 => Err(response.api_error(E::Forbidden)),
             404 => Err(response.api_error(E::NotFound)),
             500 => Err(response.api_error(E::InternalServerError)),
-            _ if response.status().is_success() => response.undocumented_json(),
-            _ => Err(Error::UnexpectedStatus(response)),
+            _ => response.otherwise_json(),
         }
     }
 }
@@ -507,15 +465,8 @@ impl Operation for GetSandboxMetrics {
         let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
                 reqwest::Method::GET,
-                &[
-                    PathPart::Literal("/api/v1beta1/orgs/"),
-                    PathPart::Parameter("org_id", &self.org_id),
-                    PathPart::Literal("/projects/"),
-                    PathPart::Parameter("project_id", &self.project_id),
-                    PathPart::Literal("/sandboxes/"),
-                    PathPart::Parameter("sandbox_id", &sandbox_id_text),
-                    PathPart::Literal("/metrics"),
-                ],
+                "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics",
+                &[&self.org_id, &self.project_id, &sandbox_id_text],
             )?
             .query("from", &self.from, Style::FORM)?
             .query("to", &self.to, Style::FORM)?
@@ -530,8 +481,7 @@ impl Operation for GetSandboxMetrics {
             403 => Err(response.api_error(E::Forbidden)),
             404 => Err(response.api_error(E::NotFound)),
             500 => Err(response.api_error(E::InternalServerError)),
-            _ if response.status().is_success() => response.undocumented_json(),
-            _ => Err(Error::UnexpectedStatus(response)),
+            _ => response.otherwise_json(),
         }
     }
 }

@@ -1,6 +1,8 @@
-//! `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`: time the generator (load and
-//! generate in memory, nothing written) on a fixed set of real-world specs and compare each
-//! spec's best time with the committed baseline, `xtask/bench-baseline.json`.
+//! `cargo xtask bench [--filter SUBSTRING] [--runs N] [--check] [--save]`: time the generator
+//! (load and generate in memory, nothing written) on a fixed set of real-world specs, count
+//! the lines of Rust it emits, and with `--check` time `cargo check` of each generated crate
+//! alone (its dependencies already built); compare each figure with the committed baseline,
+//! `xtask/bench-baseline.json`, as a ratio.
 //!
 //! Speed targets live here, never in timed tests. A measurement, not a gate: it exits 0
 //! whatever the ratios are, and 2 only when it cannot run (no corpus directory, or `--save`
@@ -8,6 +10,8 @@
 //!
 //! The baseline keeps one object per build profile (`debug`, `release`), each mapping a spec
 //! file name to its minimum seconds; a run reads and `--save` writes only its own profile's.
+//! `lines` and `check_seconds` map spec names to the emitted lines and the crate's check
+//! time; `--save` writes them too (the check time only with `--check`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -50,7 +54,11 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(1..))]
     runs: u32,
-    /// Write this run's minimums as the baseline of this build profile.
+    /// Also write each generated crate and time `cargo check` of it alone (dependencies
+    /// built first, untimed), in `<target dir>/bench/`.
+    #[arg(long)]
+    check: bool,
+    /// Write this run's figures as the baseline (times of this build profile).
     #[arg(long)]
     save: bool,
 }
@@ -61,6 +69,11 @@ struct Timing {
     median: Duration,
     files: usize,
     bytes: usize,
+    lines: usize,
+    /// `cargo check` of the crate alone, with `--check`.
+    check: Option<Duration>,
+    /// The generated crate, kept for `--check`.
+    output: Option<generator::Output>,
 }
 
 pub fn run(root: &Path, args: &Args) -> ExitCode {
@@ -84,7 +97,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
     let specs = SPECS
         .into_iter()
         .filter(|name| args.filter.as_deref().is_none_or(|f| name.contains(f)));
-    let results: Vec<(&str, Result<Timing, String>)> = specs
+    let mut results: Vec<(&str, Result<Timing, String>)> = specs
         .map(|name| {
             let result = measure(&dir.join(name), name, args.runs);
             match &result {
@@ -94,22 +107,44 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
             (name, result)
         })
         .collect();
+    if args.check {
+        if let Err(message) = check_crates(root, &mut results) {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
     let previous = baseline
         .get(PROFILE)
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    let section = |key: &str| {
+        baseline
+            .get(key)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (previous_lines, previous_checks) = (section("lines"), section("check_seconds"));
     print_table(&results, &previous);
+    print_sizes(&results, &previous_lines, &previous_checks);
 
     if args.save {
-        let mut saved = previous;
+        let (mut saved, mut lines, mut checks) = (previous, previous_lines, previous_checks);
         for (name, result) in &results {
             if let Ok(timing) = result {
                 let micros = (timing.min.as_secs_f64() * 1e6).round() / 1e6;
                 saved.insert((*name).to_owned(), Value::from(micros));
+                lines.insert((*name).to_owned(), Value::from(timing.lines));
+                if let Some(check) = timing.check {
+                    let tenths = (check.as_secs_f64() * 100.0).round() / 100.0;
+                    checks.insert((*name).to_owned(), Value::from(tenths));
+                }
             }
         }
         baseline.insert(PROFILE.to_owned(), Value::Object(saved));
+        baseline.insert("lines".to_owned(), Value::Object(lines));
+        baseline.insert("check_seconds".to_owned(), Value::Object(checks));
         if let Err(message) = write_baseline(&baseline_path, baseline) {
             eprintln!("error: {message}");
             return ExitCode::from(EXIT_ERROR);
@@ -159,13 +194,16 @@ fn measure(path: &Path, name: &str, runs: u32) -> Result<Timing, String> {
 
 fn time_runs(path: &Path, options: &Options, runs: u32) -> Result<Timing, String> {
     let mut times = Vec::new();
-    let (mut files, mut bytes) = (0, 0);
+    let (mut files, mut bytes, mut lines) = (0, 0, 0);
+    let mut kept = None;
     for _ in 0..runs {
         let start = Instant::now();
         let output = generator::generate(path, options).map_err(|error| error.to_string())?;
         times.push(start.elapsed());
         files = output.files.len();
         bytes = output.files.values().map(String::len).sum();
+        lines = crate::corpus::count_lines(&output);
+        kept = Some(output);
     }
     times.sort();
     let middle = times.len() / 2;
@@ -181,7 +219,86 @@ fn time_runs(path: &Path, options: &Options, runs: u32) -> Result<Timing, String
         median: median.unwrap_or_default(),
         files,
         bytes,
+        lines,
+        check: None,
+        output: kept,
     })
+}
+
+/// Writes every generated crate into one workspace under `<target dir>/bench/`, builds
+/// the dependencies once (untimed), then times `cargo check` of each crate alone after
+/// `cargo clean -p` of it.
+fn check_crates(root: &Path, results: &mut [(&str, Result<Timing, String>)]) -> Result<(), String> {
+    let bench_dir = crate::generated_workspace::target_dir(root).join("bench");
+    let mut members = Vec::new();
+    for (name, result) in results.iter() {
+        let Ok(Timing { output: Some(output), .. }) = result else { continue };
+        let slug = crate_slug(name);
+        let dir = bench_dir.join(&slug);
+        generator::write::write(&dir, output)
+            .map_err(|error| format!("cannot write {}: {error}", dir.display()))?;
+        members.push(slug);
+    }
+    let mut workspace = crate::generated_workspace::Workspace::create(
+        &bench_dir,
+        &members,
+        &root.join("Cargo.lock"),
+        &bench_dir.join("target"),
+    )
+    .map_err(|error| format!("cannot write the bench workspace: {error}"))?;
+    let run_error = |error: std::io::Error| format!("cannot run cargo: {error}");
+    if let Some(first) = members.first() {
+        eprintln!("bench: building the dependencies (untimed)");
+        workspace.check(&["-p", first]).map_err(run_error)?;
+    }
+    for (name, result) in results.iter_mut() {
+        let Ok(timing) = result else { continue };
+        let slug = crate_slug(name);
+        workspace.clean(&slug).map_err(run_error)?;
+        let start = Instant::now();
+        let check = workspace.check(&["-p", &slug]).map_err(run_error)?;
+        let elapsed = start.elapsed();
+        if check.success {
+            eprintln!("bench {name}: cargo check {:.1} s", elapsed.as_secs_f64());
+            timing.check = Some(elapsed);
+        } else {
+            eprintln!("bench {name}: cargo check failed: {}", check.stderr.lines().last().unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// The package name of a spec's bench crate: `bench-` and the file stem, kebab-case.
+fn crate_slug(spec: &str) -> String {
+    let stem = spec.split('.').next().unwrap_or(spec);
+    let slug: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    format!("bench-{slug}")
+}
+
+/// Lines emitted and crate check time, each with its baseline and ratio.
+fn print_sizes(results: &[(&str, Result<Timing, String>)], lines: &Map<String, Value>, checks: &Map<String, Value>) {
+    let ratio = |now: f64, base: Option<f64>| match base.filter(|base| *base > 0.0) {
+        Some(base) => (format!("{base}"), format!("{:.2}", now / base)),
+        None => ("-".to_owned(), "-".to_owned()),
+    };
+    println!();
+    println!("| spec | lines | baseline lines | ratio | check s | baseline check s | ratio |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for (name, result) in results {
+        let Ok(timing) = result else { continue };
+        let (base_lines, lines_ratio) = ratio(timing.lines as f64, lines.get(*name).and_then(Value::as_f64));
+        let (check, base_check, check_ratio) = match timing.check {
+            Some(check) => {
+                let (base, ratio) = ratio(check.as_secs_f64(), checks.get(*name).and_then(Value::as_f64));
+                (format!("{:.1}", check.as_secs_f64()), base, ratio)
+            }
+            None => ("-".to_owned(), "-".to_owned(), "-".to_owned()),
+        };
+        println!("| {name} | {} | {base_lines} | {lines_ratio} | {check} | {base_check} | {check_ratio} |", timing.lines);
+    }
 }
 
 /// A padded Markdown table, then the geometric mean of the ratios.

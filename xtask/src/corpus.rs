@@ -38,9 +38,6 @@ pub struct Args {
     /// Only the specs whose file name contains SUBSTRING.
     #[arg(long, value_name = "SUBSTRING")]
     filter: Option<String>,
-    /// Go on after a spec fails (always on; accepted for clarity).
-    #[arg(long)]
-    keep_going: bool,
 }
 
 /// One spec's results.
@@ -52,6 +49,8 @@ struct Row {
     operations: Option<usize>,
     types: Option<usize>,
     warnings: Option<usize>,
+    /// Lines of Rust in the generated crate.
+    lines: Option<usize>,
     generate: Generate,
     compile: Compile,
     generate_time: Duration,
@@ -80,7 +79,6 @@ enum Compile {
 }
 
 pub fn run(root: &Path, args: &Args) -> ExitCode {
-    let _ = args.keep_going;
     let dir = args
         .dir
         .as_deref()
@@ -220,6 +218,7 @@ fn generate_one(spec: &Path, slug: &str, crates_dir: &Path) -> Row {
         operations: None,
         types: None,
         warnings: None,
+        lines: None,
         generate: Generate::Ok,
         compile: Compile::NotRun,
         generate_time: Duration::ZERO,
@@ -233,6 +232,7 @@ fn generate_one(spec: &Path, slug: &str, crates_dir: &Path) -> Row {
             row.operations = Some(count_operations(&output));
             row.types = Some(count_types(&output));
             row.warnings = Some(output.warnings.len());
+            row.lines = Some(count_lines(&output));
             if let Err(error) = generator::write::write(&row.crate_dir, &output) {
                 row.generate = Generate::Error(format!("cannot write crate: {error}"));
             }
@@ -297,6 +297,16 @@ fn count_operations(output: &Output) -> usize {
         .map_or(0, |text| text.matches("IntoFuture for ").count())
 }
 
+/// Lines of Rust in the crate: what every build of a user compiles.
+pub fn count_lines(output: &Output) -> usize {
+    output
+        .files
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|extension| extension == "rs"))
+        .map(|(_, text)| text.lines().count())
+        .sum()
+}
+
 /// Named types: `pub struct`, `pub enum` and `pub type` items of `src/types.rs`.
 fn count_types(output: &Output) -> usize {
     output
@@ -356,6 +366,17 @@ fn check_all(root: &Path, sweep_dir: &Path, rows: &mut [Row]) -> Result<(), Stri
     std::fs::create_dir_all(&logs_dir)
         .map_err(|error| format!("cannot create {}: {error}", logs_dir.display()))?;
     eprintln!("rustc and cargo output per crate: {}", logs_dir.display());
+    // Dependencies are built once, untimed, so that each crate's time is its own.
+    if let Some(&first) = members.first() {
+        let name = rows[first].crate_name.clone();
+        eprintln!("building the dependencies (with {name}), untimed");
+        workspace
+            .check(&["-p", &name])
+            .map_err(|error| format!("cannot run cargo: {error}"))?;
+        workspace
+            .clean(&name)
+            .map_err(|error| format!("cannot run cargo: {error}"))?;
+    }
     let total = members.len();
     for (done, &index) in members.iter().enumerate() {
         let row = &mut rows[index];
@@ -499,10 +520,12 @@ fn print_table(rows: &[Row]) {
         "operations",
         "types",
         "warnings",
+        "lines",
         "generate",
         "compile",
         "rustc warnings",
-        "seconds",
+        "generate s",
+        "check s",
         "reason",
     ];
     let cells: Vec<Vec<String>> = rows
@@ -513,10 +536,12 @@ fn print_table(rows: &[Row]) {
                 optional(row.operations),
                 optional(row.types),
                 optional(row.warnings),
+                optional(row.lines),
                 row.generate.cell(),
                 row.compile.cell(),
                 row.compile.rustc_warnings(),
-                format!("{:.1}", (row.generate_time + row.check_time).as_secs_f64()),
+                format!("{:.2}", row.generate_time.as_secs_f64()),
+                format!("{:.1}", row.check_time.as_secs_f64()),
                 row.compile.reason(),
             ]
             .into_iter()

@@ -123,6 +123,23 @@ impl Workspace {
         )
     }
 
+    /// `cargo clean -p package`: the next check of it starts from its sources, with its
+    /// dependencies still built (what "checking the crate alone" measures).
+    ///
+    /// # Errors
+    /// Cargo cannot be started.
+    pub fn clean(&self, package: &str) -> io::Result<bool> {
+        let mut command = Command::new(cargo());
+        command
+            .args(["clean", "-p", package])
+            .current_dir(&self.root)
+            .env("CARGO_TARGET_DIR", &self.target_dir);
+        if self.offline {
+            command.arg("--offline");
+        }
+        Ok(command.output()?.status.success())
+    }
+
     /// `cargo check --message-format=json` with `args` (e.g. `-p NAME` or `--workspace`).
     /// Runs with `--offline` first and, if that fails for want of a download, online.
     ///

@@ -125,13 +125,53 @@ impl RawResponse {
         }
     }
 
-    /// Parses the body of a 2xx status the operation does not document as the success
-    /// type `T`; a body of another shape is [`Error::UndocumentedSuccess`], since the
-    /// server did accept the request.
-    pub(crate) fn undocumented_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+    /// A status the operation does not document: a 2xx whose body is the success type `T`
+    /// is a success (the server accepted the request); a 2xx of another shape is
+    /// [`Error::UndocumentedSuccess`]; any other status [`Error::UnexpectedStatus`].
+    pub(crate) fn otherwise_json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        if !self.status().is_success() {
+            return Err(Error::UnexpectedStatus(self));
+        }
         match serde_json::from_slice(&self.0.body) {
             Ok(value) => Ok(value),
             Err(_) => Err(Error::UndocumentedSuccess(self)),
+        }
+    }
+
+    /// As [`otherwise_json`](Self::otherwise_json), for an operation whose success has
+    /// no body: any 2xx is a success.
+    pub(crate) fn otherwise_unit<E>(self) -> Result<(), Error<E>> {
+        if self.status().is_success() {
+            Ok(())
+        } else {
+            Err(Error::UnexpectedStatus(self))
+        }
+    }
+
+    /// As [`otherwise_json`](Self::otherwise_json), for a `text/*` success.
+    pub(crate) fn otherwise_text<E>(self) -> Result<String, Error<E>> {
+        if !self.status().is_success() {
+            return Err(Error::UnexpectedStatus(self));
+        }
+        self.text_body()
+    }
+
+    /// As [`otherwise_json`](Self::otherwise_json), for a binary success.
+    pub(crate) fn otherwise_bytes<E>(self) -> Result<Bytes, Error<E>> {
+        if self.status().is_success() {
+            Ok(self.0.body.clone())
+        } else {
+            Err(Error::UnexpectedStatus(self))
+        }
+    }
+
+    /// As [`otherwise_json`](Self::otherwise_json), for an operation whose success
+    /// responses differ by status: which outcome an undocumented 2xx is cannot be known.
+    pub(crate) fn otherwise_unknown<T, E>(self) -> Result<T, Error<E>> {
+        if self.status().is_success() {
+            Err(Error::UndocumentedSuccess(self))
+        } else {
+            Err(Error::UnexpectedStatus(self))
         }
     }
 

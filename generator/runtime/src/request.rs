@@ -39,6 +39,32 @@ pub(crate) enum PathPart<'a> {
     Parameter(&'static str, &'a str),
 }
 
+/// The parts of the path `template` (as the spec writes it, e.g.
+/// `/orgs/{org_id}/files/{name}.{ext}`), each `{name}` filled with the next of `values`.
+pub(crate) fn template_parts<'a>(template: &'static str, values: &[&'a str]) -> Result<Vec<PathPart<'a>>, InvalidRequest> {
+    let mut parts = Vec::new();
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|close| open + close);
+        let (Some(close), Some(value)) = (close, values.next()) else {
+            return Err(InvalidRequest {
+                parameter: "path",
+                reason: format!("the template {template:?} and its values do not match"),
+            });
+        };
+        if open > 0 {
+            parts.push(PathPart::Literal(&rest[..open]));
+        }
+        parts.push(PathPart::Parameter(&rest[open + 1..close], value));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest));
+    }
+    Ok(parts)
+}
+
 /// Parses and checks a base URL. A trailing `/` is allowed and ignored.
 ///
 /// Whitespace and control characters are refused rather than silently dropped (as URL

@@ -146,6 +146,17 @@ fn path_values_are_percent_encoded_byte_by_byte() {
 }
 
 #[test]
+fn path_templates_fill_each_name_with_the_next_value() {
+    let parts = request::template_parts("/orgs/{org}/files/{name}.{ext}", &["o/1", "a", "b"]).unwrap();
+    let url = request::endpoint(&base(), &parts).unwrap();
+    assert_eq!(url.path(), "/v1/orgs/o%2F1/files/a.b");
+    let error = request::endpoint(&base(), &request::template_parts("/x/{id}", &[""]).unwrap()).unwrap_err();
+    assert_eq!(error.parameter, "id");
+    assert!(request::template_parts("/x/{id}", &[]).is_err());
+    assert!(request::template_parts("/x/{id", &["1"]).is_err());
+}
+
+#[test]
 fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
     for value in ["", ".", ".."] {
         let error = request::endpoint(

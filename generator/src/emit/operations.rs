@@ -36,11 +36,7 @@ pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
             .iter()
             .any(|parameter| parameter.location != ParameterLocation::Path)
     });
-    let request_imports = if has_styles {
-        quote!(use crate::request::{PathPart, Style};)
-    } else {
-        quote!(use crate::request::PathPart;)
-    };
+    let request_imports = has_styles.then(|| quote!(use crate::request::Style;));
     quote! {
         //! Per operation: a [`Client`] method returning a [`Request`] builder over the
         //! operation's parameters, and what is particular to the operation (its path,

@@ -17,9 +17,9 @@ use crate::ir::{
 /// The body of an operation's `Operation::build`: method and path, then its parameters
 /// and body, as one chain of `Call` methods.
 pub fn build_body(api: &Api, operation: &Operation) -> TokenStream {
-    let (path_values, parts) = path_parts(operation);
+    let (path_values, template, values) = path_parts(operation);
     let http_method = ident(&operation.http_method);
-    let mut chain = vec![quote!(method(reqwest::Method::#http_method, &[#(#parts),*]))];
+    let mut chain = vec![quote!(method(reqwest::Method::#http_method, #template, &[#(#values),*]))];
     chain.extend(parameter_calls(operation));
     let mut before = path_values;
     if let Some(body) = &operation.body {
@@ -39,20 +39,26 @@ pub fn build_body(api: &Api, operation: &Operation) -> TokenStream {
 /// most specific response, as OpenAPI says.
 pub fn decode_body(operation: &Operation) -> TokenStream {
     let mut arms = response_arms(operation);
-    // The undocumented-2xx arm goes after the documented statuses and before `default`
-    // (sorted last), which it takes precedence over: a 2xx is never an error.
-    let undocumented_success = undocumented_success_arm(operation);
+    let covers_2xx = operation
+        .responses
+        .iter()
+        .any(|response| response.status == StatusMatch::Range(2));
     let default_position = operation
         .responses
         .iter()
-        .position(|response| response.status == StatusMatch::Default)
-        .unwrap_or(arms.len());
-    arms.splice(default_position..default_position, undocumented_success);
-    let has_default = operation
-        .responses
-        .iter()
-        .any(|response| response.status == StatusMatch::Default);
-    let fallback = (!has_default).then(|| quote!(_ => Err(Error::UnexpectedStatus(response)),));
+        .position(|response| response.status == StatusMatch::Default);
+    let otherwise = otherwise(operation);
+    match default_position {
+        // An undocumented 2xx goes before `default` (sorted last), which it takes
+        // precedence over: a 2xx is never an error.
+        Some(position) if !covers_2xx => arms.insert(
+            position,
+            quote!(_ if response.status().is_success() => #otherwise,),
+        ),
+        Some(_) => {}
+        None if covers_2xx => arms.push(quote!(_ => Err(Error::UnexpectedStatus(response)),)),
+        None => arms.push(quote!(_ => #otherwise,)),
+    }
     let error = ident(&error_type_name(operation));
     let has_errors = operation.responses.iter().any(|response| !response.is_success());
     let error_import = has_errors.then(|| quote!(use crate::errors::#error as E;));
@@ -60,47 +66,55 @@ pub fn decode_body(operation: &Operation) -> TokenStream {
         #error_import
         match response.status().as_u16() {
             #(#arms)*
-            #fallback
         }
     }
 }
 
-/// The path template as literal text and parameter values, in order (adjacent text
-/// merged), for the runtime to percent-encode each value into place; and the locals
-/// holding non-string values as text.
-fn path_parts(operation: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+/// What a status the operation does not document becomes: a 2xx is a success when its
+/// body is what the operation documents for success (or success has no body), else
+/// `Error::UndocumentedSuccess`, never a failure to retry; anything else
+/// `Error::UnexpectedStatus`.
+fn otherwise(operation: &Operation) -> TokenStream {
+    match &operation.success {
+        Success::Unit => quote!(response.otherwise_unit()),
+        Success::Body(body) => match body.encoding {
+            BodyEncoding::Text => quote!(response.otherwise_text()),
+            BodyEncoding::Binary => quote!(response.otherwise_bytes()),
+            _ => quote!(response.otherwise_json()),
+        },
+        Success::Outcomes { .. } => quote!(response.otherwise_unknown()),
+    }
+}
+
+/// The path template as the spec writes it and, in template order, a `&str` for each
+/// `{name}` in it; and the locals holding non-string values as text.
+fn path_parts(operation: &Operation) -> (Vec<TokenStream>, TokenStream, Vec<TokenStream>) {
     let mut path_values = Vec::new();
-    let mut parts: Vec<TokenStream> = Vec::new();
-    let mut text = String::new();
-    let mut add_parameter = |text: &mut String, parts: &mut Vec<TokenStream>, name: &str| {
-        if !text.is_empty() {
-            parts.push(quote!(PathPart::Literal(#text)));
-            text.clear();
-        }
-        let value = path_value(operation, name, &mut path_values);
-        parts.push(quote!(PathPart::Parameter(#name, #value)));
-    };
+    let mut values = Vec::new();
+    let mut template = String::new();
     for segment in &operation.path_segments {
-        text.push('/');
-        match segment {
-            PathSegment::Literal(literal) => text.push_str(literal),
-            PathSegment::Parameter(name) => add_parameter(&mut text, &mut parts, name),
-            PathSegment::Template(pieces) => {
-                for piece in pieces {
-                    match piece {
-                        TemplatePart::Literal(literal) => text.push_str(literal),
-                        TemplatePart::Parameter(name) => {
-                            add_parameter(&mut text, &mut parts, name)
-                        }
-                    }
+        template.push('/');
+        let pieces = match segment {
+            PathSegment::Literal(literal) => vec![TemplatePart::Literal(literal.clone())],
+            PathSegment::Parameter(name) => vec![TemplatePart::Parameter(name.clone())],
+            PathSegment::Template(pieces) => pieces.clone(),
+        };
+        for piece in pieces {
+            match piece {
+                TemplatePart::Literal(literal) => template.push_str(&literal),
+                TemplatePart::Parameter(name) => {
+                    template.push('{');
+                    template.push_str(&name);
+                    template.push('}');
+                    values.push(path_value(operation, &name, &mut path_values));
                 }
             }
         }
     }
-    if !text.is_empty() {
-        parts.push(quote!(PathPart::Literal(#text)));
+    if template.is_empty() {
+        template.push('/');
     }
-    (path_values, parts)
+    (path_values, quote!(#template), values)
 }
 
 /// A `&str` expression for path parameter `name`: the field itself for strings, else a
@@ -299,32 +313,6 @@ fn response_arms(operation: &Operation) -> Vec<TokenStream> {
             quote!(#pattern => #value,)
         })
         .collect()
-}
-
-/// The arm for a 2xx status the spec does not document for `operation` (placed after the
-/// documented ones, before `default`): the server accepted the request, so it is a
-/// success when the body is what the operation documents for success, or when success
-/// has no body; otherwise [`Error::UndocumentedSuccess`], never a failure to retry.
-/// `None` when a `2XX` range already covers every 2xx.
-fn undocumented_success_arm(operation: &Operation) -> Option<TokenStream> {
-    if operation
-        .responses
-        .iter()
-        .any(|response| response.status == StatusMatch::Range(2))
-    {
-        return None;
-    }
-    let value = match &operation.success {
-        Success::Unit => quote!(Ok(())),
-        Success::Body(body) => match body.encoding {
-            BodyEncoding::Text => quote!(response.text_body()),
-            BodyEncoding::Binary => quote!(Ok(response.body().clone())),
-            _ => quote!(response.undocumented_json()),
-        },
-        // Which documented outcome an undocumented status is cannot be known.
-        Success::Outcomes { .. } => quote!(Err(Error::UndocumentedSuccess(response))),
-    };
-    Some(quote!(_ if response.status().is_success() => #value,))
 }
 
 /// Decodes one success response into the operation's success type.

@@ -22,12 +22,14 @@ use serde_json::{Map, Value};
 
 /// Corpus directory, relative to the workspace root.
 const DEFAULT_DIR: &str = "../shared/corpus";
-/// The benchmarked specs: small, medium and the largest of the corpus.
-const SPECS: [&str; 5] = [
+/// The benchmarked specs: small, medium (Oxide's is the yardstick of the lean-crate
+/// targets) and the largest of the corpus.
+const SPECS: [&str; 6] = [
     "oai-petstore.yaml",
     "progenitor-nexus.json",
     "kubernetes-core-v1.json",
     "openai-openapi.yaml",
+    "oxide-oxide.json",
     "stripe-spec3.json",
 ];
 /// Baseline file, relative to the workspace root.
@@ -179,7 +181,7 @@ fn write_baseline(path: &Path, baseline: Map<String, Value>) -> Result<(), Strin
 fn measure(path: &Path, name: &str, runs: u32) -> Result<Timing, String> {
     let path = path.to_path_buf();
     let options = Options {
-        crate_name: "bench-client".to_owned(),
+        crate_name: crate_slug(name),
         spec_label: name.to_owned(),
         settings: None,
     };

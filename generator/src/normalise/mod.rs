@@ -4,7 +4,7 @@
 //! rules. This module holds the state they share: the type registry and the warnings.
 
 mod enums;
-mod names;
+pub mod names;
 mod object;
 mod operation;
 mod recursion;
@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Warning};
 use crate::ir::{Api, AuthScheme, TypeDef, TypeKind, TypeRef};
 use crate::resolve::{escape_token, Resolver};
 pub use names::{snake, upper_camel};
-use names::{Scope, RESERVED_TYPE_NAMES};
+use names::{reserved, Scope};
 use schema::SchemaRef;
 
 /// The IR and the warnings produced on the way.
@@ -130,7 +130,7 @@ pub(crate) struct Normaliser<'a> {
 
 impl<'a> Normaliser<'a> {
     fn new(document: &'a OpenAPI, resolver: Resolver<'a>) -> Self {
-        let mut type_scope = Scope::with_reserved(RESERVED_TYPE_NAMES);
+        let mut type_scope = Scope::with_reserved(reserved::TYPE_NAMES);
         let mut components = BTreeMap::new();
         if let Some(section) = &document.components {
             for (name, item) in &section.schemas {
@@ -232,26 +232,7 @@ impl<'a> Normaliser<'a> {
         use crate::ir::ApiKeyLocation;
         use openapiv3::{APIKeyLocation, SecurityScheme};
         // The builder's other methods and fields, which a key's setter must not take.
-        let mut setters = Scope::with_reserved(&[
-            "base_url",
-            "http",
-            "http_client",
-            "default_header",
-            "retry_policy",
-            "timeout",
-            "connect_timeout",
-            "observer",
-            "validate_requests",
-            "build",
-            "config",
-            "bearer_token",
-            "basic_auth",
-            "builder",
-            "endpoint",
-            "request",
-            "execute",
-            "validates_requests",
-        ]);
+        let mut setters = Scope::with_reserved(reserved::CLIENT_BUILDER_METHODS);
         let mut schemes = Vec::new();
         let Some(section) = &document.components else {
             return schemes;

@@ -5,7 +5,7 @@ use openapiv3::{
     OpenAPI, Operation as SpecOperation, ParameterSchemaOrContent, ReferenceOr, StatusCode,
 };
 
-use super::names::{snake, upper_camel, Scope};
+use super::names::{reserved, snake, upper_camel, Scope};
 use super::schema::{SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
@@ -15,29 +15,6 @@ use crate::ir::{
 };
 use crate::resolve::escape_token;
 
-/// Method names the generated `Client` already has.
-const RESERVED_METHOD_NAMES: &[&str] = &[
-    "builder", "base_url", "new", "clone", "fmt", "endpoint", "request", "execute",
-];
-
-/// Names the `operations` module already uses, which request builders must not take.
-const RESERVED_BUILDER_NAMES: &[&str] = &[
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "PathSegment",
-    "Future",
-    "IntoFuture",
-    "Pin",
-    "Box",
-    "Result",
-    "Option",
-    "String",
-    "Vec",
-    "Send",
-    "Self",
-];
-
 impl<'a> Normaliser<'a> {
     /// Every operation, in spec order: paths as listed, methods in openapiv3's fixed order.
     pub(super) fn operations(
@@ -45,8 +22,10 @@ impl<'a> Normaliser<'a> {
         document: &'a OpenAPI,
     ) -> Result<Vec<Operation>, Diagnostic> {
         let mut operations = Vec::new();
-        let mut method_scope = Scope::with_reserved(RESERVED_METHOD_NAMES);
-        let mut builder_scope = Scope::with_reserved(RESERVED_BUILDER_NAMES);
+        let mut method_scope = Scope::with_reserved(reserved::CLIENT_METHODS);
+        let mut builder_scope = Scope::with_reserved(
+            &[reserved::OPERATIONS_MODULE, reserved::TYPE_NAMES].concat(),
+        );
         for (path, item) in &document.paths.paths {
             let path_pointer = format!("#/paths/{}", escape_token(path));
             let item = match item {
@@ -191,7 +170,7 @@ impl<'a> Normaliser<'a> {
             }
         }
 
-        let mut scope = Scope::with_reserved(&["client", "body", "options"]);
+        let mut scope = Scope::with_reserved(reserved::REQUEST_METHODS);
         let mut parameters = Vec::new();
         for (parameter, item_pointer) in resolved {
             let data = parameter.parameter_data_ref();

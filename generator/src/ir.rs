@@ -369,6 +369,11 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// The first of `tags`.
+    pub tag: Option<String>,
+    /// The Cargo feature the operation is behind, when the API is split into areas (see
+    /// `normalise/areas.rs`).
+    pub area: Option<String>,
     /// Parameters: path parameters in path order first, then the rest in spec order.
     pub parameters: Vec<Parameter>,
     /// The JSON request body.

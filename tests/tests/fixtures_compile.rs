@@ -146,6 +146,36 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
         check.stderr,
     );
 
+    // A crate split into areas (Cargo features) must build clean with each area alone,
+    // and with none: every `cfg` the generator writes is exercised.
+    for member in &members {
+        let manifest = std::fs::read_to_string(workspace.root.join(member).join("Cargo.toml"))
+            .unwrap_or_default();
+        for features in area_feature_sets(&manifest) {
+            let name = crate_name(member);
+            let mut args = vec!["-p", name.as_str(), "--no-default-features"];
+            if !features.is_empty() {
+                args.extend(["--features", features.as_str()]);
+            }
+            args.extend(["--", "-D", "warnings"]);
+            let check = workspace
+                .run("clippy", &args)
+                .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
+            let crate_dir = workspace.root.join(member);
+            let problems: Vec<String> = check
+                .of(&crate_dir, "error")
+                .chain(check.of(&crate_dir, "warning"))
+                .map(|d| d.rendered.clone())
+                .collect();
+            assert!(
+                check.success && problems.is_empty(),
+                "`cargo clippy -p {name} --no-default-features --features {features:?}` failed:\n{}\n{}",
+                problems.join("\n"),
+                check.stderr
+            );
+        }
+    }
+
     let tests = workspace
         // Integration tests and doctests: the crate docs' examples must compile for every
         // spec (they name the auth setters the spec really has, for instance).
@@ -156,6 +186,23 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
         "the round-trip tests or doctests of the fixture crates failed:\n{}\n{}",
         tests.program_output, tests.stderr,
     );
+}
+
+/// For a manifest with `[features]`: no feature, then each feature but `default` alone.
+fn area_feature_sets(manifest: &str) -> Vec<String> {
+    let features: Vec<String> = manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
+        .filter_map(|line| line.split('=').next())
+        .map(|name| name.trim().to_string())
+        .filter(|name| name != "default")
+        .collect();
+    if features.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once(String::new()).chain(features).collect()
 }
 
 /// Copies `tests/fixtures/roundtrip/<stem>.rs` (and its support module) into the crate as

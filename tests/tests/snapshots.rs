@@ -166,6 +166,38 @@ fn rule_responses_outcomes_ranges_text_and_binary() {
 }
 
 #[test]
+fn rule_areas_split_operations_and_types_into_features() {
+    let output = generate(&fixture("areas.yaml"), "areas.yaml");
+    let manifest = file(&output, "Cargo.toml");
+    assert!(
+        manifest.contains("[features]\ndefault = [\"pets\", \"stores\", \"untagged\"]\npets = []\nstores = []\nuntagged = []\n"),
+        "{manifest}"
+    );
+    let types = file(&output, "src/types.rs");
+    // `Pet` is reached from both tagged areas, `Address` only through `Store`, `Failure`
+    // from all three and `Unused` from none: those two are unconditional.
+    let cfg_of = |item: &str| -> Option<String> {
+        let lines: Vec<&str> = types.lines().collect();
+        let at = lines.iter().position(|line| line.starts_with(item))?;
+        lines[..at]
+            .iter()
+            .rev()
+            .take_while(|line| line.starts_with("#[") || line.starts_with("///"))
+            .find(|line| line.starts_with("#[cfg("))
+            .map(|line| line.to_string())
+    };
+    assert_eq!(
+        cfg_of("pub struct Pet ").as_deref(),
+        Some("#[cfg(any(feature = \"pets\", feature = \"stores\"))]")
+    );
+    assert_eq!(cfg_of("pub struct Address ").as_deref(), Some("#[cfg(feature = \"stores\")]"));
+    assert_eq!(cfg_of("pub struct Failure "), None);
+    assert_eq!(cfg_of("pub struct Unused "), None);
+    insta::assert_snapshot!("areas_types", types);
+    insta::assert_snapshot!("areas_operations", file(&output, "src/operations.rs"));
+}
+
+#[test]
 fn rule_security_schemes_become_builder_methods() {
     let output = generate(&fixture("auth.yaml"), "auth.yaml");
     insta::assert_snapshot!("auth_client", file(&output, "src/client.rs"));

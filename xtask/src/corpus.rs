@@ -100,9 +100,76 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(EXIT_ERROR);
     }
+    let areas = match check_areas(root, &sweep_dir, &rows) {
+        Ok(areas) => areas,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
     eprintln!("sweep took {:.0} s", start.elapsed().as_secs_f64());
     print_table(&rows);
+    if let Some((spec, lines)) = areas {
+        println!();
+        println!("Areas of {spec} (the largest crate split into features), each checked alone:");
+        println!();
+        println!("| features | result | check s |");
+        println!("| --- | --- | --- |");
+        for line in lines {
+            println!("{line}");
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// The largest clean crate that is split into areas (Cargo features), checked with all
+/// features and with each feature alone (after `cargo clean -p`, dependencies built):
+/// the spec and one table row per check.
+fn check_areas(root: &Path, sweep_dir: &Path, rows: &[Row]) -> Result<Option<(String, Vec<String>)>, String> {
+    let features_of = |row: &Row| -> Vec<String> {
+        let manifest = std::fs::read_to_string(row.crate_dir.join("Cargo.toml")).unwrap_or_default();
+        manifest
+            .lines()
+            .skip_while(|line| line.trim() != "[features]")
+            .skip(1)
+            .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
+            .filter_map(|line| line.split('=').next())
+            .map(|name| name.trim().to_string())
+            .filter(|name| name != "default")
+            .collect()
+    };
+    let Some(row) = rows
+        .iter()
+        .filter(|row| row.compile.clean() && !features_of(row).is_empty())
+        .max_by_key(|row| row.lines.unwrap_or(0))
+    else {
+        return Ok(None);
+    };
+    let members = [member_path(row)];
+    let mut workspace = Workspace::create(sweep_dir, &members, &root.join("Cargo.lock"), &sweep_dir.join("target"))
+        .map_err(|error| format!("cannot write the corpus workspace: {error}"))?;
+    let run_error = |error: std::io::Error| format!("cannot run cargo: {error}");
+    let name = row.crate_name.as_str();
+    let mut lines = Vec::new();
+    let all = features_of(row);
+    let sets = std::iter::once(None).chain(all.iter().map(Some));
+    for feature in sets {
+        workspace.clean(name).map_err(run_error)?;
+        let mut args = vec!["-p", name];
+        if let Some(feature) = feature {
+            args.extend(["--no-default-features", "--features", feature.as_str()]);
+        }
+        let start = Instant::now();
+        let check = workspace.check(&args).map_err(run_error)?;
+        let seconds = start.elapsed().as_secs_f64();
+        let crate_dir = workspace.root.join(member_path(row));
+        let problems = check.of(&crate_dir, "error").count() + check.of(&crate_dir, "warning").count();
+        let result = if check.success && problems == 0 { "clean".to_owned() } else { format!("{problems} problems") };
+        let label = feature.map_or_else(|| "all (default)".to_owned(), |feature| format!("`{feature}` alone"));
+        eprintln!("areas {name}: {label}: {result} ({seconds:.1} s)");
+        lines.push(format!("| {label} | {result} | {seconds:.1} |"));
+    }
+    Ok(Some((row.spec.clone(), lines)))
 }
 
 /// The spec files of `dir`, sorted by name, optionally filtered.

@@ -26,7 +26,7 @@ pub fn error_responses(operation: &Operation) -> impl Iterator<Item = &Response>
 /// which is most of them in a large API, share one enum: the first such operation's
 /// names it, and the others' names are aliases of it. Every operation keeps its own
 /// name (`errors::InstanceListError`), and a crate compiles each shape once.
-pub fn errors_rs(api: &Api) -> TokenStream {
+pub fn errors_rs(api: &Api, areas: &super::areas::Areas) -> TokenStream {
     // Shape (the variants' tokens) -> the operations that have it, in spec order.
     let mut shapes: indexmap::IndexMap<String, Vec<&Operation>> = indexmap::IndexMap::new();
     for operation in &api.operations {
@@ -36,7 +36,8 @@ pub fn errors_rs(api: &Api) -> TokenStream {
     let enums = shapes.values().flat_map(|operations| {
         let (first, others) = operations.split_first().map_or((None, &[][..]), |(first, others)| (Some(first), others));
         let first_name = first.map(|first| error_type_name(first));
-        let shared = first.map(|first| error_enum(first, others.len()));
+        let cfg = areas.of_operations(operations.iter().copied());
+        let shared = first.map(|first| super::areas::with_attribute(error_enum(first, others.len()), &cfg));
         let aliases = others.iter().map(move |operation| {
             let name = ident(&error_type_name(operation));
             let target = first_name.as_deref().unwrap_or_default();
@@ -48,8 +49,10 @@ pub fn errors_rs(api: &Api) -> TokenStream {
                 operation.http_method,
                 operation.path
             )]);
+            let cfg = areas.of_operation(operation);
             quote! {
                 #docs
+                #cfg
                 pub type #name = #target_ident;
             }
         });

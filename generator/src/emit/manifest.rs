@@ -14,7 +14,7 @@ const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 /// plain `MAJOR.MINOR.PATCH`, else `0.0.0`. Of the runtime's dependencies it lists those
 /// the crate's code (`sources`, token text or file text) names as `crate_name::`, so a
 /// spec without dates does not pull in `chrono`, one without patterns not `regress`.
-pub fn cargo_toml(api: &Api, crate_name: &str, sources: &[String]) -> String {
+pub fn cargo_toml(api: &Api, crate_name: &str, sources: &[String], areas: &[String]) -> String {
     let version = if is_plain_semver(&api.version) {
         api.version.as_str()
     } else {
@@ -40,8 +40,20 @@ pub fn cargo_toml(api: &Api, crate_name: &str, sources: &[String]) -> String {
         dev_dependencies.push_str(line);
         dev_dependencies.push('\n');
     }
+    // One feature per area of the API; `default` enables them all.
+    let features = if areas.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = areas.iter().map(|area| format!("{area:?}")).collect();
+        let mut text = format!("[features]\ndefault = [{}]\n", quoted.join(", "));
+        for area in areas {
+            text.push_str(&format!("{area} = []\n"));
+        }
+        text.push('\n');
+        text
+    };
     format!(
-        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{dependencies}\n{dev_dependencies}"
+        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{dependencies}\n{dev_dependencies}"
     )
 }
 
@@ -113,6 +125,33 @@ pub fn readme(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Strin
 }
 
 /// The crate docs, one Markdown paragraph or code block per item.
+/// The "Areas" section, when the API is split into Cargo features.
+fn areas_section(api: &Api, crate_name: &str) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for operation in &api.operations {
+        if let Some(area) = &operation.area {
+            *counts.entry(area.as_str()).or_default() += 1;
+        }
+    }
+    let (first, _) = counts.iter().next()?;
+    let list: Vec<String> = counts
+        .iter()
+        .map(|(area, count)| format!("`{area}` ({count})"))
+        .collect();
+    Some(format!(
+        "## Areas\n\n\
+         The API is split into Cargo features, one per area (its operations' first tag, \
+         or for an untagged spec their resource), each with its number of operations: {}. \
+         `default` enables every area. An application that uses one area compiles only \
+         its operations and the types they use:\n\n\
+         ```toml\n\
+         [dependencies]\n\
+         {crate_name} = {{ version = \"*\", default-features = false, features = [\"{first}\"] }}\n\
+         ```",
+        list.join(", ")
+    ))
+}
+
 fn crate_docs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<String> {
     let crate_ident = crate_name.replace('-', "_");
     let mut paragraphs = vec![
@@ -135,6 +174,7 @@ fn crate_docs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<S
     );
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
     paragraphs.extend(super::guide::sections(api, behaviour, &crate_ident));
+    paragraphs.extend(areas_section(api, crate_name));
     paragraphs
 }
 

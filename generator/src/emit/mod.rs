@@ -16,6 +16,7 @@
 //! Pagination streams ([`pagination`]) are emitted into `src/operations.rs`, beside the
 //! request builders whose fields they read.
 
+pub mod areas;
 pub mod client;
 pub mod docs;
 pub mod enums;
@@ -86,15 +87,16 @@ const WAIT: (&str, &str) = ("src/wait.rs", include_str!("../../runtime/src/wait.
 
 /// Every file of the crate for `api`, in a fixed order.
 pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<EmittedFile> {
+    let areas = areas::Areas::new(api);
     let mut generated = vec![
-        ("src/types.rs", types::types_rs(api)),
+        ("src/types.rs", types::types_rs(api, &areas)),
         ("src/client.rs", client::client_rs(api, behaviour)),
         (
             "src/operations.rs",
-            operations::operations_rs(api, behaviour),
+            operations::operations_rs(api, behaviour, &areas),
         ),
-        ("src/errors.rs", errors::errors_rs(api)),
-        ("src/constraints.rs", validation::constraints_rs(api)),
+        ("src/errors.rs", errors::errors_rs(api, &areas)),
+        ("src/constraints.rs", validation::constraints_rs(api, &areas)),
     ];
     // Only crates that use them get the optional runtime files, so that no generated
     // crate carries code (or a dependency) it never calls.
@@ -108,14 +110,14 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
         runtime.push(PAGINATION);
     }
     if !behaviour.waiters.is_empty() {
-        generated.push(("src/waiters.rs", waiters::waiters_rs(api, behaviour)));
+        generated.push(("src/waiters.rs", waiters::waiters_rs(api, behaviour, &areas)));
         runtime.push(WAIT);
     }
     let lib = manifest::lib_rs(api, behaviour, crate_name, uses_patterns);
     let mut texts: Vec<String> = generated.iter().map(|(_, tokens)| tokens.to_string()).collect();
     texts.push(lib.to_string());
     texts.extend(runtime.iter().map(|(_, text)| text.to_string()));
-    let manifest = manifest::cargo_toml(api, crate_name, &texts);
+    let manifest = manifest::cargo_toml(api, crate_name, &texts, &areas.all);
 
     let mut files = vec![
         EmittedFile {

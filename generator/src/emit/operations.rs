@@ -10,21 +10,30 @@ use super::types::constraint_docs;
 use crate::ir::{Api, ClientBehaviour, Operation, Parameter, ParameterLocation, Success, TypeRef};
 
 /// The `operations` module.
-pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
+pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour, areas: &super::areas::Areas) -> TokenStream {
     // Which types have something to validate: a fixpoint over the whole type graph,
     // computed once here rather than per operation.
     let checked = super::validation::checked_types(api);
-    let methods = api.operations.iter().map(client_method);
-    let builders = api
+    let methods = api
         .operations
         .iter()
-        .map(|operation| request_builder(api, behaviour, &checked, operation));
+        .map(|operation| client_method(operation, &areas.of_operation(operation)));
+    let builders = api.operations.iter().map(|operation| {
+        let cfg = areas.of_operation(operation);
+        super::areas::with_attribute(request_builder(api, behaviour, &checked, operation), &cfg)
+    });
     // Pagination streams read the builders' private page and limit fields, so they live here.
-    let streams = api
-        .operations
-        .iter()
-        .filter_map(|operation| super::pagination::stream_impl(behaviour, operation));
-    let outcomes = api.operations.iter().filter_map(super::send::outcome_enum);
+    let streams = api.operations.iter().filter_map(|operation| {
+        let cfg = areas.of_operation(operation);
+        super::pagination::stream_impl(behaviour, operation)
+            .map(|items| super::areas::with_attribute(items, &cfg))
+    });
+    let outcomes = api.operations.iter().filter_map(|operation| {
+        let cfg = areas.of_operation(operation);
+        super::send::outcome_enum(operation).map(|items| super::areas::with_attribute(items, &cfg))
+    });
+    // With areas, the enabled ones may not use every import.
+    let allow_unused = areas.is_split().then(|| quote!(#[allow(unused_imports)]));
     if api.operations.is_empty() {
         return quote! {
             //! The spec has no operations.
@@ -43,9 +52,13 @@ pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         //! parameters, body and status table) as an [`Operation`] impl. Set optional
         //! parameters on the builder, then `.await` it (or call `send`).
 
+        #allow_unused
         use crate::call::{Call, Operation, Request};
+        #allow_unused
         use crate::error::{Error, InvalidRequest, RawResponse};
+        #allow_unused
         #request_imports
+        #allow_unused
         use crate::Client;
 
         impl Client {
@@ -100,7 +113,7 @@ fn operation_docs(operation: &Operation) -> String {
     text
 }
 
-fn client_method(operation: &Operation) -> TokenStream {
+fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
     let method = ident(&operation.method_name);
     let builder = ident(&operation.type_name);
     let arguments = method_arguments(operation);
@@ -166,6 +179,7 @@ fn client_method(operation: &Operation) -> TokenStream {
         .then(|| quote!(#[deprecated = "deprecated in the spec"]));
     quote! {
         #docs
+        #cfg
         #deprecated
         pub fn #method(&self, #(#parameters),*) -> Request<'_, #builder> {
             self.core.request(#builder { #(#initialisers,)* })

@@ -13,12 +13,22 @@ use crate::ir::{Api, Constraints, Field, Struct, TypeDef, TypeKind, TypeRef};
 const CLIPPY_TOO_MANY_ARGUMENTS: usize = 7;
 
 /// The `types` module.
-pub fn types_rs(api: &Api) -> TokenStream {
+pub fn types_rs(api: &Api, areas: &super::areas::Areas) -> TokenStream {
     let mut defaults = Vec::new();
     let items: Vec<TokenStream> = api
         .types
         .iter()
-        .map(|definition| type_def(api, definition, &mut defaults))
+        .map(|definition| {
+            let cfg = areas.of_type(&definition.name);
+            let mut own_defaults = Vec::new();
+            let items = type_def(api, definition, &mut own_defaults);
+            defaults.extend(
+                own_defaults
+                    .into_iter()
+                    .map(|function| super::areas::with_attribute(function, &cfg)),
+            );
+            super::areas::with_attribute(items, &cfg)
+        })
         .collect();
     let defaults_module = if defaults.is_empty() {
         quote!()
@@ -33,7 +43,10 @@ pub fn types_rs(api: &Api) -> TokenStream {
     let uses_double_option = items
         .iter()
         .any(|item| item.to_string().contains("\"double_option\""));
-    let double_option = uses_double_option.then(|| quote!(use serde_with::rust::double_option;));
+    // With areas, an area's types may be all that use it.
+    let allow_unused = areas.is_split().then(|| quote!(#[allow(unused_imports)]));
+    let double_option =
+        uses_double_option.then(|| quote!(#allow_unused use serde_with::rust::double_option;));
     quote! {
         //! Data types: one per schema in the spec's `components/schemas`, plus one per
         //! inline object or enum, named after where it appears.

@@ -53,13 +53,16 @@ fn type_has_checks(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) 
 }
 
 /// The `constraints` module.
-pub fn constraints_rs(api: &Api) -> TokenStream {
+pub fn constraints_rs(api: &Api, areas: &super::areas::Areas) -> TokenStream {
     let checked = checked_types(api);
     let impls = api
         .types
         .iter()
         .filter(|definition| checked.contains(&definition.name))
-        .map(|definition| validate_impl(api, definition, &checked));
+        .map(|definition| {
+            let cfg = areas.of_type(&definition.name);
+            super::areas::with_attribute(validate_impl(api, definition, &checked), &cfg)
+        });
     quote! {
         //! `Validate` for every type whose values the spec constrains (directly or
         //! through a value inside), generated from the schemas' keywords.

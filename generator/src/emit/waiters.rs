@@ -10,14 +10,20 @@ use super::rust_type::{ident, type_tokens};
 use crate::ir::{Api, ClientBehaviour, Success, Waiter};
 
 /// The `waiters` module.
-pub fn waiters_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
-    let methods = behaviour
-        .waiters
-        .iter()
-        .filter_map(|waiter| waiter_method(api, waiter));
+pub fn waiters_rs(api: &Api, behaviour: &ClientBehaviour, areas: &super::areas::Areas) -> TokenStream {
+    let methods = behaviour.waiters.iter().filter_map(|waiter| {
+        let operation = api
+            .operations
+            .iter()
+            .find(|operation| operation.operation_id == waiter.operation_id)?;
+        let cfg = areas.of_operation(operation);
+        waiter_method(api, waiter).map(|items| super::areas::with_attribute(items, &cfg))
+    });
+    let allow_unused = areas.is_split().then(|| quote!(#[allow(unused_imports)]));
     quote! {
         //! Waiters: poll an operation until its resource reaches a target state.
 
+        #allow_unused
         use crate::wait::{poll_future, Observation, PollFuture, Waiter};
 
         #(#methods)*

@@ -49,6 +49,7 @@ impl<'a> Normaliser<'a> {
                 )?);
             }
         }
+        super::areas::assign(&mut operations);
         Ok(operations)
     }
 
@@ -122,6 +123,8 @@ impl<'a> Normaliser<'a> {
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,
+            tag: operation.tags.first().cloned(),
+            area: None,
             parameters,
             body,
             responses,

@@ -236,8 +236,8 @@ mod request;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 pub mod types;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use call::{Call, Operation, Request};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::Response;

@@ -68,11 +68,14 @@ where
                 Ok(fetched) => {
                     let count = u64::try_from(fetched.items.len()).unwrap_or(u64::MAX);
                     if page == cursor.first_page {
-                        let skipped_pages = u64::try_from(cursor.first_page.saturating_sub(1)).unwrap_or(0);
-                        cursor.seen = skipped_pages.saturating_mul(cursor.page_size.unwrap_or(count));
+                        let skipped_pages =
+                            u64::try_from(cursor.first_page.saturating_sub(1)).unwrap_or(0);
+                        cursor.seen =
+                            skipped_pages.saturating_mul(cursor.page_size.unwrap_or(count));
                     }
                     cursor.seen = cursor.seen.saturating_add(count);
-                    let complete = count == 0 || fetched.total.is_some_and(|total| cursor.seen >= total);
+                    let complete =
+                        count == 0 || fetched.total.is_some_and(|total| cursor.seen >= total);
                     cursor.next_page = if complete { None } else { page.checked_add(1) };
                     cursor.buffered.extend(fetched.items);
                 }

@@ -19,7 +19,9 @@ pub(crate) fn check_pattern(
 ) -> Result<(), ValidationError> {
     let regex = compiled.get_or_init(|| regress::Regex::new(pattern).ok());
     match regex {
-        Some(regex) if regex.find(value).is_none() => fail(field, Rule::Pattern(pattern), quoted(value)),
+        Some(regex) if regex.find(value).is_none() => {
+            fail(field, Rule::Pattern(pattern), quoted(value))
+        }
         _ => Ok(()),
     }
 }

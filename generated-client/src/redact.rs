@@ -37,7 +37,10 @@ impl fmt::Debug for Secrets {
 impl Secrets {
     /// No secrets yet; the values of the query parameters `names` are API keys.
     pub(crate) fn with_query_parameters(names: &'static [&'static str]) -> Self {
-        Self { spellings: Vec::new(), query_parameters: names }
+        Self {
+            spellings: Vec::new(),
+            query_parameters: names,
+        }
     }
 
     /// Names of query parameters whose values are API keys, shown `[redacted]` in URLs.
@@ -51,9 +54,13 @@ impl Secrets {
             return;
         }
         let json = serde_json::to_string(secret).unwrap_or_default();
-        let json = json.get(1..json.len().saturating_sub(1)).unwrap_or_default().to_string();
+        let json = json
+            .get(1..json.len().saturating_sub(1))
+            .unwrap_or_default()
+            .to_string();
         let percent: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        let path = percent_encoding::utf8_percent_encode(secret, crate::request::PATH_VALUE).to_string();
+        let path =
+            percent_encoding::utf8_percent_encode(secret, crate::request::PATH_VALUE).to_string();
         for spelling in [secret.to_string(), json, percent, path] {
             self.add_bytes(spelling.as_bytes());
         }
@@ -69,21 +76,33 @@ impl Secrets {
             return;
         }
         self.spellings.push(secret.to_vec());
-        self.spellings.sort_by_key(|spelling| std::cmp::Reverse(spelling.len()));
+        self.spellings
+            .sort_by_key(|spelling| std::cmp::Reverse(spelling.len()));
     }
 
     /// Adds the secrets every client may hold whatever its security schemes: a password
     /// in the base URL (sent by reqwest as basic credentials) and the default headers
     /// marked sensitive.
-    pub(crate) fn add_common(&mut self, base_url: &url::Url, default_headers: &reqwest::header::HeaderMap) {
+    pub(crate) fn add_common(
+        &mut self,
+        base_url: &url::Url,
+        default_headers: &reqwest::header::HeaderMap,
+    ) {
         if let Some(password) = base_url.password() {
-            let decode = |text: &str| percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned();
+            let decode = |text: &str| {
+                percent_encoding::percent_decode_str(text)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
             let (username, decoded) = (decode(base_url.username()), decode(password));
             self.add(password);
             self.add(&decoded);
             self.add(&crate::request::basic_credentials(&username, &decoded)["Basic ".len()..]);
         }
-        for value in default_headers.values().filter(|value| value.is_sensitive()) {
+        for value in default_headers
+            .values()
+            .filter(|value| value.is_sensitive())
+        {
             match value.to_str() {
                 Ok(text) => self.add(text),
                 Err(_) => self.add_bytes(value.as_bytes()),
@@ -98,7 +117,9 @@ impl Secrets {
 
     /// Whether `bytes` contain any secret.
     pub(crate) fn occur_in(&self, bytes: &[u8]) -> bool {
-        self.spellings.iter().any(|secret| memchr::memmem::find(bytes, secret).is_some())
+        self.spellings
+            .iter()
+            .any(|secret| memchr::memmem::find(bytes, secret).is_some())
     }
 
     /// `bytes` with every secret replaced by `[redacted]`; borrowed when none occurs.
@@ -144,7 +165,11 @@ pub(crate) fn write_shown(
     args: fmt::Arguments<'_>,
 ) -> fmt::Result {
     let margin = secrets.map_or(0, Secrets::longest);
-    let mut buffer = Bounded { text: String::new(), capacity: limit + margin, cut: false };
+    let mut buffer = Bounded {
+        text: String::new(),
+        capacity: limit + margin,
+        cut: false,
+    };
     // `Bounded` never fails, so neither does formatting into it, unless `args` itself
     // reports an error: pass that on.
     fmt::write(&mut buffer, args)?;

@@ -15,7 +15,11 @@ use crate::redact::Secrets;
 /// Bytes of a parameter value sent as is in a path: RFC 3986's unreserved characters
 /// (`A-Z a-z 0-9 - . _ ~`). Everything else, control characters, `/`, `?`, `#`, `%`,
 /// `:` and non-ASCII included, is percent-encoded, as RFC 6570 expands `{name}`.
-pub(crate) const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(crate) const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Bytes of a path template's own text that are percent-encoded: what cannot stand in a
 /// path segment (`/` separates segments and is kept).
@@ -44,7 +48,10 @@ pub(crate) enum PathPart<'a> {
 
 /// The parts of the path `template` (as the spec writes it, e.g.
 /// `/orgs/{org_id}/files/{name}.{ext}`), each `{name}` filled with the next of `values`.
-pub(crate) fn template_parts<'a>(template: &'static str, values: &[&'a str]) -> Result<Vec<PathPart<'a>>, InvalidRequest> {
+pub(crate) fn template_parts<'a>(
+    template: &'static str,
+    values: &[&'a str],
+) -> Result<Vec<PathPart<'a>>, InvalidRequest> {
     let mut parts = Vec::new();
     let mut values = values.iter();
     let mut rest = template;
@@ -73,8 +80,14 @@ pub(crate) fn template_parts<'a>(template: &'static str, values: &[&'a str]) -> 
 /// Whitespace and control characters are refused rather than silently dropped (as URL
 /// parsing does), so the client never calls a URL other than the one given.
 pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
-    let invalid = |reason: String| BuildError::InvalidBaseUrl { url: without_password(url), reason };
-    if let Some(position) = url.bytes().position(|byte| byte.is_ascii_control() || byte == b' ') {
+    let invalid = |reason: String| BuildError::InvalidBaseUrl {
+        url: without_password(url),
+        reason,
+    };
+    if let Some(position) = url
+        .bytes()
+        .position(|byte| byte.is_ascii_control() || byte == b' ')
+    {
         return Err(invalid(format!(
             "byte {position} is whitespace or a control character (0x{:02X})",
             url.as_bytes()[position]
@@ -82,10 +95,15 @@ pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
     }
     let parsed = Url::parse(url).map_err(|error| invalid(error.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid(format!("scheme `{}` is not http or https", parsed.scheme())));
+        return Err(invalid(format!(
+            "scheme `{}` is not http or https",
+            parsed.scheme()
+        )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(invalid("a base URL cannot have a query or fragment".to_string()));
+        return Err(invalid(
+            "a base URL cannot have a query or fragment".to_string(),
+        ));
     }
     Ok(parsed)
 }
@@ -93,14 +111,20 @@ pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
 /// `url` with the password of its user info (`scheme://user:password@host`) replaced by
 /// `[redacted]`, for error messages and `Debug`. Works on text that does not parse.
 pub(crate) fn without_password(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let authority_start = scheme_end + 3;
     let authority_end = url[authority_start..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |end| authority_start + end);
     let authority = &url[authority_start..authority_end];
-    let Some(at) = authority.rfind('@') else { return url.to_string() };
-    let Some(colon) = authority[..at].find(':') else { return url.to_string() };
+    let Some(at) = authority.rfind('@') else {
+        return url.to_string();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return url.to_string();
+    };
     format!(
         "{}{}{}",
         &url[..authority_start + colon + 1],
@@ -122,13 +146,15 @@ pub(crate) fn endpoint(base: &Url, parts: &[PathPart<'_>]) -> Result<Url, Invali
     let mut segment_start = path.len();
     let mut segment_parameter: Option<&'static str> = None;
     let check = |path: &str, start: usize, parameter: Option<&'static str>| match parameter {
-        Some(name) if matches!(path[start..].trim_start_matches('/'), "" | "." | "..") => Err(InvalidRequest {
-            parameter: name,
-            reason: format!(
-                "the path segment would be {:?} as sent, which changes the URL",
-                path[start..].trim_start_matches('/')
-            ),
-        }),
+        Some(name) if matches!(path[start..].trim_start_matches('/'), "" | "." | "..") => {
+            Err(InvalidRequest {
+                parameter: name,
+                reason: format!(
+                    "the path segment would be {:?} as sent, which changes the URL",
+                    path[start..].trim_start_matches('/')
+                ),
+            })
+        }
         _ => Ok(()),
     };
     for part in parts {
@@ -162,19 +188,27 @@ fn header_text_problem(value: &str) -> Option<String> {
     if value.is_empty() {
         return Some("it is empty".to_string());
     }
-    let (position, byte) = value.bytes().enumerate().find(|(_, byte)| !(b' '..=b'~').contains(byte))?;
+    let (position, byte) = value
+        .bytes()
+        .enumerate()
+        .find(|(_, byte)| !(b' '..=b'~').contains(byte))?;
     Some(match byte {
         b'\r' | b'\n' => format!("it contains a line break at byte {position}"),
         byte if byte.is_ascii_control() => {
             format!("it contains the control character 0x{byte:02X} at byte {position}")
         }
-        _ => format!("it contains a non-ASCII character at byte {position} (header credentials are ASCII)"),
+        _ => format!(
+            "it contains a non-ASCII character at byte {position} (header credentials are ASCII)"
+        ),
     })
 }
 
 /// Checks a credential sent as a header value (a bearer token, an API key header) at
 /// `build`, so a request never fails later for a value no header can hold.
-pub(crate) fn check_header_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
+pub(crate) fn check_header_credential(
+    credential: &'static str,
+    value: &str,
+) -> Result<(), BuildError> {
     match header_text_problem(value) {
         Some(reason) => Err(BuildError::InvalidCredential { credential, reason }),
         None => Ok(()),
@@ -183,7 +217,10 @@ pub(crate) fn check_header_credential(credential: &'static str, value: &str) -> 
 
 /// Checks a credential sent as a cookie value: a header value without the `;`, `,`,
 /// `"`, `\` and whitespace that would end or break the cookie (RFC 6265).
-pub(crate) fn check_cookie_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
+pub(crate) fn check_cookie_credential(
+    credential: &'static str,
+    value: &str,
+) -> Result<(), BuildError> {
     check_header_credential(credential, value)?;
     match value.bytes().position(|byte| matches!(byte, b';' | b',' | b'"' | b'\\' | b' ')) {
         Some(position) => Err(BuildError::InvalidCredential {
@@ -196,7 +233,10 @@ pub(crate) fn check_cookie_credential(credential: &'static str, value: &str) -> 
 
 /// Checks a credential that is percent-encoded or base64-encoded before sending (a query
 /// API key, basic credentials): any text but control characters.
-pub(crate) fn check_text_credential(credential: &'static str, value: &str) -> Result<(), BuildError> {
+pub(crate) fn check_text_credential(
+    credential: &'static str,
+    value: &str,
+) -> Result<(), BuildError> {
     match value.bytes().position(|byte| byte.is_ascii_control()) {
         Some(position) => Err(BuildError::InvalidCredential {
             credential,
@@ -231,7 +271,10 @@ pub(crate) fn check_basic_credentials(
 /// headers) never reach a host they were not given for.
 pub(crate) fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
         if !same_origin {
             attempt.stop()
         } else if attempt.previous().len() > 10 {
@@ -264,7 +307,11 @@ pub(crate) fn credential_header(
 /// Adds `name=value` as a `Cookie` header marked sensitive (joined with other cookies
 /// before sending, see [`join_cookies`]). The value is sent as given; one a header
 /// cannot hold fails the request as in [`credential_header`].
-pub(crate) fn credential_cookie(request: reqwest::RequestBuilder, name: &str, value: &str) -> reqwest::RequestBuilder {
+pub(crate) fn credential_cookie(
+    request: reqwest::RequestBuilder,
+    name: &str,
+    value: &str,
+) -> reqwest::RequestBuilder {
     let text = format!("{name}={value}");
     match HeaderValue::from_str(&text) {
         Ok(mut value) => {
@@ -302,11 +349,17 @@ pub(crate) fn basic_credentials(username: &str, password: &str) -> String {
     let plain = format!("{username}:{password}");
     let mut text = String::from("Basic ");
     for chunk in plain.as_bytes().chunks(3) {
-        let bytes = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let bytes = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let bits = (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2]);
         for index in 0..4 {
             if index <= chunk.len() {
-                text.push(char::from(ALPHABET[((bits >> (18 - 6 * index)) & 0x3f) as usize]));
+                text.push(char::from(
+                    ALPHABET[((bits >> (18 - 6 * index)) & 0x3f) as usize],
+                ));
             } else {
                 text.push('=');
             }
@@ -322,13 +375,21 @@ pub(crate) fn redact_url(url: &mut Url, secrets: &Secrets) {
         let _ = url.set_password(Some(crate::redact::REDACTED));
     }
     let secret = secrets.query_parameters();
-    if secret.is_empty() || !url.query_pairs().any(|(name, _)| secret.contains(&name.as_ref())) {
+    if secret.is_empty()
+        || !url
+            .query_pairs()
+            .any(|(name, _)| secret.contains(&name.as_ref()))
+    {
         return;
     }
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(name, value)| {
-            let value = if secret.contains(&name.as_ref()) { crate::redact::REDACTED.to_string() } else { value.into_owned() };
+            let value = if secret.contains(&name.as_ref()) {
+                crate::redact::REDACTED.to_string()
+            } else {
+                value.into_owned()
+            };
             (name.into_owned(), value)
         })
         .collect();
@@ -363,23 +424,40 @@ pub(crate) async fn read_response(
     let status = response.status();
     let headers = response.headers().clone();
     let too_large = |body: Vec<u8>| ReadError::TooLarge {
-        response: RawResponse::received(status, headers.clone(), body.into(), secrets, request_id_header),
+        response: RawResponse::received(
+            status,
+            headers.clone(),
+            body.into(),
+            secrets,
+            request_id_header,
+        ),
         limit,
     };
-    if response.content_length().is_some_and(|length| length > limit) {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
         return Err(too_large(Vec::new()));
     }
     let capacity = response.content_length().unwrap_or(0).min(limit);
     let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        let room = usize::try_from(limit).unwrap_or(usize::MAX).saturating_sub(body.len());
+        let room = usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(body.len());
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
             return Err(too_large(body));
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(RawResponse::received(status, headers, body.into(), secrets, request_id_header))
+    Ok(RawResponse::received(
+        status,
+        headers,
+        body.into(),
+        secrets,
+        request_id_header,
+    ))
 }
 
 /// How a parameter value is spelled (OpenAPI's `style` and `explode`).
@@ -431,17 +509,32 @@ pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(
         (serde_json::Value::Null, _) => {}
         (value, Style::Json) => pairs.push((name.to_string(), value.to_string())),
         (serde_json::Value::Array(items), Style::Form { explode: true } | Style::DeepObject) => {
-            pairs.extend(items.iter().map(|item| (name.to_string(), scalar_text(item))));
+            pairs.extend(
+                items
+                    .iter()
+                    .map(|item| (name.to_string(), scalar_text(item))),
+            );
         }
         (serde_json::Value::Array(items), _) => {
-            pairs.push((name.to_string(), join(items.iter().map(scalar_text), delimiter(style))));
+            pairs.push((
+                name.to_string(),
+                join(items.iter().map(scalar_text), delimiter(style)),
+            ));
         }
         (serde_json::Value::Object(object), Style::Form { explode: true }) => {
-            pairs.extend(object.iter().map(|(key, item)| (key.clone(), scalar_text(item))));
+            pairs.extend(
+                object
+                    .iter()
+                    .map(|(key, item)| (key.clone(), scalar_text(item))),
+            );
         }
-        (serde_json::Value::Object(object), Style::DeepObject) => deep_object(name, object, &mut pairs),
+        (serde_json::Value::Object(object), Style::DeepObject) => {
+            deep_object(name, object, &mut pairs)
+        }
         (serde_json::Value::Object(object), _) => {
-            let flat = object.iter().flat_map(|(key, item)| [key.clone(), scalar_text(item)]);
+            let flat = object
+                .iter()
+                .flat_map(|(key, item)| [key.clone(), scalar_text(item)]);
             pairs.push((name.to_string(), join(flat, delimiter(style))));
         }
         (scalar, _) => pairs.push((name.to_string(), scalar_text(scalar))),
@@ -460,23 +553,35 @@ pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
         (serde_json::Value::Null, _) => return Ok(None),
         (value, Style::Json) => value.to_string(),
         (serde_json::Value::Array(items), _) => join(items.iter().map(scalar_text), ","),
-        (serde_json::Value::Object(object), Style::Simple { explode: true }) => {
-            join(object.iter().map(|(key, item)| format!("{key}={}", scalar_text(item))), ",")
-        }
-        (serde_json::Value::Object(object), _) => {
-            join(object.iter().flat_map(|(key, item)| [key.clone(), scalar_text(item)]), ",")
-        }
+        (serde_json::Value::Object(object), Style::Simple { explode: true }) => join(
+            object
+                .iter()
+                .map(|(key, item)| format!("{key}={}", scalar_text(item))),
+            ",",
+        ),
+        (serde_json::Value::Object(object), _) => join(
+            object
+                .iter()
+                .flat_map(|(key, item)| [key.clone(), scalar_text(item)]),
+            ",",
+        ),
         (scalar, _) => scalar_text(&scalar),
     };
-    reqwest::header::HeaderValue::from_str(&text).map(Some).map_err(|_| InvalidRequest {
-        parameter: name,
-        reason: "contains characters a header value cannot hold (control characters or newlines)".to_string(),
-    })
+    reqwest::header::HeaderValue::from_str(&text)
+        .map(Some)
+        .map_err(|_| InvalidRequest {
+            parameter: name,
+            reason:
+                "contains characters a header value cannot hold (control characters or newlines)"
+                    .to_string(),
+        })
 }
 
 /// The `Cookie` header for `pairs`, each value percent-encoded so `;`, `,`, spaces and
 /// quotes cannot end a cookie early.
-pub(crate) fn cookie_header(pairs: &[(String, String)]) -> Result<reqwest::header::HeaderValue, InvalidRequest> {
+pub(crate) fn cookie_header(
+    pairs: &[(String, String)],
+) -> Result<reqwest::header::HeaderValue, InvalidRequest> {
     let text = join(
         pairs.iter().map(|(name, value)| {
             let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
@@ -501,15 +606,24 @@ pub(crate) fn text_part<T: serde::Serialize + ?Sized>(
         serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
             reqwest::multipart::Part::text(value.to_string())
                 .mime_str("application/json")
-                .map_err(|error| InvalidRequest { parameter: name, reason: error.to_string() })?
+                .map_err(|error| InvalidRequest {
+                    parameter: name,
+                    reason: error.to_string(),
+                })?
         }
         scalar => reqwest::multipart::Part::text(scalar_text(scalar)),
     };
     Ok(part)
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(name: &'static str, value: &T) -> Result<serde_json::Value, InvalidRequest> {
-    serde_json::to_value(value).map_err(|error| InvalidRequest { parameter: name, reason: error.to_string() })
+fn to_json<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+) -> Result<serde_json::Value, InvalidRequest> {
+    serde_json::to_value(value).map_err(|error| InvalidRequest {
+        parameter: name,
+        reason: error.to_string(),
+    })
 }
 
 fn delimiter(style: Style) -> &'static str {
@@ -534,12 +648,18 @@ fn scalar_text(value: &serde_json::Value) -> String {
 }
 
 /// `name[key]=value` pairs, recursing into nested objects as `name[key][sub]`.
-fn deep_object(prefix: &str, object: &serde_json::Map<String, serde_json::Value>, pairs: &mut Vec<(String, String)>) {
+fn deep_object(
+    prefix: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+    pairs: &mut Vec<(String, String)>,
+) {
     for (key, value) in object {
         let name = format!("{prefix}[{key}]");
         match value {
             serde_json::Value::Object(inner) => deep_object(&name, inner, pairs),
-            serde_json::Value::Array(items) => pairs.extend(items.iter().map(|item| (name.clone(), scalar_text(item)))),
+            serde_json::Value::Array(items) => {
+                pairs.extend(items.iter().map(|item| (name.clone(), scalar_text(item))))
+            }
             scalar => pairs.push((name, scalar_text(scalar))),
         }
     }
@@ -548,12 +668,18 @@ fn deep_object(prefix: &str, object: &serde_json::Map<String, serde_json::Value>
 /// A path parameter's value as text in `simple` style: strings as they are, numbers and
 /// booleans as JSON spells them, arrays `a,b`, objects `k,v`; the value is then
 /// percent-encoded into its segment by [`endpoint`].
-pub(crate) fn path_text<T: serde::Serialize + ?Sized>(name: &'static str, value: &T) -> Result<String, InvalidRequest> {
+pub(crate) fn path_text<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+) -> Result<String, InvalidRequest> {
     let text = match to_json(name, value)? {
         serde_json::Value::Array(items) => join(items.iter().map(scalar_text), ","),
-        serde_json::Value::Object(object) => {
-            join(object.iter().flat_map(|(key, item)| [key.clone(), scalar_text(item)]), ",")
-        }
+        serde_json::Value::Object(object) => join(
+            object
+                .iter()
+                .flat_map(|(key, item)| [key.clone(), scalar_text(item)]),
+            ",",
+        ),
         scalar => scalar_text(&scalar),
     };
     Ok(text)

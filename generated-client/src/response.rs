@@ -35,7 +35,13 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
         f.debug_struct("Response")
             .field("value", &self.value)
             .field("status", &self.head.status)
-            .field("headers", &RedactedHeaders { headers: &self.head.headers, secrets: self.head.secrets.as_deref() })
+            .field(
+                "headers",
+                &RedactedHeaders {
+                    headers: &self.head.headers,
+                    secrets: self.head.secrets.as_deref(),
+                },
+            )
             .finish()
     }
 }

@@ -26,6 +26,22 @@ pub struct Api {
 }
 
 impl Api {
+    /// `ty` with aliases (`type X = Y`) followed to what they name.
+    pub fn resolve_alias<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        let mut current = ty;
+        // An alias cycle is broken by the normaliser; the bound keeps a bad IR finite.
+        for _ in 0..64 {
+            let TypeRef::Named(name) = current else {
+                return current;
+            };
+            match self.type_named(name).map(|definition| &definition.kind) {
+                Some(TypeKind::Alias(target)) => current = target,
+                _ => return current,
+            }
+        }
+        current
+    }
+
     /// The named type `name`. Emitters look types up often; big specs have thousands.
     pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
         self.type_index
@@ -211,12 +227,45 @@ pub struct Field {
     pub nullable: bool,
     /// The schema's `default`, when it can be written as a Rust value of `ty`.
     pub default: Option<serde_json::Value>,
+    /// How the field is held, decided once from `required`, `nullable` and `default`.
+    pub form: FieldForm,
     /// Validation keywords, for docs.
     pub constraints: Constraints,
-    /// JSON pointer of the property schema.
-    pub origin: String,
     /// Held in a `Box` because the field's type contains this struct by value.
     pub boxed: bool,
+}
+
+/// How a property is held in its struct, from `required`, `nullable` and `default`.
+///
+/// Decided once, here in the IR, because every stage that reads a field must agree: the
+/// struct declares it, validation and waiters unwrap it, pagination reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldForm {
+    /// Required, not nullable: `T`.
+    Plain,
+    /// Required and nullable: `Option<T>`, written as `null` when `None`.
+    RequiredNullable,
+    /// Optional with a default the spec gives: `T`, filled in when absent, so readers
+    /// never handle a case the spec rules out.
+    Defaulted,
+    /// Optional: `Option<T>`, left out when `None`.
+    Optional,
+    /// Optional and nullable: `Option<Option<T>>`; absent and `null` stay distinct.
+    OptionalNullable,
+}
+
+impl FieldForm {
+    /// The form of a property that is (not) `required`, (not) `nullable`, and has a
+    /// representable default or not.
+    pub fn of(required: bool, nullable: bool, has_default: bool) -> Self {
+        match (required, nullable, has_default) {
+            (true, false, _) => FieldForm::Plain,
+            (true, true, _) => FieldForm::RequiredNullable,
+            (false, true, _) => FieldForm::OptionalNullable,
+            (false, false, true) => FieldForm::Defaulted,
+            (false, false, false) => FieldForm::Optional,
+        }
+    }
 }
 
 /// Validation keywords of a schema, kept for documentation (and later validation).

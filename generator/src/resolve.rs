@@ -76,8 +76,7 @@ impl<'a> Resolver<'a> {
         Ok(name)
     }
 
-    /// Follows a schema `$ref` chain to its definition, with the component name of the
-    /// last reference followed.
+    /// Follows a schema `$ref` chain to its definition.
     ///
     /// # Errors
     /// As [`Resolver::schema_ref_name`], and for a chain of references that loops.
@@ -85,10 +84,10 @@ impl<'a> Resolver<'a> {
         &self,
         item: &'a ReferenceOr<Schema>,
         pointer: &str,
-    ) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+    ) -> Result<&'a Schema, Diagnostic> {
         if let ReferenceOr::Reference { reference } = item {
             if let Some(schema) = self.nested.get(reference) {
-                return Ok((schema, Some(reference.clone())));
+                return Ok(schema);
             }
         }
         self.follow(item, pointer)
@@ -103,7 +102,7 @@ impl<'a> Resolver<'a> {
         item: &'a ReferenceOr<Parameter>,
         pointer: &str,
     ) -> Result<&'a Parameter, Diagnostic> {
-        self.follow(item, pointer).map(|(parameter, _)| parameter)
+        self.follow(item, pointer)
     }
 
     /// Follows a response `$ref` chain to its definition.
@@ -115,7 +114,7 @@ impl<'a> Resolver<'a> {
         item: &'a ReferenceOr<Response>,
         pointer: &str,
     ) -> Result<&'a Response, Diagnostic> {
-        self.follow(item, pointer).map(|(response, _)| response)
+        self.follow(item, pointer)
     }
 
     /// Follows a request body `$ref` chain to its definition.
@@ -127,19 +126,18 @@ impl<'a> Resolver<'a> {
         item: &'a ReferenceOr<RequestBody>,
         pointer: &str,
     ) -> Result<&'a RequestBody, Diagnostic> {
-        self.follow(item, pointer).map(|(body, _)| body)
+        self.follow(item, pointer)
     }
 
     fn follow<T: ComponentKind>(
         &self,
         mut item: &'a ReferenceOr<T>,
         pointer: &str,
-    ) -> Result<(&'a T, Option<String>), Diagnostic> {
-        let mut last_name = None;
+    ) -> Result<&'a T, Diagnostic> {
         let mut seen: Vec<String> = Vec::new();
         loop {
             match item {
-                ReferenceOr::Item(value) => return Ok((value, last_name)),
+                ReferenceOr::Item(value) => return Ok(value),
                 ReferenceOr::Reference { reference } => {
                     if seen.contains(reference) || seen.len() >= MAX_CHAIN {
                         seen.push(reference.clone());
@@ -154,7 +152,6 @@ impl<'a> Resolver<'a> {
                     seen.push(reference.clone());
                     let name = component_name(reference, T::SECTION, pointer)?;
                     item = self.lookup::<T>(&name, reference, pointer)?;
-                    last_name = Some(name);
                 }
             }
         }

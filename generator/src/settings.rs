@@ -33,10 +33,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::GenerateError;
-use crate::emit::types::{field_form_in, FieldForm};
 use crate::ir::{
-    Api, BodyEncoding, ClientBehaviour, Field, Operation, Pagination, ParameterLocation, Struct,
-    Success, TypeKind, TypeRef, Waiter, WaiterState,
+    Api, BodyEncoding, ClientBehaviour, Field, FieldForm, Operation, Pagination, ParameterLocation,
+    Struct, Success, TypeKind, TypeRef, Waiter, WaiterState,
 };
 
 /// The file as written.
@@ -288,7 +287,7 @@ fn success_struct<'a>(api: &'a Api, operation: &Operation) -> Result<&'a Struct,
                 operation.operation_id
             )
         })?;
-    match resolve_alias(api, body) {
+    match api.resolve_alias(body) {
         TypeRef::Named(name) => match api.type_named(name) {
             Some(definition) => match &definition.kind {
                 TypeKind::Struct(structure) => Ok(structure),
@@ -306,25 +305,6 @@ fn success_struct<'a>(api: &'a Api, operation: &Operation) -> Result<&'a Struct,
     }
 }
 
-/// `ty` with named aliases replaced by their targets (a bounded walk: alias chains in a
-/// normalised Api cannot cycle, but a malformed one must not hang the generator).
-pub(crate) fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    let mut current = ty;
-    for _ in 0..64 {
-        let TypeRef::Named(name) = current else {
-            return current;
-        };
-        match api.type_named(name) {
-            Some(definition) => match &definition.kind {
-                TypeKind::Alias(target) => current = target,
-                _ => return current,
-            },
-            None => return current,
-        }
-    }
-    current
-}
-
 fn find_field<'a>(structure: &'a Struct, json_name: &str) -> Option<&'a Field> {
     structure
         .fields
@@ -338,8 +318,8 @@ fn is_integer(ty: &TypeRef) -> bool {
 
 /// Whether `field` is held as `Option<T>` (an absent or `null` value is possible), and
 /// refuses `Option<Option<T>>` shapes, which no convention uses.
-fn is_optional(api: &Api, field: &Field) -> Result<bool, String> {
-    match field_form_in(api, field) {
+fn is_optional(field: &Field) -> Result<bool, String> {
+    match field.form {
         FieldForm::Plain | FieldForm::Defaulted => Ok(false),
         FieldForm::Optional | FieldForm::RequiredNullable => Ok(true),
         FieldForm::OptionalNullable => Err(format!(
@@ -361,13 +341,13 @@ fn detect_pagination(
         })
     };
     let page = query(&names.page)
-        .filter(|parameter| !parameter.required && is_integer(resolve_alias(api, &parameter.ty)))
+        .filter(|parameter| !parameter.required && is_integer(api.resolve_alias(&parameter.ty)))
         .ok_or_else(|| format!("no optional integer query parameter {:?}", names.page))?;
     let limit = match &names.limit {
         Some(limit) => Some(
             query(limit)
                 .filter(|parameter| {
-                    !parameter.required && is_integer(resolve_alias(api, &parameter.ty))
+                    !parameter.required && is_integer(api.resolve_alias(&parameter.ty))
                 })
                 .ok_or_else(|| format!("no optional integer query parameter {limit:?}"))?,
         ),
@@ -376,27 +356,27 @@ fn detect_pagination(
     let structure = success_struct(api, operation)?;
     let items = find_field(structure, &names.items)
         .ok_or_else(|| format!("the success body has no property {:?}", names.items))?;
-    let TypeRef::Array(item_type) = resolve_alias(api, &items.ty) else {
+    let TypeRef::Array(item_type) = api.resolve_alias(&items.ty) else {
         return Err(format!("property {:?} is not an array", names.items));
     };
     let total = match &names.total {
         Some(total) => Some(
             find_field(structure, total)
-                .filter(|field| is_integer(resolve_alias(api, &field.ty)))
+                .filter(|field| is_integer(api.resolve_alias(&field.ty)))
                 .ok_or_else(|| format!("the success body has no integer property {total:?}"))?,
         ),
         None => None,
     };
     Ok(Pagination {
         page_parameter: page.rust_name.clone(),
-        page_type: resolve_alias(api, &page.ty).clone(),
+        page_type: api.resolve_alias(&page.ty).clone(),
         limit_parameter: limit.map(|limit| limit.rust_name.clone()),
         items_field: items.rust_name.clone(),
-        items_optional: is_optional(api, items)?,
+        items_optional: is_optional(items)?,
         item_type: (**item_type).clone(),
         total_field: total.map(|total| total.rust_name.clone()),
         total_optional: match total {
-            Some(total) => is_optional(api, total)?,
+            Some(total) => is_optional(total)?,
             None => false,
         },
     })
@@ -514,8 +494,7 @@ fn resolve_waiter(
             Some(WaiterState {
                 field: field.rust_name.clone(),
                 json_name: field.json_name.clone(),
-                optional: is_optional(api, field)
-                    .map_err(|message| ("field".to_string(), message))?,
+                optional: is_optional(field).map_err(|message| ("field".to_string(), message))?,
                 success: settings.success.clone(),
                 failure: settings.failure.clone(),
             })
@@ -532,7 +511,7 @@ fn resolve_waiter(
 /// For a string enum, `Some(its values)`; for a plain string, `Some(None)` (any value);
 /// for anything else, `None`.
 fn state_values(api: &Api, ty: &TypeRef) -> Option<Option<Vec<String>>> {
-    match resolve_alias(api, ty) {
+    match api.resolve_alias(ty) {
         TypeRef::String => Some(None),
         TypeRef::Named(name) => match &api.type_named(name)?.kind {
             TypeKind::StringEnum(string_enum) => Some(Some(

@@ -72,7 +72,11 @@ pub fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
         bytes.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
     }
     bytes.extend_from_slice(
-        format!("content-length: {}\r\nconnection: close\r\n\r\n", body.len()).as_bytes(),
+        format!(
+            "content-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
     );
     bytes.extend_from_slice(body);
     Reply::Bytes(bytes)
@@ -80,7 +84,11 @@ pub fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
 
 /// A JSON response.
 pub fn json(status: u16, body: &str) -> Reply {
-    response(status, &[("content-type", "application/json")], body.as_bytes())
+    response(
+        status,
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    )
 }
 
 /// A running raw server.

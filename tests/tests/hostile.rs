@@ -159,7 +159,8 @@ async fn slow_headers_and_slow_bodies_time_out() {
     let slow_body = serve_always(Reply::Slow(vec![
         (
             Duration::ZERO,
-            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\n\r\n{".to_vec(),
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\n\r\n{"
+                .to_vec(),
         ),
         (Duration::from_secs(3), b"\"items\":[]}".to_vec()),
     ]))
@@ -182,7 +183,13 @@ async fn slow_headers_and_slow_bodies_time_out() {
 
 #[tokio::test]
 async fn retry_after_extremes_are_capped_or_ignored() {
-    for retry_after in ["999999999", "-1", "soon", "Fri, 31 Dec 9999 23:59:59 GMT", ""] {
+    for retry_after in [
+        "999999999",
+        "-1",
+        "soon",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "",
+    ] {
         let server = serve_always(response(503, &[("retry-after", retry_after)], b"busy")).await;
         let started = Instant::now();
         let error = within(
@@ -196,7 +203,10 @@ async fn retry_after_extremes_are_capped_or_ignored() {
             "Retry-After {retry_after:?}: {error:?}"
         );
         assert_eq!(server.connections(), 3, "Retry-After {retry_after:?}");
-        assert!(started.elapsed() < Duration::from_secs(2), "Retry-After {retry_after:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "Retry-After {retry_after:?}"
+        );
     }
 }
 
@@ -218,7 +228,10 @@ async fn unknown_statuses_are_unexpected_and_unknown_enum_values_decode() {
         .get_sandbox(ORG, PROJECT, sandbox_id())
         .await
         .unwrap();
-    assert_eq!(sandbox.phase, SandboxPhase::Other("hibernating".to_string()));
+    assert_eq!(
+        sandbox.phase,
+        SandboxPhase::Other("hibernating".to_string())
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -227,12 +240,27 @@ async fn unknown_statuses_are_unexpected_and_unknown_enum_values_decode() {
 #[tokio::test]
 async fn control_characters_in_path_values_stay_inside_their_segment() {
     let cases = [
-        ("..\t", "/api/v1beta1/orgs/..%09/projects/project-1/sandboxes"),
-        ("o\r\nX: y", "/api/v1beta1/orgs/o%0D%0AX%3A%20y/projects/project-1/sandboxes"),
-        ("a/b?c#d%", "/api/v1beta1/orgs/a%2Fb%3Fc%23d%25/projects/project-1/sandboxes"),
-        ("\0\u{7f}", "/api/v1beta1/orgs/%00%7F/projects/project-1/sandboxes"),
+        (
+            "..\t",
+            "/api/v1beta1/orgs/..%09/projects/project-1/sandboxes",
+        ),
+        (
+            "o\r\nX: y",
+            "/api/v1beta1/orgs/o%0D%0AX%3A%20y/projects/project-1/sandboxes",
+        ),
+        (
+            "a/b?c#d%",
+            "/api/v1beta1/orgs/a%2Fb%3Fc%23d%25/projects/project-1/sandboxes",
+        ),
+        (
+            "\0\u{7f}",
+            "/api/v1beta1/orgs/%00%7F/projects/project-1/sandboxes",
+        ),
         ("é", "/api/v1beta1/orgs/%C3%A9/projects/project-1/sandboxes"),
-        ("a-b.c_d~e", "/api/v1beta1/orgs/a-b.c_d~e/projects/project-1/sandboxes"),
+        (
+            "a-b.c_d~e",
+            "/api/v1beta1/orgs/a-b.c_d~e/projects/project-1/sandboxes",
+        ),
     ];
     for (org, target) in cases {
         let server = serve_always(json(200, r#"{"items":[],"total":0,"page":1,"limit":20}"#)).await;
@@ -242,7 +270,11 @@ async fn control_characters_in_path_values_stay_inside_their_segment() {
             .unwrap_or_else(|error| panic!("{org:?}: {error}"));
         let requests = server.requests();
         assert_eq!(requests.len(), 1);
-        assert_eq!(requests[0].request_line, format!("GET {target} HTTP/1.1"), "{org:?}");
+        assert_eq!(
+            requests[0].request_line,
+            format!("GET {target} HTTP/1.1"),
+            "{org:?}"
+        );
     }
 }
 
@@ -279,9 +311,17 @@ async fn control_characters_in_query_values_are_percent_encoded() {
 
 #[test]
 fn base_urls_with_whitespace_or_control_characters_are_refused() {
-    for url in ["http://host/a\tb", "http://ho\nst/", "http://host/ x", "http://host/\0"] {
+    for url in [
+        "http://host/a\tb",
+        "http://ho\nst/",
+        "http://host/ x",
+        "http://host/\0",
+    ] {
         let error = Client::builder().base_url(url).build().unwrap_err();
-        assert!(matches!(error, BuildError::InvalidBaseUrl { .. }), "{url:?}: {error:?}");
+        assert!(
+            matches!(error, BuildError::InvalidBaseUrl { .. }),
+            "{url:?}: {error:?}"
+        );
     }
 }
 
@@ -298,7 +338,10 @@ async fn a_401_quoting_the_token_shows_it_nowhere() {
         &[
             ("content-type", "application/json"),
             ("x-echo-authorization", &format!("Bearer {TOKEN}")),
-            ("www-authenticate", &format!("Bearer error=\"invalid_token\" token=\"{TOKEN}\"")),
+            (
+                "www-authenticate",
+                &format!("Bearer error=\"invalid_token\" token=\"{TOKEN}\""),
+            ),
         ],
         body.as_bytes(),
     ))
@@ -362,7 +405,8 @@ async fn echoed_credentials_in_a_success_response_are_kept_out_of_debug() {
 #[tokio::test]
 async fn sensitive_default_headers_and_json_escaped_echoes_are_redacted() {
     let escaped_key = r#"k"ey\with/quote"#;
-    let body = serde_json::json!({"error": format!("{API_KEY} and {escaped_key} rejected")}).to_string();
+    let body =
+        serde_json::json!({"error": format!("{API_KEY} and {escaped_key} rejected")}).to_string();
     let server = serve_always(json(403, &body)).await;
     let client = Client::builder()
         .base_url(server.base_url())
@@ -378,7 +422,10 @@ async fn sensitive_default_headers_and_json_escaped_echoes_are_redacted() {
         )
         .build()
         .unwrap();
-    let error = client.get_sandbox(ORG, PROJECT, sandbox_id()).await.unwrap_err();
+    let error = client
+        .get_sandbox(ORG, PROJECT, sandbox_id())
+        .await
+        .unwrap_err();
     let text = shown(&error);
     assert!(!text.contains(API_KEY), "{text}");
     assert!(!text.contains("quote"), "{text}");
@@ -418,9 +465,14 @@ async fn a_password_in_the_base_url_is_in_no_debug_or_error() {
 async fn a_password_in_the_base_url_is_sent_as_basic_credentials_and_redacted_when_echoed() {
     const PASSWORD: &str = "pw-in-url-41";
     let server = serve_always(json(403, &format!(r#"{{"error":"{PASSWORD}"}}"#))).await;
-    let url = server.base_url().replace("http://", &format!("http://user:{PASSWORD}@"));
+    let url = server
+        .base_url()
+        .replace("http://", &format!("http://user:{PASSWORD}@"));
     let client = Client::builder().base_url(url).build().unwrap();
-    let error = client.get_sandbox(ORG, PROJECT, sandbox_id()).await.unwrap_err();
+    let error = client
+        .get_sandbox(ORG, PROJECT, sandbox_id())
+        .await
+        .unwrap_err();
     // base64("user:pw-in-url-41")
     assert_eq!(
         server.requests()[0].header("authorization"),
@@ -462,7 +514,11 @@ async fn a_redirect_to_another_origin_is_not_followed() {
         }
         assert_eq!(origin.requests()[0].header("x-api-key"), Some(API_KEY));
     }
-    assert_eq!(elsewhere.connections(), 0, "no request may reach another origin");
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "no request may reach another origin"
+    );
 }
 
 #[tokio::test]
@@ -520,7 +576,10 @@ async fn a_200_mb_body_stops_at_the_limit() {
     const LENGTH: u64 = 200 * 1024 * 1024;
     // Announced with Content-Length: refused before any of the body is read.
     let announced = serve_always(Reply::Huge {
-        head: format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {LENGTH}\r\n\r\n").into_bytes(),
+        head: format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {LENGTH}\r\n\r\n"
+        )
+        .into_bytes(),
         length: LENGTH,
         fill: b' ',
     })
@@ -541,11 +600,16 @@ async fn a_200_mb_body_stops_at_the_limit() {
         }
         other => panic!("expected ResponseTooLarge, got {other:?}"),
     }
-    assert_eq!(announced.connections(), 1, "a body over the limit is not retried");
+    assert_eq!(
+        announced.connections(),
+        1,
+        "a body over the limit is not retried"
+    );
 
     // Unannounced (read until close): read up to the limit, then dropped.
     let unannounced = serve_always(Reply::Huge {
-        head: b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".to_vec(),
+        head: b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+            .to_vec(),
         length: LENGTH,
         fill: b' ',
     })
@@ -607,7 +671,10 @@ async fn the_client_limit_applies_and_a_huge_error_body_is_shown_bounded() {
     for text in [&display, &debug, &pretty] {
         assert!(text.len() <= 4096 + 3, "{} bytes shown", text.len());
     }
-    assert!(display.ends_with(&format!("... ({} bytes in all)", body.len())), "{display}");
+    assert!(
+        display.ends_with(&format!("... ({} bytes in all)", body.len())),
+        "{display}"
+    );
     assert!(debug.ends_with("..."));
     assert!(pretty.ends_with("..."));
 }
@@ -653,7 +720,10 @@ async fn an_undocumented_2xx_of_another_shape_says_the_request_was_accepted() {
         }
         other => panic!("expected UndocumentedSuccess, got {other:?}"),
     }
-    assert!(error.to_string().contains("accepted the request"), "{error}");
+    assert!(
+        error.to_string().contains("accepted the request"),
+        "{error}"
+    );
     assert_eq!(server.connections(), 1);
 }
 
@@ -707,5 +777,9 @@ async fn a_server_that_never_answers_is_a_timeout_within_the_bound() {
     assert!(error.is_timeout(), "{error:?}");
     // 3 attempts of 200 ms and two short backoffs.
     assert_eq!(server.connections(), 3);
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }

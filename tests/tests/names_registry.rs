@@ -21,20 +21,32 @@ fn methods(source: &str) -> Vec<(String, Option<String>, String)> {
     let mut found = Vec::new();
     for item in file.items {
         let Item::Impl(block) = item else { continue };
-        let Type::Path(path) = &*block.self_ty else { continue };
-        let Some(segment) = path.path.segments.last() else { continue };
+        let Type::Path(path) = &*block.self_ty else {
+            continue;
+        };
+        let Some(segment) = path.path.segments.last() else {
+            continue;
+        };
         let argument = match &segment.arguments {
-            syn::PathArguments::AngleBracketed(arguments) => arguments.args.iter().find_map(|argument| match argument {
-                syn::GenericArgument::Type(Type::Path(path)) => {
-                    path.path.segments.last().map(|segment| segment.ident.to_string())
-                }
-                _ => None,
-            }),
+            syn::PathArguments::AngleBracketed(arguments) => {
+                arguments.args.iter().find_map(|argument| match argument {
+                    syn::GenericArgument::Type(Type::Path(path)) => path
+                        .path
+                        .segments
+                        .last()
+                        .map(|segment| segment.ident.to_string()),
+                    _ => None,
+                })
+            }
             _ => None,
         };
         for item in &block.items {
             if let ImplItem::Fn(function) = item {
-                found.push((segment.ident.to_string(), argument.clone(), function.sig.ident.to_string()));
+                found.push((
+                    segment.ident.to_string(),
+                    argument.clone(),
+                    function.sig.ident.to_string(),
+                ));
             }
         }
     }
@@ -57,7 +69,8 @@ fn file<'a>(output: &'a generator::Output, path: &str) -> &'a str {
 
 #[test]
 fn every_request_builder_method_of_the_runtime_is_registered() {
-    let source = std::fs::read_to_string(workspace_root().join("generator/runtime/src/call.rs")).unwrap();
+    let source =
+        std::fs::read_to_string(workspace_root().join("generator/runtime/src/call.rs")).unwrap();
     let runtime: Vec<String> = methods(&source)
         .into_iter()
         .filter(|(self_type, _, _)| self_type == "Request")
@@ -65,7 +78,10 @@ fn every_request_builder_method_of_the_runtime_is_registered() {
         .collect();
     assert!(runtime.contains(&"send".to_string()), "{runtime:?}");
     for method in &runtime {
-        assert!(reserved::REQUEST_METHODS.contains(&method.as_str()), "`Request::{method}` is not in reserved::REQUEST_METHODS");
+        assert!(
+            reserved::REQUEST_METHODS.contains(&method.as_str()),
+            "`Request::{method}` is not in reserved::REQUEST_METHODS"
+        );
     }
 }
 
@@ -74,8 +90,14 @@ fn every_client_and_builder_method_is_registered_or_from_the_spec() {
     for fixture in ["name_registry.yaml", "auth.yaml", "operations.yaml"] {
         let output = generate(fixture);
         let client = methods(file(&output, "src/client.rs"));
-        for (_, _, method) in client.iter().filter(|(self_type, _, _)| self_type == "Client") {
-            assert!(reserved::CLIENT_METHODS.contains(&method.as_str()), "{fixture}: Client::{method}");
+        for (_, _, method) in client
+            .iter()
+            .filter(|(self_type, _, _)| self_type == "Client")
+        {
+            assert!(
+                reserved::CLIENT_METHODS.contains(&method.as_str()),
+                "{fixture}: Client::{method}"
+            );
         }
         // Besides the registry, the builder has one setter per security scheme; none may
         // be defined twice.
@@ -85,13 +107,20 @@ fn every_client_and_builder_method_is_registered_or_from_the_spec() {
             .map(|(_, _, method)| method.as_str())
             .collect();
         let unique: BTreeSet<&str> = builder.iter().copied().collect();
-        assert_eq!(unique.len(), builder.len(), "{fixture}: a builder method is defined twice: {builder:?}");
+        assert_eq!(
+            unique.len(),
+            builder.len(),
+            "{fixture}: a builder method is defined twice: {builder:?}"
+        );
         let operations = methods(file(&output, "src/operations.rs"));
         let mut per_type: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for (self_type, argument, method) in operations {
             match (self_type.as_str(), argument) {
                 ("Client", _) => {
-                    assert!(!reserved::CLIENT_METHODS.contains(&method.as_str()), "{fixture}: operation method `{method}` is reserved");
+                    assert!(
+                        !reserved::CLIENT_METHODS.contains(&method.as_str()),
+                        "{fixture}: operation method `{method}` is reserved"
+                    );
                     per_type.entry("Client".into()).or_default().push(method);
                 }
                 ("Request", Some(parameters)) => {
@@ -109,7 +138,11 @@ fn every_client_and_builder_method_is_registered_or_from_the_spec() {
         }
         for (self_type, names) in per_type {
             let unique: BTreeSet<&String> = names.iter().collect();
-            assert_eq!(unique.len(), names.len(), "{fixture}: {self_type} defines a method twice: {names:?}");
+            assert_eq!(
+                unique.len(),
+                names.len(),
+                "{fixture}: {self_type} defines a method twice: {names:?}"
+            );
         }
     }
 }
@@ -132,13 +165,32 @@ fn spec_names_never_take_registered_names() {
         assert!(type_names.contains(&name.to_string()), "{type_names:?}");
     }
     for name in &type_names {
-        assert!(!reserved::TYPE_NAMES.contains(&name.as_str()), "type `{name}` shadows a registered name");
+        assert!(
+            !reserved::TYPE_NAMES.contains(&name.as_str()),
+            "type `{name}` shadows a registered name"
+        );
     }
     let operations = file(&output, "src/operations.rs");
     // The operationIds `send` and `builder`, and parameters named like builder methods.
-    assert!(operations.contains("pub fn send(&self) -> Request<'_, Send2>"), "{operations}");
-    assert!(operations.contains("pub fn builder2(&self, body: crate::types::Request2)"), "{operations}");
-    for setter in ["send2", "timeout2", "retry_policy2", "body2", "into_stream2", "max_response_bytes2"] {
-        assert!(operations.contains(&format!("pub fn {setter}(mut self")), "{setter}: {operations}");
+    assert!(
+        operations.contains("pub fn send(&self) -> Request<'_, Send2>"),
+        "{operations}"
+    );
+    assert!(
+        operations.contains("pub fn builder2(&self, body: crate::types::Request2)"),
+        "{operations}"
+    );
+    for setter in [
+        "send2",
+        "timeout2",
+        "retry_policy2",
+        "body2",
+        "into_stream2",
+        "max_response_bytes2",
+    ] {
+        assert!(
+            operations.contains(&format!("pub fn {setter}(mut self")),
+            "{setter}: {operations}"
+        );
     }
 }

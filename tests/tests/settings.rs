@@ -74,7 +74,8 @@ fn pagination_can_be_switched_off_and_idempotency_declared() {
     assert!(!operations.contains("fn into_stream"));
     assert!(!output.files.contains_key(Path::new("src/pagination.rs")));
     let compact: String = operations.split_whitespace().collect();
-    assert!(compact.contains(r#"constOPERATION_ID:&'staticstr="createSandbox";constIDEMPOTENT:bool=true;"#));
+    assert!(compact
+        .contains(r#"constOPERATION_ID:&'staticstr="createSandbox";constIDEMPOTENT:bool=true;"#));
     // No waiters declared: no waiter runtime in the crate.
     assert!(!output.files.contains_key(Path::new("src/wait.rs")));
 }
@@ -85,8 +86,11 @@ fn without_settings_create_is_not_idempotent_and_list_paginates_by_convention() 
     let compact: String = file(&output, "src/operations.rs")
         .split_whitespace()
         .collect();
-    assert!(compact.contains(r#"constOPERATION_ID:&'staticstr="createSandbox";constIDEMPOTENT:bool=false;"#));
-    assert!(compact.contains(r#"constOPERATION_ID:&'staticstr="pauseSandbox";constIDEMPOTENT:bool=false;"#));
-    assert!(compact.contains(r#"constOPERATION_ID:&'staticstr="getSandbox";constIDEMPOTENT:bool=true;"#));
+    assert!(compact
+        .contains(r#"constOPERATION_ID:&'staticstr="createSandbox";constIDEMPOTENT:bool=false;"#));
+    assert!(compact
+        .contains(r#"constOPERATION_ID:&'staticstr="pauseSandbox";constIDEMPOTENT:bool=false;"#));
+    assert!(compact
+        .contains(r#"constOPERATION_ID:&'staticstr="getSandbox";constIDEMPOTENT:bool=true;"#));
     assert!(compact.contains("pubfninto_stream("));
 }

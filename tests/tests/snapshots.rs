@@ -190,7 +190,10 @@ fn rule_areas_split_operations_and_types_into_features() {
         cfg_of("pub struct Pet ").as_deref(),
         Some("#[cfg(any(feature = \"pets\", feature = \"stores\"))]")
     );
-    assert_eq!(cfg_of("pub struct Address ").as_deref(), Some("#[cfg(feature = \"stores\")]"));
+    assert_eq!(
+        cfg_of("pub struct Address ").as_deref(),
+        Some("#[cfg(feature = \"stores\")]")
+    );
     assert_eq!(cfg_of("pub struct Failure "), None);
     assert_eq!(cfg_of("pub struct Unused "), None);
     insta::assert_snapshot!("areas_types", types);

@@ -282,7 +282,9 @@ components:
         "{constraints}"
     );
     assert!(
-        compact.contains(r#"check::enum_value(field,unknown,||self.value().to_string(),&["1","2","3"])"#),
+        compact.contains(
+            r#"check::enum_value(field,unknown,||self.value().to_string(),&["1","2","3"])"#
+        ),
         "{constraints}"
     );
     let operations = &output.files[std::path::Path::new("src/operations.rs")];

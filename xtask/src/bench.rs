@@ -234,7 +234,13 @@ fn check_crates(root: &Path, results: &mut [(&str, Result<Timing, String>)]) -> 
     let bench_dir = crate::generated_workspace::target_dir(root).join("bench");
     let mut members = Vec::new();
     for (name, result) in results.iter() {
-        let Ok(Timing { output: Some(output), .. }) = result else { continue };
+        let Ok(Timing {
+            output: Some(output),
+            ..
+        }) = result
+        else {
+            continue;
+        };
         let slug = crate_slug(name);
         let dir = bench_dir.join(&slug);
         generator::write::write(&dir, output)
@@ -264,7 +270,10 @@ fn check_crates(root: &Path, results: &mut [(&str, Result<Timing, String>)]) -> 
             eprintln!("bench {name}: cargo check {:.1} s", elapsed.as_secs_f64());
             timing.check = Some(elapsed);
         } else {
-            eprintln!("bench {name}: cargo check failed: {}", check.stderr.lines().last().unwrap_or_default());
+            eprintln!(
+                "bench {name}: cargo check failed: {}",
+                check.stderr.lines().last().unwrap_or_default()
+            );
         }
     }
     Ok(())
@@ -275,13 +284,23 @@ fn crate_slug(spec: &str) -> String {
     let stem = spec.split('.').next().unwrap_or(spec);
     let slug: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("bench-{slug}")
 }
 
 /// Lines emitted and crate check time, each with its baseline and ratio.
-fn print_sizes(results: &[(&str, Result<Timing, String>)], lines: &Map<String, Value>, checks: &Map<String, Value>) {
+fn print_sizes(
+    results: &[(&str, Result<Timing, String>)],
+    lines: &Map<String, Value>,
+    checks: &Map<String, Value>,
+) {
     let ratio = |now: f64, base: Option<f64>| match base.filter(|base| *base > 0.0) {
         Some(base) => (format!("{base}"), format!("{:.2}", now / base)),
         None => ("-".to_owned(), "-".to_owned()),
@@ -291,10 +310,16 @@ fn print_sizes(results: &[(&str, Result<Timing, String>)], lines: &Map<String, V
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     for (name, result) in results {
         let Ok(timing) = result else { continue };
-        let (base_lines, lines_ratio) = ratio(timing.lines as f64, lines.get(*name).and_then(Value::as_f64));
+        let (base_lines, lines_ratio) = ratio(
+            timing.lines as f64,
+            lines.get(*name).and_then(Value::as_f64),
+        );
         let (check, base_check, check_ratio) = match timing.check {
             Some(check) => {
-                let (base, ratio) = ratio(check.as_secs_f64(), checks.get(*name).and_then(Value::as_f64));
+                let (base, ratio) = ratio(
+                    check.as_secs_f64(),
+                    checks.get(*name).and_then(Value::as_f64),
+                );
                 (format!("{:.1}", check.as_secs_f64()), base, ratio)
             }
             None => ("-".to_owned(), "-".to_owned(), "-".to_owned()),

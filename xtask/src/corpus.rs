@@ -125,9 +125,14 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
 /// The largest clean crate that is split into areas (Cargo features), checked with all
 /// features and with each feature alone (after `cargo clean -p`, dependencies built):
 /// the spec and one table row per check.
-fn check_areas(root: &Path, sweep_dir: &Path, rows: &[Row]) -> Result<Option<(String, Vec<String>)>, String> {
+fn check_areas(
+    root: &Path,
+    sweep_dir: &Path,
+    rows: &[Row],
+) -> Result<Option<(String, Vec<String>)>, String> {
     let features_of = |row: &Row| -> Vec<String> {
-        let manifest = std::fs::read_to_string(row.crate_dir.join("Cargo.toml")).unwrap_or_default();
+        let manifest =
+            std::fs::read_to_string(row.crate_dir.join("Cargo.toml")).unwrap_or_default();
         manifest
             .lines()
             .skip_while(|line| line.trim() != "[features]")
@@ -146,8 +151,13 @@ fn check_areas(root: &Path, sweep_dir: &Path, rows: &[Row]) -> Result<Option<(St
         return Ok(None);
     };
     let members = [member_path(row)];
-    let mut workspace = Workspace::create(sweep_dir, &members, &root.join("Cargo.lock"), &sweep_dir.join("target"))
-        .map_err(|error| format!("cannot write the corpus workspace: {error}"))?;
+    let mut workspace = Workspace::create(
+        sweep_dir,
+        &members,
+        &root.join("Cargo.lock"),
+        &sweep_dir.join("target"),
+    )
+    .map_err(|error| format!("cannot write the corpus workspace: {error}"))?;
     let run_error = |error: std::io::Error| format!("cannot run cargo: {error}");
     let name = row.crate_name.as_str();
     let mut lines = Vec::new();
@@ -163,9 +173,17 @@ fn check_areas(root: &Path, sweep_dir: &Path, rows: &[Row]) -> Result<Option<(St
         let check = workspace.check(&args).map_err(run_error)?;
         let seconds = start.elapsed().as_secs_f64();
         let crate_dir = workspace.root.join(member_path(row));
-        let problems = check.of(&crate_dir, "error").count() + check.of(&crate_dir, "warning").count();
-        let result = if check.success && problems == 0 { "clean".to_owned() } else { format!("{problems} problems") };
-        let label = feature.map_or_else(|| "all (default)".to_owned(), |feature| format!("`{feature}` alone"));
+        let problems =
+            check.of(&crate_dir, "error").count() + check.of(&crate_dir, "warning").count();
+        let result = if check.success && problems == 0 {
+            "clean".to_owned()
+        } else {
+            format!("{problems} problems")
+        };
+        let label = feature.map_or_else(
+            || "all (default)".to_owned(),
+            |feature| format!("`{feature}` alone"),
+        );
         eprintln!("areas {name}: {label}: {result} ({seconds:.1} s)");
         lines.push(format!("| {label} | {result} | {seconds:.1} |"));
     }

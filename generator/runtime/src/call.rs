@@ -47,7 +47,11 @@ pub(crate) struct Core {
 impl Core {
     /// A request builder for operation `params` on this client.
     pub(crate) fn request<P>(&self, params: P) -> Request<'_, P> {
-        Request { core: self, params, options: RequestOptions::default() }
+        Request {
+            core: self,
+            params,
+            options: RequestOptions::default(),
+        }
     }
 
     /// Writes the client's fields for `Debug`: credentials by kind only, never a value.
@@ -60,9 +64,12 @@ impl Core {
                 Credential::Query(name, _) | Credential::Cookie(name, _) => name,
             })
             .collect();
-        f.field("base_url", &request::without_password(self.base_url.as_str()))
-            .field("credentials", &credentials)
-            .field("config", &self.config);
+        f.field(
+            "base_url",
+            &request::without_password(self.base_url.as_str()),
+        )
+        .field("credentials", &credentials)
+        .field("config", &self.config);
     }
 }
 
@@ -104,13 +111,20 @@ pub struct Request<'a, P> {
 
 impl<P: Clone> Clone for Request<'_, P> {
     fn clone(&self) -> Self {
-        Request { core: self.core, params: self.params.clone(), options: self.options.clone() }
+        Request {
+            core: self.core,
+            params: self.params.clone(),
+            options: self.options.clone(),
+        }
     }
 }
 
 impl<P: fmt::Debug> fmt::Debug for Request<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Request").field("params", &self.params).field("options", &self.options).finish()
+        f.debug_struct("Request")
+            .field("params", &self.params)
+            .field("options", &self.options)
+            .finish()
     }
 }
 
@@ -164,8 +178,12 @@ impl<'a, P: Operation> Request<'a, P> {
             self.params.validate()?;
         }
         let request = self.params.build(Call::start(core))?.finish()?;
-        let call = transport::Call { operation_id: P::OPERATION_ID, idempotent: P::IDEMPOTENT };
-        let response = transport::execute(&core.http, &core.config, request, call, &self.options).await?;
+        let call = transport::Call {
+            operation_id: P::OPERATION_ID,
+            idempotent: P::IDEMPOTENT,
+        };
+        let response =
+            transport::execute(&core.http, &core.config, request, call, &self.options).await?;
         let head = response.head();
         P::decode(response).map(|value| Response::new(value, head))
     }
@@ -195,14 +213,23 @@ pub struct Call<'c> {
 
 impl<'c> Call<'c> {
     fn start(core: &'c Core) -> Self {
-        Call { core, request: None, cookies: Vec::new() }
+        Call {
+            core,
+            request: None,
+            cookies: Vec::new(),
+        }
     }
 
     /// Sets the method and the path: the base URL plus the path `template` as the spec
     /// writes it, each `{name}` filled with the next of `values`, percent-encoded. Adds the
     /// `User-Agent`, the default headers and the client's credentials, in that order (a
     /// later one replaces an earlier header of the same name).
-    pub(crate) fn method(mut self, method: Method, template: &'static str, values: &[&str]) -> Result<Self, InvalidRequest> {
+    pub(crate) fn method(
+        mut self,
+        method: Method,
+        template: &'static str,
+        values: &[&str],
+    ) -> Result<Self, InvalidRequest> {
         let core = self.core;
         let url = request::endpoint(&core.base_url, &request::template_parts(template, values)?)?;
         let mut builder = core
@@ -214,9 +241,16 @@ impl<'c> Call<'c> {
         for credential in core.credentials.iter() {
             match credential {
                 Credential::Header(name, value) => {
-                    builder = request::credential_header(builder, &mut credential_headers, name.clone(), value.expose_secret());
+                    builder = request::credential_header(
+                        builder,
+                        &mut credential_headers,
+                        name.clone(),
+                        value.expose_secret(),
+                    );
                 }
-                Credential::Query(name, value) => builder = builder.query(&[(name, value.expose_secret())]),
+                Credential::Query(name, value) => {
+                    builder = builder.query(&[(name, value.expose_secret())])
+                }
                 Credential::Cookie(name, value) => {
                     builder = request::credential_cookie(builder, name, value.expose_secret());
                 }
@@ -228,19 +262,36 @@ impl<'c> Call<'c> {
 
     /// Applies `change` to the request; before [`method`](Self::method) there is none
     /// yet, and the call fails when sent.
-    fn with(mut self, change: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Self {
+    fn with(
+        mut self,
+        change: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Self {
         self.request = self.request.take().map(change);
         self
     }
 
     /// Adds query parameter `name` laid out by `style`; `None` (JSON `null`) adds nothing.
-    pub(crate) fn query<T: Serialize + ?Sized>(self, name: &'static str, value: &T, style: Style) -> Result<Self, InvalidRequest> {
+    pub(crate) fn query<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) -> Result<Self, InvalidRequest> {
         let pairs = request::query_pairs(name, value, style)?;
-        Ok(if pairs.is_empty() { self } else { self.with(|request| request.query(&pairs)) })
+        Ok(if pairs.is_empty() {
+            self
+        } else {
+            self.with(|request| request.query(&pairs))
+        })
     }
 
     /// Adds header parameter `name` in `simple` style; `None` adds nothing.
-    pub(crate) fn header<T: Serialize + ?Sized>(self, name: &'static str, value: &T, style: Style) -> Result<Self, InvalidRequest> {
+    pub(crate) fn header<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) -> Result<Self, InvalidRequest> {
         match request::header_value(name, value, style)? {
             Some(value) => Ok(self.with(|request| request.header(name, value))),
             None => Ok(self),
@@ -249,13 +300,22 @@ impl<'c> Call<'c> {
 
     /// Adds cookie parameter `name` laid out by `style`; `None` adds nothing. All cookies
     /// go in one `Cookie` header, each value percent-encoded.
-    pub(crate) fn cookie<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T, style: Style) -> Result<Self, InvalidRequest> {
-        self.cookies.extend(request::query_pairs(name, value, style)?);
+    pub(crate) fn cookie<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+        style: Style,
+    ) -> Result<Self, InvalidRequest> {
+        self.cookies
+            .extend(request::query_pairs(name, value, style)?);
         Ok(self)
     }
 
     /// A JSON body (`Content-Type: application/json`), when there is one.
-    pub(crate) fn json<T: Serialize + ?Sized>(self, body: Option<&T>) -> Result<Self, InvalidRequest> {
+    pub(crate) fn json<T: Serialize + ?Sized>(
+        self,
+        body: Option<&T>,
+    ) -> Result<Self, InvalidRequest> {
         Ok(match body {
             Some(body) => self.with(|request| request.json(body)),
             None => self,
@@ -263,7 +323,10 @@ impl<'c> Call<'c> {
     }
 
     /// An `application/x-www-form-urlencoded` body, when there is one.
-    pub(crate) fn form<T: Serialize + ?Sized>(self, body: Option<&T>) -> Result<Self, InvalidRequest> {
+    pub(crate) fn form<T: Serialize + ?Sized>(
+        self,
+        body: Option<&T>,
+    ) -> Result<Self, InvalidRequest> {
         Ok(match body {
             Some(body) => self.with(|request| request.form(body)),
             None => self,
@@ -271,18 +334,29 @@ impl<'c> Call<'c> {
     }
 
     /// A text or binary body sent as `content_type`, when there is one.
-    pub(crate) fn bytes<T: Clone + Into<reqwest::Body>>(self, content_type: &'static str, body: Option<&T>) -> Result<Self, InvalidRequest> {
+    pub(crate) fn bytes<T: Clone + Into<reqwest::Body>>(
+        self,
+        content_type: &'static str,
+        body: Option<&T>,
+    ) -> Result<Self, InvalidRequest> {
         Ok(match body {
             Some(body) => {
                 let body = body.clone();
-                self.with(|request| request.header(reqwest::header::CONTENT_TYPE, content_type).body(body))
+                self.with(|request| {
+                    request
+                        .header(reqwest::header::CONTENT_TYPE, content_type)
+                        .body(body)
+                })
             }
             None => self,
         })
     }
 
     /// A `multipart/form-data` body, when there is one.
-    pub(crate) fn multipart(self, form: Option<reqwest::multipart::Form>) -> Result<Self, InvalidRequest> {
+    pub(crate) fn multipart(
+        self,
+        form: Option<reqwest::multipart::Form>,
+    ) -> Result<Self, InvalidRequest> {
         Ok(match form {
             Some(form) => self.with(|request| request.multipart(form)),
             None => self,
@@ -292,7 +366,10 @@ impl<'c> Call<'c> {
     /// The request, cookies joined into their header.
     fn finish(self) -> Result<reqwest::RequestBuilder, InvalidRequest> {
         let Some(mut request) = self.request else {
-            return Err(InvalidRequest { parameter: "path", reason: "the operation set no method and path".to_string() });
+            return Err(InvalidRequest {
+                parameter: "path",
+                reason: "the operation set no method and path".to_string(),
+            });
         };
         if !self.cookies.is_empty() {
             let header: HeaderValue = request::cookie_header(&self.cookies)?;

@@ -40,7 +40,13 @@ struct ResponseParts {
 impl RawResponse {
     /// Builds a raw response; mostly useful to construct errors in tests.
     pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
-        Self(Box::new(ResponseParts { status, headers, body: body.into(), secrets: None, request_id_header: None }))
+        Self(Box::new(ResponseParts {
+            status,
+            headers,
+            body: body.into(),
+            secrets: None,
+            request_id_header: None,
+        }))
     }
 
     /// A response received by a client holding `secrets`, whose request ids come in
@@ -53,7 +59,13 @@ impl RawResponse {
         request_id_header: Option<&'static str>,
     ) -> Self {
         let secrets = (!secrets.is_empty()).then(|| Arc::clone(secrets));
-        Self(Box::new(ResponseParts { status, headers, body, secrets, request_id_header }))
+        Self(Box::new(ResponseParts {
+            status,
+            headers,
+            body,
+            secrets,
+            request_id_header,
+        }))
     }
 
     /// The HTTP status code.
@@ -117,10 +129,15 @@ impl RawResponse {
                 // serde_json's message can quote the body: take it from the redacted
                 // body, since an error's `source` is printed without redaction.
                 let source = match self.redacted_body() {
-                    Cow::Owned(redacted) => serde_json::from_slice::<T>(&redacted).err().unwrap_or(source),
+                    Cow::Owned(redacted) => serde_json::from_slice::<T>(&redacted)
+                        .err()
+                        .unwrap_or(source),
                     Cow::Borrowed(_) => source,
                 };
-                Err(Error::InvalidBody { response: self, source })
+                Err(Error::InvalidBody {
+                    response: self,
+                    source,
+                })
             }
         }
     }
@@ -176,10 +193,19 @@ impl RawResponse {
     }
 
     /// Parses the body as the documented error type `T` and wraps it with `variant`.
-    pub(crate) fn api_error<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
+    pub(crate) fn api_error<T: DeserializeOwned, E>(
+        self,
+        variant: impl FnOnce(T) -> E,
+    ) -> Error<E> {
         match serde_json::from_slice(&self.redacted_body()) {
-            Ok(value) => Error::Api { error: variant(value), response: self },
-            Err(source) => Error::InvalidBody { response: self, source },
+            Ok(value) => Error::Api {
+                error: variant(value),
+                response: self,
+            },
+            Err(source) => Error::InvalidBody {
+                response: self,
+                source,
+            },
         }
     }
 
@@ -187,7 +213,10 @@ impl RawResponse {
     pub(crate) fn text_body<E>(self) -> Result<String, Error<E>> {
         match std::str::from_utf8(&self.0.body) {
             Ok(text) => Ok(text.to_owned()),
-            Err(source) => Err(Error::InvalidText { response: self, source }),
+            Err(source) => Err(Error::InvalidText {
+                response: self,
+                source,
+            }),
         }
     }
 
@@ -195,15 +224,26 @@ impl RawResponse {
     pub(crate) fn api_error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
         let text = match std::str::from_utf8(&self.redacted_body()) {
             Ok(text) => text.to_owned(),
-            Err(source) => return Error::InvalidText { response: self, source },
+            Err(source) => {
+                return Error::InvalidText {
+                    response: self,
+                    source,
+                }
+            }
         };
-        Error::Api { error: variant(text), response: self }
+        Error::Api {
+            error: variant(text),
+            response: self,
+        }
     }
 
     /// The body as a documented binary error, wrapped with `variant`.
     pub(crate) fn api_error_bytes<E>(self, variant: impl FnOnce(Bytes) -> E) -> Error<E> {
         let body = Bytes::from(self.redacted_body().into_owned());
-        Error::Api { error: variant(body), response: self }
+        Error::Api {
+            error: variant(body),
+            response: self,
+        }
     }
 }
 
@@ -222,8 +262,20 @@ impl fmt::Debug for RawResponse {
         let secrets = self.secrets();
         f.debug_struct("RawResponse")
             .field("status", &self.0.status)
-            .field("headers", &RedactedHeaders { headers: &self.0.headers, secrets })
-            .field("body", &BodyPreview { body: &self.0.body, secrets })
+            .field(
+                "headers",
+                &RedactedHeaders {
+                    headers: &self.0.headers,
+                    secrets,
+                },
+            )
+            .field(
+                "body",
+                &BodyPreview {
+                    body: &self.0.body,
+                    secrets,
+                },
+            )
             .finish()
     }
 }
@@ -289,7 +341,11 @@ fn preview<'a>(body: &'a [u8], secrets: Option<&Secrets>) -> Cow<'a, str> {
     if text.len() <= PREVIEW_LIMIT && window.len() == body.len() {
         return text;
     }
-    Cow::Owned(format!("{}... ({} bytes in all)", crate::redact::cut(&text, PREVIEW_LIMIT), body.len()))
+    Cow::Owned(format!(
+        "{}... ({} bytes in all)",
+        crate::redact::cut(&text, PREVIEW_LIMIT),
+        body.len()
+    ))
 }
 
 /// Why an operation failed. `E` is the operation's enum of documented error statuses.
@@ -416,20 +472,33 @@ struct DebugView<'a, E>(&'a Error<E>);
 impl<E: fmt::Debug> fmt::Debug for DebugView<'_, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Error::Api { error, response } => {
-                f.debug_struct("Api").field("error", error).field("response", response).finish()
+            Error::Api { error, response } => f
+                .debug_struct("Api")
+                .field("error", error)
+                .field("response", response)
+                .finish(),
+            Error::UnexpectedStatus(response) => {
+                f.debug_tuple("UnexpectedStatus").field(response).finish()
             }
-            Error::UnexpectedStatus(response) => f.debug_tuple("UnexpectedStatus").field(response).finish(),
-            Error::UndocumentedSuccess(response) => f.debug_tuple("UndocumentedSuccess").field(response).finish(),
-            Error::InvalidBody { response, source } => {
-                f.debug_struct("InvalidBody").field("response", response).field("source", source).finish()
-            }
-            Error::InvalidText { response, source } => {
-                f.debug_struct("InvalidText").field("response", response).field("source", source).finish()
-            }
-            Error::ResponseTooLarge { response, limit } => {
-                f.debug_struct("ResponseTooLarge").field("response", response).field("limit", limit).finish()
-            }
+            Error::UndocumentedSuccess(response) => f
+                .debug_tuple("UndocumentedSuccess")
+                .field(response)
+                .finish(),
+            Error::InvalidBody { response, source } => f
+                .debug_struct("InvalidBody")
+                .field("response", response)
+                .field("source", source)
+                .finish(),
+            Error::InvalidText { response, source } => f
+                .debug_struct("InvalidText")
+                .field("response", response)
+                .field("source", source)
+                .finish(),
+            Error::ResponseTooLarge { response, limit } => f
+                .debug_struct("ResponseTooLarge")
+                .field("response", response)
+                .field("limit", limit)
+                .finish(),
             Error::InvalidRequest(error) => f.debug_tuple("InvalidRequest").field(error).finish(),
             Error::Validation(error) => f.debug_tuple("Validation").field(error).finish(),
             Error::Timeout(error) => f.debug_tuple("Timeout").field(error).finish(),
@@ -484,7 +553,9 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::InvalidRequest(error) => Some(error),
             Error::Validation(error) => Some(error),
             Error::Timeout(error) | Error::Transport(error) => Some(error),
-            Error::UnexpectedStatus(_) | Error::UndocumentedSuccess(_) | Error::ResponseTooLarge { .. } => None,
+            Error::UnexpectedStatus(_)
+            | Error::UndocumentedSuccess(_)
+            | Error::ResponseTooLarge { .. } => None,
         }
     }
 }

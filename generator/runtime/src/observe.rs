@@ -55,7 +55,12 @@ pub struct ObservedRequest {
 }
 
 impl ObservedRequest {
-    pub(crate) fn new(request: &reqwest::Request, operation_id: &'static str, attempt: u32, secrets: &Secrets) -> Self {
+    pub(crate) fn new(
+        request: &reqwest::Request,
+        operation_id: &'static str,
+        attempt: u32,
+        secrets: &Secrets,
+    ) -> Self {
         Self {
             operation_id,
             attempt,
@@ -96,7 +101,11 @@ impl ObservedResponse {
 /// the client's own credentials (a server may echo them under any name). Observers never
 /// see these, and [`RawResponse`](crate::RawResponse)'s `Debug` shows their values as
 /// `[redacted]`.
-pub(crate) fn is_credential(name: &HeaderName, value: &HeaderValue, secrets: Option<&Secrets>) -> bool {
+pub(crate) fn is_credential(
+    name: &HeaderName,
+    value: &HeaderValue,
+    secrets: Option<&Secrets>,
+) -> bool {
     *name == AUTHORIZATION
         || *name == PROXY_AUTHORIZATION
         || *name == COOKIE

@@ -36,10 +36,16 @@ fn retry_after_reads_seconds_and_http_dates_and_ignores_the_rest() {
     };
     assert_eq!(header("120"), Some(Duration::from_secs(120)));
     assert_eq!(header(" 7 "), Some(Duration::from_secs(7)));
-    assert_eq!(header("Thu, 01 Jan 1970 00:00:00 GMT"), Some(Duration::ZERO));
+    assert_eq!(
+        header("Thu, 01 Jan 1970 00:00:00 GMT"),
+        Some(Duration::ZERO)
+    );
     let future = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3600));
     let wait = header(&future).unwrap();
-    assert!(wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600), "{wait:?}");
+    assert!(
+        wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600),
+        "{wait:?}"
+    );
     assert_eq!(header("-1"), None);
     assert_eq!(header("soon"), None);
     assert_eq!(retry::retry_after(&HeaderMap::new()), None);
@@ -90,8 +96,15 @@ fn query_styles_lay_out_arrays_and_objects_as_openapi_says() {
 
 #[test]
 fn a_none_parameter_is_left_out_in_every_style() {
-    for style in [Style::FORM, Style::Form { explode: false }, Style::DeepObject, Style::Json] {
-        assert!(request::query_pairs("q", &None::<Vec<u8>>, style).unwrap().is_empty());
+    for style in [
+        Style::FORM,
+        Style::Form { explode: false },
+        Style::DeepObject,
+        Style::Json,
+    ] {
+        assert!(request::query_pairs("q", &None::<Vec<u8>>, style)
+            .unwrap()
+            .is_empty());
     }
     assert_eq!(
         pairs(request::query_pairs("q", &Some(0), Style::FORM).unwrap()),
@@ -123,7 +136,10 @@ fn header_values_refuse_line_breaks() {
         Some(HeaderValue::from_static("k=v,n=2"))
     );
     // `None` leaves the header out.
-    assert_eq!(request::header_value("X", &None::<u8>, Style::SIMPLE).unwrap(), None);
+    assert_eq!(
+        request::header_value("X", &None::<u8>, Style::SIMPLE).unwrap(),
+        None
+    );
 }
 
 // --- Paths -------------------------------------------------------------------------------
@@ -147,10 +163,12 @@ fn path_values_are_percent_encoded_byte_by_byte() {
 
 #[test]
 fn path_templates_fill_each_name_with_the_next_value() {
-    let parts = request::template_parts("/orgs/{org}/files/{name}.{ext}", &["o/1", "a", "b"]).unwrap();
+    let parts =
+        request::template_parts("/orgs/{org}/files/{name}.{ext}", &["o/1", "a", "b"]).unwrap();
     let url = request::endpoint(&base(), &parts).unwrap();
     assert_eq!(url.path(), "/v1/orgs/o%2F1/files/a.b");
-    let error = request::endpoint(&base(), &request::template_parts("/x/{id}", &[""]).unwrap()).unwrap_err();
+    let error = request::endpoint(&base(), &request::template_parts("/x/{id}", &[""]).unwrap())
+        .unwrap_err();
     assert_eq!(error.parameter, "id");
     assert!(request::template_parts("/x/{id}", &[]).is_err());
     assert!(request::template_parts("/x/{id", &["1"]).is_err());
@@ -161,7 +179,10 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
     for value in ["", ".", ".."] {
         let error = request::endpoint(
             &base(),
-            &[PathPart::Literal("/orgs/"), PathPart::Parameter("org", value)],
+            &[
+                PathPart::Literal("/orgs/"),
+                PathPart::Parameter("org", value),
+            ],
         )
         .unwrap_err();
         assert_eq!(error.parameter, "org", "{value:?}");
@@ -220,7 +241,12 @@ fn basic_credentials_are_rfc_7617_base64() {
 
 #[test]
 fn credentials_that_cannot_be_sent_are_named_not_shown() {
-    for (value, why) in [("a\nb", "line break"), ("a\0b", "0x00"), ("é", "non-ASCII"), ("", "empty")] {
+    for (value, why) in [
+        ("a\nb", "line break"),
+        ("a\0b", "0x00"),
+        ("é", "non-ASCII"),
+        ("", "empty"),
+    ] {
         match request::check_header_credential("the token", value) {
             Err(BuildError::InvalidCredential { credential, reason }) => {
                 assert_eq!(credential, "the token");
@@ -248,7 +274,8 @@ fn secrets(values: &[&str]) -> Arc<Secrets> {
 #[test]
 fn secrets_are_redacted_in_every_spelling_and_short_ones_are_not_searched() {
     let secrets = secrets(&["p@ss w/rd\"", "ab"]);
-    let text = br#"raw p@ss w/rd" json p@ss w/rd\" form p%40ss+w%2Frd%22 path p%40ss%20w%2Frd%22 ab"#;
+    let text =
+        br#"raw p@ss w/rd" json p@ss w/rd\" form p%40ss+w%2Frd%22 path p%40ss%20w%2Frd%22 ab"#;
     let redacted = String::from_utf8(secrets.redact(text).into_owned()).unwrap();
     assert_eq!(
         redacted,
@@ -273,11 +300,17 @@ fn body_previews_are_cut_at_1_kib_and_redacted_across_the_cut() {
     );
     let debug = format!("{response:?}");
     assert!(!debug.contains("TOPS"), "{debug}");
-    assert!(debug.contains(&format!("({} bytes in all)", body.len())), "{debug}");
+    assert!(
+        debug.contains(&format!("({} bytes in all)", body.len())),
+        "{debug}"
+    );
     assert!(debug.len() < 1300, "{} bytes", debug.len());
     let error: Error<String> = Error::UnexpectedStatus(response);
     let display = error.to_string();
-    assert!(display.starts_with("undocumented status 400 Bad Request: xxx"), "{display}");
+    assert!(
+        display.starts_with("undocumented status 400 Bad Request: xxx"),
+        "{display}"
+    );
     assert!(!display.contains("TOPS"));
 }
 
@@ -287,7 +320,13 @@ fn headers_that_carry_a_secret_under_any_name_are_redacted_in_debug() {
     let mut headers = HeaderMap::new();
     headers.insert("x-echo", HeaderValue::from_static("Bearer tok-123456"));
     headers.insert("x-fine", HeaderValue::from_static("visible"));
-    let response = RawResponse::received(StatusCode::OK, headers, Bytes::new(), &secrets, Some("x-fine"));
+    let response = RawResponse::received(
+        StatusCode::OK,
+        headers,
+        Bytes::new(),
+        &secrets,
+        Some("x-fine"),
+    );
     let debug = format!("{response:?}");
     assert!(debug.contains(r#""x-echo": [redacted]"#), "{debug}");
     assert!(debug.contains(r#""x-fine": "visible""#), "{debug}");
@@ -320,11 +359,21 @@ async fn collect(
 #[tokio::test]
 async fn the_cursor_stops_at_the_total_or_an_empty_page() {
     // Stops at the total: page 3 is never asked for.
-    let (values, pages) = collect(1, Some(2), vec![(vec![1, 2], Some(4)), (vec![3, 4], Some(4))]).await;
+    let (values, pages) = collect(
+        1,
+        Some(2),
+        vec![(vec![1, 2], Some(4)), (vec![3, 4], Some(4))],
+    )
+    .await;
     assert_eq!(values, [1, 2, 3, 4]);
     assert_eq!(pages, [1, 2]);
     // Without a total: stops after the first empty page.
-    let (values, pages) = collect(1, None, vec![(vec![1], None), (vec![2], None), (vec![], None)]).await;
+    let (values, pages) = collect(
+        1,
+        None,
+        vec![(vec![1], None), (vec![2], None), (vec![], None)],
+    )
+    .await;
     assert_eq!(values, [1, 2]);
     assert_eq!(pages, [1, 2, 3]);
     // Starting at page 3 of size 2, the 4 skipped items count towards the total of 5.
@@ -338,15 +387,25 @@ async fn the_cursor_yields_an_error_and_stops() {
     use futures_util::StreamExt as _;
     let stream = items::<u32, String, _, _>(1, None, |page| async move {
         if page == 1 {
-            Ok(Page { items: vec![1], total: None })
+            Ok(Page {
+                items: vec![1],
+                total: None,
+            })
         } else {
-            Err(Error::UnexpectedStatus(RawResponse::new(StatusCode::BAD_GATEWAY, HeaderMap::new(), "")))
+            Err(Error::UnexpectedStatus(RawResponse::new(
+                StatusCode::BAD_GATEWAY,
+                HeaderMap::new(),
+                "",
+            )))
         }
     });
     let results: Vec<Result<u32, Error<String>>> = stream.collect().await;
     assert_eq!(results.len(), 2);
     assert!(matches!(results[0], Ok(1)));
-    assert_eq!(results[1].as_ref().unwrap_err().status(), Some(StatusCode::BAD_GATEWAY));
+    assert_eq!(
+        results[1].as_ref().unwrap_err().status(),
+        Some(StatusCode::BAD_GATEWAY)
+    );
 }
 
 // --- Enum impls ---------------------------------------------------------------------------
@@ -407,7 +466,10 @@ crate::enum_impls::integer_enum_impls!(Level);
 
 #[test]
 fn enums_round_trip_known_and_unknown_values() {
-    assert_eq!(serde_json::from_str::<Phase>(r#""Ready""#).unwrap(), Phase::Ready);
+    assert_eq!(
+        serde_json::from_str::<Phase>(r#""Ready""#).unwrap(),
+        Phase::Ready
+    );
     let unknown: Phase = serde_json::from_str(r#""Hibernating""#).unwrap();
     assert_eq!(unknown, Phase::Other("Hibernating".to_string()));
     assert_eq!(serde_json::to_string(&unknown).unwrap(), r#""Hibernating""#);

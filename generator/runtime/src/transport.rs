@@ -81,7 +81,11 @@ impl Default for Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Default headers may hold API keys: show their names only.
-        let header_names: Vec<&str> = self.default_headers.keys().map(|name| name.as_str()).collect();
+        let header_names: Vec<&str> = self
+            .default_headers
+            .keys()
+            .map(|name| name.as_str())
+            .collect();
         f.debug_struct("Config")
             .field("default_headers", &header_names)
             .field("retry", &self.retry)
@@ -107,10 +111,14 @@ pub(crate) async fn execute<E>(
 ) -> Result<RawResponse, Error<E>> {
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.unwrap_or(config.timeout);
-    let limit = options.max_response_bytes.unwrap_or(config.max_response_bytes);
+    let limit = options
+        .max_response_bytes
+        .unwrap_or(config.max_response_bytes);
     let retries_allowed = policy.allows(call.idempotent);
     let mut backoff = policy.backoff();
-    let mut request = request.build().map_err(|error| Error::from(redacted(error, &config.secrets)))?;
+    let mut request = request
+        .build()
+        .map_err(|error| Error::from(redacted(error, &config.secrets)))?;
     request::join_cookies(request.headers_mut());
     let mut attempt: u32 = 1;
     loop {
@@ -121,10 +129,12 @@ pub(crate) async fn execute<E>(
             None
         };
         *request.timeout_mut() = Some(timeout);
-        let observed = config
-            .observer
-            .as_ref()
-            .map(|observer| (observer, ObservedRequest::new(&request, call.operation_id, attempt, &config.secrets)));
+        let observed = config.observer.as_ref().map(|observer| {
+            (
+                observer,
+                ObservedRequest::new(&request, call.operation_id, attempt, &config.secrets),
+            )
+        });
         if let Some((observer, observed)) = &observed {
             observer.on_request(observed);
         }
@@ -133,14 +143,29 @@ pub(crate) async fn execute<E>(
         // broken connection like any other: retryable. reqwest reports it as a decode
         // error, which `is_retryable_error` refuses for a failed send.
         let (outcome, retryable_failure) = match http.execute(request).await {
-            Ok(response) => match request::read_response(response, limit, &config.secrets, config.request_id_header).await {
+            Ok(response) => match request::read_response(
+                response,
+                limit,
+                &config.secrets,
+                config.request_id_header,
+            )
+            .await
+            {
                 Ok(response) => (Ok(response), false),
-                Err(ReadError::Transport(error)) => (Err(Failure::Transport(redacted(error, &config.secrets))), true),
-                Err(ReadError::TooLarge { response, limit }) => (Err(Failure::TooLarge { response, limit }), false),
+                Err(ReadError::Transport(error)) => (
+                    Err(Failure::Transport(redacted(error, &config.secrets))),
+                    true,
+                ),
+                Err(ReadError::TooLarge { response, limit }) => {
+                    (Err(Failure::TooLarge { response, limit }), false)
+                }
             },
             Err(error) => {
                 let retryable = retry::is_retryable_error(&error);
-                (Err(Failure::Transport(redacted(error, &config.secrets))), retryable)
+                (
+                    Err(Failure::Transport(redacted(error, &config.secrets))),
+                    retryable,
+                )
             }
         };
         if let Some((observer, observed)) = &observed {
@@ -153,7 +178,10 @@ pub(crate) async fn execute<E>(
                     observed,
                     &ObservedResponse {
                         status: response.status(),
-                        headers: crate::observe::without_credentials(response.headers(), Some(&config.secrets)),
+                        headers: crate::observe::without_credentials(
+                            response.headers(),
+                            Some(&config.secrets),
+                        ),
                         elapsed: started.elapsed(),
                         request_id_header: config.request_id_header,
                     },

@@ -68,10 +68,22 @@ impl fmt::Display for Rule {
             Rule::Pattern(pattern) => write!(f, "pattern `{pattern}`"),
             Rule::MinLength(limit) => write!(f, "minLength {limit}"),
             Rule::MaxLength(limit) => write!(f, "maxLength {limit}"),
-            Rule::Minimum { limit, exclusive: false } => write!(f, "minimum {limit}"),
-            Rule::Minimum { limit, exclusive: true } => write!(f, "exclusive minimum {limit}"),
-            Rule::Maximum { limit, exclusive: false } => write!(f, "maximum {limit}"),
-            Rule::Maximum { limit, exclusive: true } => write!(f, "exclusive maximum {limit}"),
+            Rule::Minimum {
+                limit,
+                exclusive: false,
+            } => write!(f, "minimum {limit}"),
+            Rule::Minimum {
+                limit,
+                exclusive: true,
+            } => write!(f, "exclusive minimum {limit}"),
+            Rule::Maximum {
+                limit,
+                exclusive: false,
+            } => write!(f, "maximum {limit}"),
+            Rule::Maximum {
+                limit,
+                exclusive: true,
+            } => write!(f, "exclusive maximum {limit}"),
             Rule::MultipleOf(step) => write!(f, "multipleOf {step}"),
             Rule::MinItems(limit) => write!(f, "minItems {limit}"),
             Rule::MaxItems(limit) => write!(f, "maxItems {limit}"),
@@ -151,22 +163,34 @@ enum Segment<'a> {
 impl<'a> FieldPath<'a> {
     /// A path's first segment, e.g. `body` or `query.limit`.
     pub fn root(name: &'a str) -> Self {
-        Self { parent: None, segment: Segment::Name(name) }
+        Self {
+            parent: None,
+            segment: Segment::Name(name),
+        }
     }
 
     /// The property `name` of this value.
     pub fn field(&'a self, name: &'a str) -> FieldPath<'a> {
-        FieldPath { parent: Some(self), segment: Segment::Name(name) }
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Name(name),
+        }
     }
 
     /// The item at `index` of this array.
     pub fn index(&'a self, index: usize) -> FieldPath<'a> {
-        FieldPath { parent: Some(self), segment: Segment::Index(index) }
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Index(index),
+        }
     }
 
     /// A map value, by its key.
     pub fn key(&'a self, key: &'a str) -> FieldPath<'a> {
-        FieldPath { parent: Some(self), segment: Segment::Name(key) }
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Name(key),
+        }
     }
 }
 
@@ -183,8 +207,16 @@ impl fmt::Display for FieldPath<'_> {
     }
 }
 
-pub(crate) fn fail(field: &FieldPath<'_>, rule: Rule, value: String) -> Result<(), ValidationError> {
-    Err(ValidationError { field: field.to_string(), rule, value })
+pub(crate) fn fail(
+    field: &FieldPath<'_>,
+    rule: Rule,
+    value: String,
+) -> Result<(), ValidationError> {
+    Err(ValidationError {
+        field: field.to_string(),
+        rule,
+        value,
+    })
 }
 
 /// JSON text of a string, as errors show values.

@@ -75,7 +75,10 @@ impl<T, E: fmt::Display> fmt::Display for WaitError<T, E> {
                 write!(f, "the resource reached state {state:?}, from which the target state cannot follow")
             }
             WaitError::TimedOut { waited, .. } => {
-                write!(f, "the resource did not reach the target state within {waited:?}")
+                write!(
+                    f,
+                    "the resource did not reach the target state within {waited:?}"
+                )
             }
             WaitError::Request(error) => write!(f, "polling failed: {error}"),
         }
@@ -102,7 +105,8 @@ pub(crate) enum Observation<T, O> {
 }
 
 /// One poll in progress.
-pub(crate) type PollFuture<'a, T, O, E> = Pin<Box<dyn Future<Output = Result<Observation<T, O>, Error<E>>> + Send + 'a>>;
+pub(crate) type PollFuture<'a, T, O, E> =
+    Pin<Box<dyn Future<Output = Result<Observation<T, O>, Error<E>>> + Send + 'a>>;
 /// Starts a poll.
 pub(crate) type Poll<'a, T, O, E> = Box<dyn Fn() -> PollFuture<'a, T, O, E> + Send + Sync + 'a>;
 
@@ -125,13 +129,18 @@ pub struct Waiter<'a, T, O, E> {
 
 impl<T, O, E> fmt::Debug for Waiter<'_, T, O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Waiter").field("options", &self.options).finish_non_exhaustive()
+        f.debug_struct("Waiter")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
 impl<'a, T, O, E> Waiter<'a, T, O, E> {
     pub(crate) fn new(poll: Poll<'a, T, O, E>) -> Self {
-        Self { poll, options: WaitOptions::default() }
+        Self {
+            poll,
+            options: WaitOptions::default(),
+        }
     }
 
     /// Replaces all the options.
@@ -178,11 +187,19 @@ impl<'a, T, O, E> Waiter<'a, T, O, E> {
                 }
                 Ok(Ok(Observation::Pending(resource))) => last = Some(resource),
                 Ok(Err(error)) => return Err(WaitError::Request(error)),
-                Err(_elapsed) => return Err(WaitError::TimedOut { waited: started.elapsed(), last }),
+                Err(_elapsed) => {
+                    return Err(WaitError::TimedOut {
+                        waited: started.elapsed(),
+                        last,
+                    })
+                }
             }
             let now = Instant::now();
             if now >= deadline {
-                return Err(WaitError::TimedOut { waited: started.elapsed(), last });
+                return Err(WaitError::TimedOut {
+                    waited: started.elapsed(),
+                    last,
+                });
             }
             let delay = delays
                 .next()

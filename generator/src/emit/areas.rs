@@ -31,11 +31,16 @@ impl Areas {
             .filter_map(|operation| operation.area.clone())
             .collect();
         if all.is_empty() {
-            return Areas { all: Vec::new(), types: BTreeMap::new() };
+            return Areas {
+                all: Vec::new(),
+                types: BTreeMap::new(),
+            };
         }
         let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for operation in &api.operations {
-            let Some(area) = &operation.area else { continue };
+            let Some(area) = &operation.area else {
+                continue;
+            };
             for name in reachable(api, operation_roots(operation)) {
                 reached.entry(name).or_default().insert(area.clone());
             }
@@ -52,7 +57,10 @@ impl Areas {
         for name in reachable(api, unconditional_roots) {
             reached.remove(&name);
         }
-        Areas { all: all.into_iter().collect(), types: reached }
+        Areas {
+            all: all.into_iter().collect(),
+            types: reached,
+        }
     }
 
     /// Whether the crate is split into features at all.
@@ -77,7 +85,10 @@ impl Areas {
     }
 
     /// `#[cfg(...)]` of something the operations `operations` need (a shared error enum).
-    pub fn of_operations<'a>(&self, operations: impl IntoIterator<Item = &'a Operation>) -> TokenStream {
+    pub fn of_operations<'a>(
+        &self,
+        operations: impl IntoIterator<Item = &'a Operation>,
+    ) -> TokenStream {
         if !self.is_split() {
             return quote!();
         }
@@ -115,7 +126,9 @@ pub fn with_attribute(items: TokenStream, attribute: &TokenStream) -> TokenStrea
         return items;
     };
     for item in &mut file.items {
-        let Some(attributes) = attributes_of(item) else { continue };
+        let Some(attributes) = attributes_of(item) else {
+            continue;
+        };
         let after_docs = attributes
             .iter()
             .take_while(|existing| existing.path().is_ident("doc"))
@@ -171,7 +184,9 @@ fn reachable(api: &Api, roots: Vec<String>) -> BTreeSet<String> {
         if !seen.insert(name.clone()) {
             continue;
         }
-        let Some(definition) = api.type_named(&name) else { continue };
+        let Some(definition) = api.type_named(&name) else {
+            continue;
+        };
         let mut next = Vec::new();
         match &definition.kind {
             TypeKind::Struct(structure) => {
@@ -199,7 +214,9 @@ fn reachable(api: &Api, roots: Vec<String>) -> BTreeSet<String> {
 fn names_in(ty: &TypeRef, names: &mut Vec<String>) {
     match ty {
         TypeRef::Named(name) => names.push(name.clone()),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => names_in(inner, names),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            names_in(inner, names)
+        }
         _ => {}
     }
 }

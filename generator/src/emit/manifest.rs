@@ -28,7 +28,12 @@ pub fn cargo_toml(api: &Api, crate_name: &str, sources: &[String], areas: &[Stri
     .replace('"', "\\\"");
     let mut dependencies = String::from("[dependencies]\n");
     for line in section(RUNTIME_MANIFEST, "[dependencies]") {
-        let name = line.split('=').next().unwrap_or_default().trim().replace('-', "_");
+        let name = line
+            .split('=')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .replace('-', "_");
         let used = sources.iter().any(|source| names_crate(source, &name));
         if used {
             dependencies.push_str(line);
@@ -284,8 +289,8 @@ fn lib_items(
         pub mod types;
 
         // In rustfmt's order, so `cargo fmt` leaves lib.rs as generated.
-        pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
         pub use call::{Call, Operation, Request};
+        pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
         pub use observe::{ObservedRequest, ObservedResponse, Observer};
         pub use response::Response;

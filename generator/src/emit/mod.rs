@@ -66,19 +66,40 @@ pub enum FileContent {
 /// The runtime's files, by path in the generated crate (`generator/runtime/src/`).
 const RUNTIME: &[(&str, &str)] = &[
     ("src/call.rs", include_str!("../../runtime/src/call.rs")),
-    ("src/enum_impls.rs", include_str!("../../runtime/src/enum_impls.rs")),
+    (
+        "src/enum_impls.rs",
+        include_str!("../../runtime/src/enum_impls.rs"),
+    ),
     ("src/error.rs", include_str!("../../runtime/src/error.rs")),
-    ("src/request.rs", include_str!("../../runtime/src/request.rs")),
+    (
+        "src/request.rs",
+        include_str!("../../runtime/src/request.rs"),
+    ),
     ("src/redact.rs", include_str!("../../runtime/src/redact.rs")),
-    ("src/observe.rs", include_str!("../../runtime/src/observe.rs")),
-    ("src/response.rs", include_str!("../../runtime/src/response.rs")),
+    (
+        "src/observe.rs",
+        include_str!("../../runtime/src/observe.rs"),
+    ),
+    (
+        "src/response.rs",
+        include_str!("../../runtime/src/response.rs"),
+    ),
     ("src/retry.rs", include_str!("../../runtime/src/retry.rs")),
-    ("src/transport.rs", include_str!("../../runtime/src/transport.rs")),
-    ("src/validation.rs", include_str!("../../runtime/src/validation.rs")),
+    (
+        "src/transport.rs",
+        include_str!("../../runtime/src/transport.rs"),
+    ),
+    (
+        "src/validation.rs",
+        include_str!("../../runtime/src/validation.rs"),
+    ),
 ];
 
 /// Runtime files only some crates need.
-const PATTERN: (&str, &str) = ("src/pattern.rs", include_str!("../../runtime/src/pattern.rs"));
+const PATTERN: (&str, &str) = (
+    "src/pattern.rs",
+    include_str!("../../runtime/src/pattern.rs"),
+);
 const PAGINATION: (&str, &str) = (
     "src/pagination.rs",
     include_str!("../../runtime/src/pagination.rs"),
@@ -96,13 +117,21 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
             operations::operations_rs(api, behaviour, &areas),
         ),
         ("src/errors.rs", errors::errors_rs(api, &areas)),
-        ("src/constraints.rs", validation::constraints_rs(api, &areas)),
+        (
+            "src/constraints.rs",
+            validation::constraints_rs(api, &areas),
+        ),
     ];
     // Only crates that use them get the optional runtime files, so that no generated
     // crate carries code (or a dependency) it never calls.
     let mut runtime: Vec<(&str, &str)> = RUNTIME.to_vec();
-    let texts: Vec<String> = generated.iter().map(|(_, tokens)| tokens.to_string()).collect();
-    let uses_patterns = texts.iter().any(|text| text.contains("crate :: pattern ::"));
+    let texts: Vec<String> = generated
+        .iter()
+        .map(|(_, tokens)| tokens.to_string())
+        .collect();
+    let uses_patterns = texts
+        .iter()
+        .any(|text| text.contains("crate :: pattern ::"));
     if uses_patterns {
         runtime.push(PATTERN);
     }
@@ -110,11 +139,17 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
         runtime.push(PAGINATION);
     }
     if !behaviour.waiters.is_empty() {
-        generated.push(("src/waiters.rs", waiters::waiters_rs(api, behaviour, &areas)));
+        generated.push((
+            "src/waiters.rs",
+            waiters::waiters_rs(api, behaviour, &areas),
+        ));
         runtime.push(WAIT);
     }
     let lib = manifest::lib_rs(api, behaviour, crate_name, uses_patterns);
-    let mut texts: Vec<String> = generated.iter().map(|(_, tokens)| tokens.to_string()).collect();
+    let mut texts: Vec<String> = generated
+        .iter()
+        .map(|(_, tokens)| tokens.to_string())
+        .collect();
     texts.push(lib.to_string());
     texts.extend(runtime.iter().map(|(_, text)| text.to_string()));
     let manifest = manifest::cargo_toml(api, crate_name, &texts, &areas.all);

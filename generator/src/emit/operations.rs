@@ -10,7 +10,11 @@ use super::types::constraint_docs;
 use crate::ir::{Api, ClientBehaviour, Operation, Parameter, ParameterLocation, Success, TypeRef};
 
 /// The `operations` module.
-pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour, areas: &super::areas::Areas) -> TokenStream {
+pub fn operations_rs(
+    api: &Api,
+    behaviour: &ClientBehaviour,
+    areas: &super::areas::Areas,
+) -> TokenStream {
     // Which types have something to validate: a fixpoint over the whole type graph,
     // computed once here rather than per operation.
     let checked = super::validation::checked_types(api);
@@ -45,7 +49,11 @@ pub fn operations_rs(api: &Api, behaviour: &ClientBehaviour, areas: &super::area
             .iter()
             .any(|parameter| parameter.location != ParameterLocation::Path)
     });
-    let request_imports = has_styles.then(|| quote!(use crate::request::Style;));
+    let request_imports = has_styles.then(|| {
+        quote!(
+            use crate::request::Style;
+        )
+    });
     quote! {
         //! Per operation: a [`Client`] method returning a [`Request`] builder over the
         //! operation's parameters, and what is particular to the operation (its path,

@@ -10,8 +10,8 @@ use super::errors::error_type_name;
 use super::errors::status_label;
 use super::rust_type::{ident, type_tokens};
 use crate::ir::{
-    Api, BodyEncoding, Operation, ParameterLocation, ParameterStyle, PathSegment,
-    RequestBody, Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeKind, TypeRef,
+    Api, BodyEncoding, Operation, ParameterLocation, ParameterStyle, PathSegment, RequestBody,
+    Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeKind, TypeRef,
 };
 
 /// The body of an operation's `Operation::build`: method and path, then its parameters
@@ -60,7 +60,10 @@ pub fn decode_body(operation: &Operation) -> TokenStream {
         None => arms.push(quote!(_ => #otherwise,)),
     }
     let error = ident(&error_type_name(operation));
-    let has_errors = operation.responses.iter().any(|response| !response.is_success());
+    let has_errors = operation
+        .responses
+        .iter()
+        .any(|response| !response.is_success());
     let error_import = has_errors.then(|| quote!(use crate::errors::#error as E;));
     quote! {
         #error_import

@@ -6,7 +6,7 @@ use quote::{quote, ToTokens};
 
 use super::docs::{code, doc_attrs, spec_text};
 use super::rust_type::{argument_tokens, boxed_type_tokens, ident, type_tokens};
-use crate::ir::{Api, Constraints, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, Field, FieldForm, Struct, TypeDef, TypeKind, TypeRef};
 
 /// Above this many constructor arguments clippy asks for a builder; a schema with that
 /// many required properties gets a constructor anyway, since every one is needed.
@@ -96,43 +96,6 @@ fn type_def(api: &Api, definition: &TypeDef, defaults: &mut Vec<TokenStream>) ->
     }
 }
 
-/// How a property is held, from `required`, `nullable` and `default`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FieldForm {
-    /// Required, not nullable: `T`.
-    Plain,
-    /// Required and nullable: `Option<T>`, written as `null` when `None`.
-    RequiredNullable,
-    /// Optional with a default the spec gives: `T`, filled in when absent, so readers
-    /// never handle a case the spec rules out.
-    Defaulted,
-    /// Optional: `Option<T>`, left out when `None`.
-    Optional,
-    /// Optional and nullable: `Option<Option<T>>`; absent and `null` stay distinct.
-    OptionalNullable,
-}
-
-/// How `field` is held in its generated struct: the same decision [`types_rs`] makes, for
-/// other emitters (validation, pagination, waiters) that read fields.
-pub(crate) fn field_form_in(api: &Api, field: &Field) -> FieldForm {
-    let has_default = field
-        .default
-        .as_ref()
-        .and_then(|value| default_value(api, &field.ty, value))
-        .is_some();
-    field_form(field, has_default)
-}
-
-fn field_form(field: &Field, has_default: bool) -> FieldForm {
-    match (field.required, field.nullable, has_default) {
-        (true, false, _) => FieldForm::Plain,
-        (true, true, _) => FieldForm::RequiredNullable,
-        (false, true, _) => FieldForm::OptionalNullable,
-        (false, false, true) => FieldForm::Defaulted,
-        (false, false, false) => FieldForm::Optional,
-    }
-}
-
 fn struct_def(
     api: &Api,
     type_name: &str,
@@ -156,7 +119,7 @@ fn struct_def(
             .default
             .as_ref()
             .and_then(|value| default_value(api, &field.ty, value));
-        let form = field_form(field, default.is_some());
+        let form = field.form;
         // Say nothing where the spec says nothing: no "The `x` property.", and no
         // "Required."/"Optional." that the field's type already says (the module docs
         // explain the forms once).
@@ -329,6 +292,21 @@ fn default_value(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> Option<T
             .as_f64()
             .map(|number| Literal::f64_unsuffixed(number).into_token_stream()),
         (TypeRef::String, serde_json::Value::String(text)) => Some(quote!(String::from(#text))),
+        (TypeRef::Named(name), serde_json::Value::Number(number)) => {
+            let value = number.as_i64()?;
+            let (variant, _) =
+                api.type_named(name)
+                    .and_then(|definition| match &definition.kind {
+                        TypeKind::IntegerEnum(integer_enum) => integer_enum
+                            .variants
+                            .iter()
+                            .find(|(_, known)| *known == value),
+                        _ => None,
+                    })?;
+            let type_ident = ident(name);
+            let variant_ident = ident(variant);
+            Some(quote!(crate::types::#type_ident::#variant_ident))
+        }
         (TypeRef::Named(name), serde_json::Value::String(text)) => {
             let variant = api
                 .type_named(name)

@@ -10,12 +10,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::rust_type::ident;
-use super::types::{field_form_in, FieldForm};
 use crate::ir::{
-    Api, Constraints, IntegerWidth, NumberWidth, Operation, ParameterLocation, TypeDef, TypeKind,
-    TypeRef,
+    Api, Constraints, FieldForm, IntegerWidth, NumberWidth, Operation, ParameterLocation, TypeDef,
+    TypeKind, TypeRef,
 };
-use crate::settings::resolve_alias;
 
 /// The named types whose values have something to check, found by a fixpoint over the
 /// type graph (a struct is checked when a field is, so the answer flows up through
@@ -94,7 +92,7 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                     let field = field.field(#json_name);
                     #checks
                 };
-                match field_form_in(api, field) {
+                match field.form {
                     FieldForm::Plain | FieldForm::Defaulted => {
                         quote!({ let value = &self.#member; #scoped })
                     }
@@ -177,7 +175,7 @@ fn value_checks(
     constraints: &Constraints,
     checked: &BTreeSet<String>,
 ) -> TokenStream {
-    let ty = resolve_alias(api, ty);
+    let ty = api.resolve_alias(ty);
     let mut checks = Vec::new();
     match ty {
         TypeRef::String => {
@@ -198,29 +196,22 @@ fn value_checks(
             }
         }
         TypeRef::Integer(_) | TypeRef::Number(_) => {
-            if constraints.minimum.is_some()
-                || constraints.maximum.is_some()
-                || constraints.multiple_of.is_some()
-            {
-                let as_f64 = match ty {
-                    TypeRef::Integer(IntegerWidth::I64 | IntegerWidth::U64) => {
-                        quote!(*value as f64)
-                    }
-                    TypeRef::Number(NumberWidth::F64) => quote!(*value),
-                    _ => quote!(f64::from(*value)),
-                };
-                if let Some((limit, exclusive)) = constraints.minimum {
-                    let limit = Literal::f64_suffixed(limit);
-                    checks.push(quote!(check::minimum(&field, #as_f64, value, #limit, #exclusive)?;));
-                }
-                if let Some((limit, exclusive)) = constraints.maximum {
-                    let limit = Literal::f64_suffixed(limit);
-                    checks.push(quote!(check::maximum(&field, #as_f64, value, #limit, #exclusive)?;));
-                }
-                if let Some(step) = constraints.multiple_of {
-                    let step = Literal::f64_suffixed(step);
-                    checks.push(quote!(check::multiple_of(&field, #as_f64, value, #step)?;));
-                }
+            let as_f64 = match ty {
+                TypeRef::Integer(IntegerWidth::I64 | IntegerWidth::U64) => quote!(*value as f64),
+                TypeRef::Number(NumberWidth::F64) => quote!(*value),
+                _ => quote!(f64::from(*value)),
+            };
+            if let Some((limit, exclusive)) = constraints.minimum {
+                let limit = Literal::f64_suffixed(limit);
+                checks.push(quote!(check::minimum(&field, #as_f64, value, #limit, #exclusive)?;));
+            }
+            if let Some((limit, exclusive)) = constraints.maximum {
+                let limit = Literal::f64_suffixed(limit);
+                checks.push(quote!(check::maximum(&field, #as_f64, value, #limit, #exclusive)?;));
+            }
+            if let Some(step) = constraints.multiple_of {
+                let step = Literal::f64_suffixed(step);
+                checks.push(quote!(check::multiple_of(&field, #as_f64, value, #step)?;));
             }
         }
         TypeRef::Array(item) => {
@@ -269,11 +260,16 @@ fn value_checks(
 /// Whether the only checks of a value of type `ty` are `Validate` impls of named types
 /// inside it (through arrays, maps and nullables, with no constraint of their own), so
 /// that the blanket impls for `Option`, `Vec` and maps can run them in one call.
-fn only_nested(api: &Api, ty: &TypeRef, constraints: &Constraints, checked: &BTreeSet<String>) -> bool {
+fn only_nested(
+    api: &Api,
+    ty: &TypeRef,
+    constraints: &Constraints,
+    checked: &BTreeSet<String>,
+) -> bool {
     if *constraints != Constraints::default() {
         return false;
     }
-    match resolve_alias(api, ty) {
+    match api.resolve_alias(ty) {
         TypeRef::Named(name) => checked.contains(name),
         TypeRef::Array(item) | TypeRef::Map(item) | TypeRef::Nullable(item) => {
             only_nested(api, item, &Constraints::default(), checked)

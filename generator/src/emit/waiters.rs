@@ -10,7 +10,11 @@ use super::rust_type::{ident, type_tokens};
 use crate::ir::{Api, ClientBehaviour, Success, Waiter};
 
 /// The `waiters` module.
-pub fn waiters_rs(api: &Api, behaviour: &ClientBehaviour, areas: &super::areas::Areas) -> TokenStream {
+pub fn waiters_rs(
+    api: &Api,
+    behaviour: &ClientBehaviour,
+    areas: &super::areas::Areas,
+) -> TokenStream {
     let methods = behaviour.waiters.iter().filter_map(|waiter| {
         let operation = api
             .operations

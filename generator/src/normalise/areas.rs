@@ -32,7 +32,10 @@ pub fn assign(operations: &mut [Operation]) {
         .iter()
         .map(|operation| {
             let raw = if tagged {
-                operation.tag.clone().unwrap_or_else(|| UNTAGGED.to_string())
+                operation
+                    .tag
+                    .clone()
+                    .unwrap_or_else(|| UNTAGGED.to_string())
             } else {
                 resource(&operation.path)
             };
@@ -54,7 +57,8 @@ fn resource(path: &str) -> String {
         .filter(|segment| !segment.is_empty() && !segment.contains('{'))
         .find(|segment| {
             let lower = segment.to_ascii_lowercase();
-            let version = lower.starts_with('v') && lower[1..].starts_with(|c: char| c.is_ascii_digit());
+            let version =
+                lower.starts_with('v') && lower[1..].starts_with(|c: char| c.is_ascii_digit());
             !version && lower != "api"
         })
         .unwrap_or("root")

@@ -20,8 +20,8 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use crate::diagnostics::{Diagnostic, Warning};
 use crate::ir::{Api, AuthScheme, TypeDef, TypeKind, TypeRef};
 use crate::resolve::{escape_token, Resolver};
-pub use names::{snake, upper_camel};
 use names::{reserved, Scope};
+pub use names::{snake, upper_camel};
 use schema::SchemaRef;
 
 /// The IR and the warnings produced on the way.

@@ -27,18 +27,60 @@ pub mod reserved {
     /// names the generated modules use unqualified (a type of the same name would shadow
     /// them), and what the crate root exports.
     pub const TYPE_NAMES: &[&str] = &[
-        "Client", "ClientBuilder", "Error", "RawResponse", "InvalidRequest", "BuildError",
-        "Request", "Operation", "Call", "Response", "RetryPolicy", "Observer", "HashMap",
-        "BTreeMap", "Value", "Uuid", "DateTime", "NaiveDate", "Utc", "Result", "Option",
-        "Some", "None", "Ok", "Err", "String", "Vec", "Box", "Default", "From", "Into",
-        "Clone", "Copy", "Send", "Sync", "Sized", "Self",
+        "Client",
+        "ClientBuilder",
+        "Error",
+        "RawResponse",
+        "InvalidRequest",
+        "BuildError",
+        "Request",
+        "Operation",
+        "Call",
+        "Response",
+        "RetryPolicy",
+        "Observer",
+        "HashMap",
+        "BTreeMap",
+        "Value",
+        "Uuid",
+        "DateTime",
+        "NaiveDate",
+        "Utc",
+        "Result",
+        "Option",
+        "Some",
+        "None",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "Default",
+        "From",
+        "Into",
+        "Clone",
+        "Copy",
+        "Send",
+        "Sync",
+        "Sized",
+        "Self",
     ];
 
     /// Names the `operations` module imports or declares, which an operation's parameters
     /// struct or outcome enum must not take (`E` is the error alias inside `decode`).
     pub const OPERATIONS_MODULE: &[&str] = &[
-        "Client", "Error", "Request", "Operation", "Call", "RawResponse", "InvalidRequest",
-        "Style", "E", "Future", "IntoFuture", "Pin",
+        "Client",
+        "Error",
+        "Request",
+        "Operation",
+        "Call",
+        "RawResponse",
+        "InvalidRequest",
+        "Style",
+        "E",
+        "Future",
+        "IntoFuture",
+        "Pin",
     ];
 
     /// Methods of `Client` besides one per operation.
@@ -48,16 +90,43 @@ pub mod reserved {
     /// some operations (`into_stream`), besides one setter per optional parameter; and the
     /// fields of a parameters struct besides one per parameter (`body`).
     pub const REQUEST_METHODS: &[&str] = &[
-        "send", "send_with_response", "retry_policy", "timeout", "max_response_bytes",
-        "into_future", "into_stream", "clone", "fmt", "params", "options", "core", "body",
-        "validate", "build", "decode",
+        "send",
+        "send_with_response",
+        "retry_policy",
+        "timeout",
+        "max_response_bytes",
+        "into_future",
+        "into_stream",
+        "clone",
+        "fmt",
+        "params",
+        "options",
+        "core",
+        "body",
+        "validate",
+        "build",
+        "decode",
     ];
 
     /// Methods and fields of `ClientBuilder` besides one setter per security scheme.
     pub const CLIENT_BUILDER_METHODS: &[&str] = &[
-        "base_url", "http", "http_client", "default_header", "retry_policy", "timeout",
-        "connect_timeout", "observer", "validate_requests", "max_response_bytes", "build",
-        "config", "bearer_token", "basic_auth", "builder", "default", "fmt",
+        "base_url",
+        "http",
+        "http_client",
+        "default_header",
+        "retry_policy",
+        "timeout",
+        "connect_timeout",
+        "observer",
+        "validate_requests",
+        "max_response_bytes",
+        "build",
+        "config",
+        "bearer_token",
+        "basic_auth",
+        "builder",
+        "default",
+        "fmt",
     ];
 }
 

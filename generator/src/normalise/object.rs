@@ -9,7 +9,7 @@ use super::names::{snake, upper_camel, Scope};
 use super::schema::{describe, wrap_nullable, SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
-use crate::ir::{AdditionalFields, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{AdditionalFields, Field, FieldForm, Struct, TypeDef, TypeKind, TypeRef};
 use crate::resolve::escape_token;
 
 /// The object keywords of one schema, however openapiv3 typed it.
@@ -236,9 +236,13 @@ impl<'a> Normaliser<'a> {
                 ty: shape.ty,
                 required: merged.required.contains(json_name),
                 nullable: shape.nullable,
+                form: FieldForm::of(
+                    merged.required.contains(json_name),
+                    shape.nullable,
+                    default.is_some(),
+                ),
                 default,
                 constraints: shape.constraints,
-                origin: property_pointer.clone(),
                 boxed: false,
             });
         }

@@ -23,9 +23,8 @@ impl<'a> Normaliser<'a> {
     ) -> Result<Vec<Operation>, Diagnostic> {
         let mut operations = Vec::new();
         let mut method_scope = Scope::with_reserved(reserved::CLIENT_METHODS);
-        let mut builder_scope = Scope::with_reserved(
-            &[reserved::OPERATIONS_MODULE, reserved::TYPE_NAMES].concat(),
-        );
+        let mut builder_scope =
+            Scope::with_reserved(&[reserved::OPERATIONS_MODULE, reserved::TYPE_NAMES].concat());
         for (path, item) in &document.paths.paths {
             let path_pointer = format!("#/paths/{}", escape_token(path));
             let item = match item {

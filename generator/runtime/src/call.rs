@@ -203,8 +203,8 @@ where
     }
 }
 
-/// The HTTP request of one call, as an operation builds it: [`method`](Self::method)
-/// first (method and path), then parameters and body in any order.
+/// The HTTP request of one call, as an operation builds it: `method` first (method
+/// and path), then parameters and body in any order.
 pub struct Call<'c> {
     core: &'c Core,
     request: Option<reqwest::RequestBuilder>,

@@ -47,17 +47,6 @@ impl Validate for crate::types::SandboxResources {
         Ok(())
     }
 }
-impl Validate for crate::types::SandboxPhase {
-    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        let unknown = matches!(self, Self::Other(_));
-        check::enum_value(
-            field,
-            unknown,
-            || check::quoted(self.as_str()),
-            &["Pending", "Ready", "NotReady", "Unknown", "Paused"],
-        )
-    }
-}
 impl Validate for crate::types::SandboxEgressConfig {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
         self.mode.validate_at(&field.field("mode"))?;
@@ -65,32 +54,10 @@ impl Validate for crate::types::SandboxEgressConfig {
         Ok(())
     }
 }
-impl Validate for crate::types::SandboxEgressConfigMode {
-    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        let unknown = matches!(self, Self::Other(_));
-        check::enum_value(
-            field,
-            unknown,
-            || check::quoted(self.as_str()),
-            &["deny_all", "allow_list"],
-        )
-    }
-}
 impl Validate for crate::types::SandboxEgressRule {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
         self.protocol.validate_at(&field.field("protocol"))?;
         Ok(())
-    }
-}
-impl Validate for crate::types::SandboxEgressRuleProtocol {
-    fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        let unknown = matches!(self, Self::Other(_));
-        check::enum_value(
-            field,
-            unknown,
-            || check::quoted(self.as_str()),
-            &["TCP", "UDP"],
-        )
     }
 }
 impl Validate for crate::types::CreateSandboxRequest {

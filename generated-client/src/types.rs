@@ -222,32 +222,10 @@ pub enum SandboxPhase {
     /// A value this version of the crate does not know; kept as sent, so it serialises back unchanged.
     Other(String),
 }
-impl SandboxPhase {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Ready => "Ready",
-            Self::NotReady => "NotReady",
-            Self::Unknown => "Unknown",
-            Self::Paused => "Paused",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<String> for SandboxPhase {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Pending" => Self::Pending,
-            "Ready" => Self::Ready,
-            "NotReady" => Self::NotReady,
-            "Unknown" => Self::Unknown,
-            "Paused" => Self::Paused,
-            _ => Self::Other(value),
-        }
-    }
-}
-crate::enum_impls::string_enum_impls!(SandboxPhase);
+crate::enum_impls::string_enum!(
+    SandboxPhase, Other, [Pending = "Pending", Ready = "Ready", NotReady = "NotReady",
+    Unknown = "Unknown", Paused = "Paused"]
+);
 /// Network egress configuration rules for the sandbox.
 ///
 /// Generated from `#/components/schemas/SandboxEgressConfig`.
@@ -311,26 +289,9 @@ pub enum SandboxEgressConfigMode {
     /// A value this version of the crate does not know; kept as sent, so it serialises back unchanged.
     Other(String),
 }
-impl SandboxEgressConfigMode {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DenyAll => "deny_all",
-            Self::AllowList => "allow_list",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<String> for SandboxEgressConfigMode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "deny_all" => Self::DenyAll,
-            "allow_list" => Self::AllowList,
-            _ => Self::Other(value),
-        }
-    }
-}
-crate::enum_impls::string_enum_impls!(SandboxEgressConfigMode);
+crate::enum_impls::string_enum!(
+    SandboxEgressConfigMode, Other, [DenyAll = "deny_all", AllowList = "allow_list"]
+);
 impl Default for SandboxEgressConfigMode {
     /// The spec's default, `deny_all`.
     fn default() -> Self {
@@ -384,26 +345,9 @@ pub enum SandboxEgressRuleProtocol {
     /// A value this version of the crate does not know; kept as sent, so it serialises back unchanged.
     Other(String),
 }
-impl SandboxEgressRuleProtocol {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl From<String> for SandboxEgressRuleProtocol {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            _ => Self::Other(value),
-        }
-    }
-}
-crate::enum_impls::string_enum_impls!(SandboxEgressRuleProtocol);
+crate::enum_impls::string_enum!(
+    SandboxEgressRuleProtocol, Other, [Tcp = "TCP", Udp = "UDP"]
+);
 /// Generated from `#/components/schemas/ErrorResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

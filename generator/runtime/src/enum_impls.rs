@@ -1,6 +1,85 @@
-//! The trait impls every generated enum with a catch-all variant has alike, written once
-//! as macros: each enum's own code is only its variants, `as_str`/`value` and
-//! `From<String>`/`From<i64>` (which list its values), and one macro call.
+//! What every generated enum with a catch-all variant has alike, written once as macros:
+//! each enum's own code is its definition (variants and their docs) and one macro call
+//! listing its variants and their JSON values.
+
+/// `as_str`, `From<String>`, `From<&str>`, `FromStr`, `Display`, `Serialize`,
+/// `Deserialize` and `Validate` of a string enum `$name` whose catch-all variant is
+/// `$other`: serde goes through `as_str`/`From<String>`, so every value, known or not,
+/// round-trips byte for byte, and validation refuses the catch-all.
+macro_rules! string_enum {
+    ($name:ident, $other:ident, [$($variant:ident = $value:literal),* $(,)?]) => {
+        impl $name {
+            /// The value as it appears in JSON.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$other(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    $($value => Self::$variant,)*
+                    _ => Self::$other(value),
+                }
+            }
+        }
+
+        impl crate::validation::Validate for $name {
+            fn validate_at(
+                &self,
+                field: &crate::validation::FieldPath<'_>,
+            ) -> Result<(), crate::validation::ValidationError> {
+                let unknown = matches!(self, Self::$other(_));
+                let shown = || crate::validation::quoted(self.as_str());
+                crate::validation::enum_value(field, unknown, shown, &[$($value),*])
+            }
+        }
+
+        crate::enum_impls::string_enum_impls!($name);
+    };
+}
+
+/// `value`, `From<i64>`, `Display`, `Serialize`, `Deserialize` and `Validate` of an
+/// integer enum `$name` whose catch-all variant is `$other`, serialised as the bare
+/// integer.
+macro_rules! integer_enum {
+    ($name:ident, $other:ident, [$($variant:ident = $value:literal),* $(,)?]) => {
+        impl $name {
+            /// The value as it appears in JSON.
+            pub fn value(self) -> i64 {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$other(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(value: i64) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::$other(other),
+                }
+            }
+        }
+
+        impl crate::validation::Validate for $name {
+            fn validate_at(
+                &self,
+                field: &crate::validation::FieldPath<'_>,
+            ) -> Result<(), crate::validation::ValidationError> {
+                let unknown = matches!(self, Self::$other(_));
+                let shown = || self.value().to_string();
+                crate::validation::enum_value(field, unknown, shown, &[$(stringify!($value)),*])
+            }
+        }
+
+        crate::enum_impls::integer_enum_impls!($name);
+    };
+}
 
 /// `From<&str>`, `FromStr`, `Display`, `Serialize` and `Deserialize` of a string enum
 /// that has `as_str` and `From<String>`: serde goes through them, so every value, known
@@ -65,5 +144,7 @@ macro_rules! integer_enum_impls {
     };
 }
 
+pub(crate) use integer_enum;
 pub(crate) use integer_enum_impls;
+pub(crate) use string_enum;
 pub(crate) use string_enum_impls;

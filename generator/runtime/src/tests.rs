@@ -417,52 +417,17 @@ enum Phase {
     Other(String),
 }
 
-impl Phase {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Ready => "Ready",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<String> for Phase {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Ready" => Self::Ready,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-crate::enum_impls::string_enum_impls!(Phase);
+crate::enum_impls::string_enum!(Phase, Other, [Ready = "Ready"]);
 
 /// An integer enum as the generator writes one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Level {
     One,
+    MinusOne,
     Other(i64),
 }
 
-impl Level {
-    fn value(self) -> i64 {
-        match self {
-            Self::One => 1,
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl From<i64> for Level {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::One,
-            other => Self::Other(other),
-        }
-    }
-}
-
-crate::enum_impls::integer_enum_impls!(Level);
+crate::enum_impls::integer_enum!(Level, Other, [One = 1, MinusOne = -1]);
 
 #[test]
 fn enums_round_trip_known_and_unknown_values() {
@@ -478,4 +443,18 @@ fn enums_round_trip_known_and_unknown_values() {
     assert_eq!(serde_json::from_str::<Level>("1").unwrap(), Level::One);
     assert_eq!(serde_json::to_string(&Level::Other(7)).unwrap(), "7");
     assert_eq!(Level::One.to_string(), "1");
+    assert_eq!(serde_json::from_str::<Level>("-1").unwrap(), Level::MinusOne);
+}
+
+#[test]
+fn enum_validation_refuses_the_catch_all_naming_the_allowed_values() {
+    use crate::validation::{FieldPath, Rule, Validate};
+    let root = FieldPath::root("body");
+    assert!(Phase::Ready.validate_at(&root).is_ok());
+    let error = Phase::Other("Hibernating".into()).validate_at(&root).unwrap_err();
+    assert_eq!(error.rule, Rule::Enum(&["Ready"]));
+    assert_eq!(error.value, r#""Hibernating""#);
+    let error = Level::Other(7).validate_at(&root).unwrap_err();
+    assert_eq!(error.rule, Rule::Enum(&["1", "-1"]));
+    assert_eq!(error.value, "7");
 }

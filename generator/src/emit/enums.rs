@@ -7,9 +7,9 @@ use super::docs::code;
 use super::rust_type::ident;
 use crate::ir::{IntegerEnum, StringEnum};
 
-/// A string enum with a catch-all variant; serde goes through `as_str`/`From<String>` so
-/// every value, known or not, round-trips byte for byte. The impls every such enum has
-/// alike come from the runtime's `string_enum_impls!`.
+/// A string enum with a catch-all variant: its definition, and one call of the runtime's
+/// `string_enum!` for `as_str`, serde (every value, known or not, round-trips byte for
+/// byte), `Display`, `FromStr` and `Validate`.
 pub fn string_enum_def(
     type_name: &str,
     docs: TokenStream,
@@ -61,32 +61,14 @@ pub fn string_enum_def(
             #catch_all(String),
         }
 
-        impl #name {
-            /// The value as it appears in JSON.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variant_idents => #values, )*
-                    Self::#catch_all(value) => value,
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #( #values => Self::#variant_idents, )*
-                    _ => Self::#catch_all(value),
-                }
-            }
-        }
-
-        crate::enum_impls::string_enum_impls!(#name);
+        crate::enum_impls::string_enum!(#name, #catch_all, [#(#variant_idents = #values),*]);
 
         #default_impl
     }
 }
 
-/// An integer enum with a catch-all variant, serialised as the bare integer.
+/// An integer enum with a catch-all variant, serialised as the bare integer: its
+/// definition and one call of the runtime's `integer_enum!`.
 pub fn integer_enum_def(
     type_name: &str,
     docs: TokenStream,
@@ -139,26 +121,7 @@ pub fn integer_enum_def(
             #catch_all(i64),
         }
 
-        impl #name {
-            /// The value as it appears in JSON.
-            pub fn value(self) -> i64 {
-                match self {
-                    #( Self::#variant_idents => #values, )*
-                    Self::#catch_all(value) => value,
-                }
-            }
-        }
-
-        impl From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #( #values => Self::#variant_idents, )*
-                    other => Self::#catch_all(other),
-                }
-            }
-        }
-
-        crate::enum_impls::integer_enum_impls!(#name);
+        crate::enum_impls::integer_enum!(#name, #catch_all, [#(#variant_idents = #values),*]);
 
         #default_impl
     }

@@ -106,30 +106,9 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
             });
             quote! { #(#fields)* Ok(()) }
         }
-        TypeKind::StringEnum(string_enum) => {
-            let catch_all = ident(&string_enum.catch_all);
-            let values: Vec<&str> = string_enum
-                .variants
-                .iter()
-                .map(|variant| variant.value.as_str())
-                .collect();
-            quote! {
-                let unknown = matches!(self, Self::#catch_all(_));
-                check::enum_value(field, unknown, || check::quoted(self.as_str()), &[#(#values),*])
-            }
-        }
-        TypeKind::IntegerEnum(integer_enum) => {
-            let catch_all = ident(&integer_enum.catch_all);
-            let values: Vec<String> = integer_enum
-                .variants
-                .iter()
-                .map(|(_, value)| value.to_string())
-                .collect();
-            quote! {
-                let unknown = matches!(self, Self::#catch_all(_));
-                check::enum_value(field, unknown, || self.value().to_string(), &[#(#values),*])
-            }
-        }
+        // Enums get `Validate` from the runtime's `string_enum!`/`integer_enum!`, beside
+        // their other impls.
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => return quote!(),
         TypeKind::Union(union) => {
             let mut complete = true;
             let arms: Vec<TokenStream> = union

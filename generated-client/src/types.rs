@@ -98,32 +98,29 @@ impl Sandbox {
             updated_at,
         }
     }
-    /// Sets `command`.
     pub fn with_command(mut self, command: impl Into<Vec<String>>) -> Self {
         self.command = Some(command.into());
         self
     }
-    /// Sets `env`.
     pub fn with_env(mut self, env: impl Into<Vec<EnvVar>>) -> Self {
         self.env = Some(env.into());
         self
     }
-    /// Sets `resources`.
     pub fn with_resources(mut self, resources: impl Into<SandboxResources>) -> Self {
         self.resources = Some(resources.into());
         self
     }
-    /// Sets `connect_url`; `None` sends an explicit `null`.
+    /// `None` sends an explicit `null` for `connect_url`.
     pub fn with_connect_url(mut self, connect_url: Option<String>) -> Self {
         self.connect_url = Some(connect_url);
         self
     }
-    /// Sets `egress`; `None` sends an explicit `null`.
+    /// `None` sends an explicit `null` for `egress`.
     pub fn with_egress(mut self, egress: Option<SandboxEgressConfig>) -> Self {
         self.egress = Some(egress);
         self
     }
-    /// Sets `sandbox_template_id`; `None` sends an explicit `null`.
+    /// `None` sends an explicit `null` for `sandbox_template_id`.
     pub fn with_sandbox_template_id(
         mut self,
         sandbox_template_id: Option<String>,
@@ -131,7 +128,7 @@ impl Sandbox {
         self.sandbox_template_id = Some(sandbox_template_id);
         self
     }
-    /// Sets `created_by`; `None` sends an explicit `null`.
+    /// `None` sends an explicit `null` for `created_by`.
     pub fn with_created_by(mut self, created_by: Option<String>) -> Self {
         self.created_by = Some(created_by);
         self
@@ -184,17 +181,14 @@ impl SandboxResources {
             disk_gb: None,
         }
     }
-    /// Sets `cpu`.
     pub fn with_cpu(mut self, cpu: impl Into<f64>) -> Self {
         self.cpu = Some(cpu.into());
         self
     }
-    /// Sets `memory_gb`.
     pub fn with_memory_gb(mut self, memory_gb: impl Into<i64>) -> Self {
         self.memory_gb = Some(memory_gb.into());
         self
     }
-    /// Sets `disk_gb`.
     pub fn with_disk_gb(mut self, disk_gb: impl Into<i64>) -> Self {
         self.disk_gb = Some(disk_gb.into());
         self
@@ -255,17 +249,14 @@ impl SandboxEgressConfig {
             allow: None,
         }
     }
-    /// Sets `mode`.
     pub fn with_mode(mut self, mode: impl Into<SandboxEgressConfigMode>) -> Self {
         self.mode = mode.into();
         self
     }
-    /// Sets `allow_internet`.
     pub fn with_allow_internet(mut self, allow_internet: impl Into<bool>) -> Self {
         self.allow_internet = allow_internet.into();
         self
     }
-    /// Sets `allow`.
     pub fn with_allow(mut self, allow: impl Into<Vec<SandboxEgressRule>>) -> Self {
         self.allow = Some(allow.into());
         self
@@ -320,12 +311,10 @@ impl SandboxEgressRule {
             protocol: None,
         }
     }
-    /// Sets `ports`.
     pub fn with_ports(mut self, ports: impl Into<Vec<i64>>) -> Self {
         self.ports = Some(ports.into());
         self
     }
-    /// Sets `protocol`.
     pub fn with_protocol(
         mut self,
         protocol: impl Into<SandboxEgressRuleProtocol>,
@@ -364,7 +353,6 @@ impl ErrorResponse {
             details: None,
         }
     }
-    /// Sets `details`.
     pub fn with_details(mut self, details: impl Into<String>) -> Self {
         self.details = Some(details.into());
         self
@@ -416,27 +404,22 @@ impl CreateSandboxRequest {
             from_snapshot: None,
         }
     }
-    /// Sets `region`.
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
-    /// Sets `env`.
     pub fn with_env(mut self, env: impl Into<Vec<EnvVar>>) -> Self {
         self.env = Some(env.into());
         self
     }
-    /// Sets `resources`.
     pub fn with_resources(mut self, resources: impl Into<SandboxResources>) -> Self {
         self.resources = Some(resources.into());
         self
     }
-    /// Sets `egress`.
     pub fn with_egress(mut self, egress: impl Into<SandboxEgressConfig>) -> Self {
         self.egress = Some(egress.into());
         self
     }
-    /// Sets `sandbox_template_id`.
     pub fn with_sandbox_template_id(
         mut self,
         sandbox_template_id: impl Into<String>,
@@ -444,7 +427,7 @@ impl CreateSandboxRequest {
         self.sandbox_template_id = Some(sandbox_template_id.into());
         self
     }
-    /// Sets `from_snapshot`; `None` sends an explicit `null`.
+    /// `None` sends an explicit `null` for `from_snapshot`.
     pub fn with_from_snapshot(mut self, from_snapshot: Option<uuid::Uuid>) -> Self {
         self.from_snapshot = Some(from_snapshot);
         self
@@ -470,7 +453,6 @@ impl PauseSandboxRequest {
             preserve_memory: defaults::pause_sandbox_request_preserve_memory(),
         }
     }
-    /// Sets `preserve_memory`.
     pub fn with_preserve_memory(mut self, preserve_memory: impl Into<bool>) -> Self {
         self.preserve_memory = preserve_memory.into();
         self
@@ -531,7 +513,6 @@ impl MetricSeries {
             points,
         }
     }
-    /// Sets `unit`.
     pub fn with_unit(mut self, unit: impl Into<String>) -> Self {
         self.unit = Some(unit.into());
         self

@@ -249,30 +249,26 @@ fn struct_def(
 }
 
 /// `with_<field>` for properties that `new` does not take.
+/// `with_<field>` for properties that `new` does not take. Its name says what it does;
+/// only the nullable form, whose `None` is not "absent", says more.
 fn setter(field: &Field, form: FieldForm, ty: &TokenStream) -> Option<TokenStream> {
     let field_name = ident(&field.rust_name);
     let setter_name = ident(&format!("with_{}", field.rust_name.trim_end_matches('_')));
-    let docs = format!(" Sets {}.", code(&field.json_name));
-    let (argument, value) = match form {
+    let (docs, argument, value) = match form {
         FieldForm::Plain | FieldForm::RequiredNullable => return None,
-        FieldForm::Optional => (quote!(impl Into<#ty>), quote!(Some(#field_name.into()))),
-        FieldForm::Defaulted => (quote!(impl Into<#ty>), quote!(#field_name.into())),
+        FieldForm::Optional => (
+            quote!(),
+            quote!(impl Into<#ty>),
+            quote!(Some(#field_name.into())),
+        ),
+        FieldForm::Defaulted => (quote!(), quote!(impl Into<#ty>), quote!(#field_name.into())),
         FieldForm::OptionalNullable => {
-            let docs = format!(
-                " Sets {}; `None` sends an explicit `null`.",
-                code(&field.json_name)
-            );
-            return Some(quote! {
-                #[doc = #docs]
-                pub fn #setter_name(mut self, #field_name: Option<#ty>) -> Self {
-                    self.#field_name = Some(#field_name);
-                    self
-                }
-            });
+            let docs = format!(" `None` sends an explicit `null` for {}.", code(&field.json_name));
+            (quote!(#[doc = #docs]), quote!(Option<#ty>), quote!(Some(#field_name)))
         }
     };
     Some(quote! {
-        #[doc = #docs]
+        #docs
         pub fn #setter_name(mut self, #field_name: #argument) -> Self {
             self.#field_name = #value;
             self

@@ -15,35 +15,22 @@ impl Validate for crate::types::Sandbox {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
         self.resources.validate_at(&field.field("resources"))?;
         self.phase.validate_at(&field.field("phase"))?;
-        {
-            let value = &self.replicas;
-            let field = field.field("replicas");
-            check::minimum(&field, *value as f64, value, 0f64, false)?;
-            check::maximum(&field, *value as f64, value, 1f64, false)?;
-        }
+        check::minimum(&self.replicas, &field.field("replicas"), 0f64, false)?;
+        check::maximum(&self.replicas, &field.field("replicas"), 1f64, false)?;
         self.egress.validate_at(&field.field("egress"))?;
         Ok(())
     }
 }
 impl Validate for crate::types::SandboxResources {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
-        if let Some(value) = &self.cpu {
-            let field = field.field("cpu");
-            check::minimum(&field, *value, value, 0.5f64, false)?;
-            check::maximum(&field, *value, value, 8f64, false)?;
-            check::multiple_of(&field, *value, value, 0.5f64)?;
-        }
-        if let Some(value) = &self.memory_gb {
-            let field = field.field("memory_gb");
-            check::minimum(&field, *value as f64, value, 1f64, false)?;
-            check::maximum(&field, *value as f64, value, 16f64, false)?;
-        }
-        if let Some(value) = &self.disk_gb {
-            let field = field.field("disk_gb");
-            check::minimum(&field, *value as f64, value, 10f64, false)?;
-            check::maximum(&field, *value as f64, value, 100f64, false)?;
-            check::multiple_of(&field, *value as f64, value, 10f64)?;
-        }
+        check::minimum(&self.cpu, &field.field("cpu"), 0.5f64, false)?;
+        check::maximum(&self.cpu, &field.field("cpu"), 8f64, false)?;
+        check::multiple_of(&self.cpu, &field.field("cpu"), 0.5f64)?;
+        check::minimum(&self.memory_gb, &field.field("memory_gb"), 1f64, false)?;
+        check::maximum(&self.memory_gb, &field.field("memory_gb"), 16f64, false)?;
+        check::minimum(&self.disk_gb, &field.field("disk_gb"), 10f64, false)?;
+        check::maximum(&self.disk_gb, &field.field("disk_gb"), 100f64, false)?;
+        check::multiple_of(&self.disk_gb, &field.field("disk_gb"), 10f64)?;
         Ok(())
     }
 }
@@ -62,27 +49,29 @@ impl Validate for crate::types::SandboxEgressRule {
 }
 impl Validate for crate::types::CreateSandboxRequest {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
+        check::length(&self.name, &field.field("name"), Some(1), Some(63))?;
         {
-            let value = &self.name;
-            let field = field.field("name");
-            check::check_length(&field, value, Some(1), Some(63))?;
             static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
             crate::pattern::check_pattern(
-                &field,
-                value,
+                &self.name,
+                &field.field("name"),
                 "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
                 &PATTERN,
             )?;
         }
         self.resources.validate_at(&field.field("resources"))?;
         self.egress.validate_at(&field.field("egress"))?;
-        if let Some(value) = &self.sandbox_template_id {
-            let field = field.field("sandbox_template_id");
-            check::check_length(&field, value, Some(1), None)?;
+        check::length(
+            &self.sandbox_template_id,
+            &field.field("sandbox_template_id"),
+            Some(1),
+            None,
+        )?;
+        {
             static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
             crate::pattern::check_pattern(
-                &field,
-                value,
+                &self.sandbox_template_id,
+                &field.field("sandbox_template_id"),
                 "^sb-[a-zA-Z0-9-]+$",
                 &PATTERN,
             )?;

@@ -215,15 +215,9 @@ impl Operation for ListSandboxes {
     fn validate(&self) -> Result<(), crate::ValidationError> {
         #[allow(unused_imports)]
         use crate::validation::{self as check, FieldPath, Validate};
-        if let Some(value) = &self.page {
-            let field = FieldPath::root("query.page");
-            check::minimum(&field, *value as f64, value, 1f64, false)?;
-        }
-        if let Some(value) = &self.limit {
-            let field = FieldPath::root("query.limit");
-            check::minimum(&field, *value as f64, value, 1f64, false)?;
-            check::maximum(&field, *value as f64, value, 100f64, false)?;
-        }
+        check::minimum(&self.page, &FieldPath::root("query.page"), 1f64, false)?;
+        check::minimum(&self.limit, &FieldPath::root("query.limit"), 1f64, false)?;
+        check::maximum(&self.limit, &FieldPath::root("query.limit"), 100f64, false)?;
         Ok(())
     }
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {

@@ -227,84 +227,183 @@ pub fn quoted(value: &str) -> String {
     serde_json::Value::from(value).to_string()
 }
 
+/// The values a check applies to: the value itself, or what the `Option`s (and `Box`)
+/// around it hold; an absent or `null` value has nothing to check. So one call checks a
+/// property whatever its form (`T`, `Option<T>`, `Option<Option<T>>`).
+pub trait Values<T: ?Sized> {
+    /// Calls `check` on each value.
+    ///
+    /// # Errors
+    /// The first error `check` returns.
+    fn each(
+        &self,
+        check: &mut dyn FnMut(&T) -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError>;
+}
+
+impl Values<str> for String {
+    fn each(
+        &self,
+        check: &mut dyn FnMut(&str) -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError> {
+        check(self)
+    }
+}
+
+impl<T> Values<[T]> for Vec<T> {
+    fn each(
+        &self,
+        check: &mut dyn FnMut(&[T]) -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError> {
+        check(self)
+    }
+}
+
+impl<T: ?Sized, V: Values<T>> Values<T> for Option<V> {
+    fn each(
+        &self,
+        check: &mut dyn FnMut(&T) -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError> {
+        match self {
+            Some(value) => value.each(check),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T: ?Sized, V: Values<T> + ?Sized> Values<T> for Box<V> {
+    fn each(
+        &self,
+        check: &mut dyn FnMut(&T) -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError> {
+        (**self).each(check)
+    }
+}
+
+/// A number a bound applies to: compared as `f64` (exact up to 2^53 for integers, which
+/// covers every limit a spec writes in practice), shown as written.
+pub trait Number: Copy + fmt::Display {
+    /// The value as `f64`.
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! numbers {
+    ($($number:ty),*) => {
+        $(
+            impl Number for $number {
+                #[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
+                fn as_f64(self) -> f64 {
+                    self as f64
+                }
+            }
+
+            impl Values<$number> for $number {
+                fn each(
+                    &self,
+                    check: &mut dyn FnMut(&$number) -> Result<(), ValidationError>,
+                ) -> Result<(), ValidationError> {
+                    check(self)
+                }
+            }
+        )*
+    };
+}
+
+numbers!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
 /// `minLength` / `maxLength`, in code points.
-pub(crate) fn check_length(
+pub(crate) fn length<V: Values<str> + ?Sized>(
+    value: &V,
     field: &FieldPath<'_>,
-    value: &str,
     min: Option<usize>,
     max: Option<usize>,
 ) -> Result<(), ValidationError> {
-    let length = value.chars().count();
-    if let Some(min) = min.filter(|min| length < *min) {
-        return fail(field, Rule::MinLength(min), quoted(value));
-    }
-    if let Some(max) = max.filter(|max| length > *max) {
-        return fail(field, Rule::MaxLength(max), quoted(value));
-    }
-    Ok(())
+    value.each(&mut |text| {
+        let length = text.chars().count();
+        if let Some(min) = min.filter(|min| length < *min) {
+            return fail(field, Rule::MinLength(min), quoted(text));
+        }
+        if let Some(max) = max.filter(|max| length > *max) {
+            return fail(field, Rule::MaxLength(max), quoted(text));
+        }
+        Ok(())
+    })
 }
 
 /// `minimum` (`exclusiveMinimum` when `exclusive`).
-///
-/// Integers are compared as `f64`, exact up to 2^53, which covers every limit a spec
-/// writes in practice; `shown` is the value as the error shows it.
-pub(crate) fn minimum(
+pub(crate) fn minimum<N: Number, V: Values<N> + ?Sized>(
+    value: &V,
     field: &FieldPath<'_>,
-    value: f64,
-    shown: impl fmt::Display,
     limit: f64,
     exclusive: bool,
 ) -> Result<(), ValidationError> {
-    if value < limit || (exclusive && value == limit) {
-        return fail(field, Rule::Minimum { limit, exclusive }, shown.to_string());
-    }
-    Ok(())
+    value.each(&mut |number| {
+        let compared = number.as_f64();
+        if compared < limit || (exclusive && compared == limit) {
+            return fail(
+                field,
+                Rule::Minimum { limit, exclusive },
+                number.to_string(),
+            );
+        }
+        Ok(())
+    })
 }
 
-/// `maximum` (`exclusiveMaximum` when `exclusive`); compared as [`minimum`] does.
-pub(crate) fn maximum(
+/// `maximum` (`exclusiveMaximum` when `exclusive`).
+pub(crate) fn maximum<N: Number, V: Values<N> + ?Sized>(
+    value: &V,
     field: &FieldPath<'_>,
-    value: f64,
-    shown: impl fmt::Display,
     limit: f64,
     exclusive: bool,
 ) -> Result<(), ValidationError> {
-    if value > limit || (exclusive && value == limit) {
-        return fail(field, Rule::Maximum { limit, exclusive }, shown.to_string());
-    }
-    Ok(())
+    value.each(&mut |number| {
+        let compared = number.as_f64();
+        if compared > limit || (exclusive && compared == limit) {
+            return fail(
+                field,
+                Rule::Maximum { limit, exclusive },
+                number.to_string(),
+            );
+        }
+        Ok(())
+    })
 }
 
 /// `multipleOf`, allowing a relative error of 1e-9 so that `1.5` is a multiple of `0.5`
 /// and `0.3` one of `0.1` despite binary floating point.
-pub(crate) fn multiple_of(
+pub(crate) fn multiple_of<N: Number, V: Values<N> + ?Sized>(
+    value: &V,
     field: &FieldPath<'_>,
-    value: f64,
-    shown: impl fmt::Display,
     step: f64,
 ) -> Result<(), ValidationError> {
-    let quotient = value / step;
-    if step > 0.0 && (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
-        return fail(field, Rule::MultipleOf(step), shown.to_string());
-    }
-    Ok(())
+    value.each(&mut |number| {
+        let quotient = number.as_f64() / step;
+        if step > 0.0 && (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+            return fail(field, Rule::MultipleOf(step), number.to_string());
+        }
+        Ok(())
+    })
 }
 
 /// `minItems` / `maxItems`.
-pub(crate) fn check_items(
+pub(crate) fn items<T, V: Values<[T]> + ?Sized>(
+    value: &V,
     field: &FieldPath<'_>,
-    count: usize,
     min: Option<usize>,
     max: Option<usize>,
 ) -> Result<(), ValidationError> {
-    let shown = || format!("{count} items");
-    if let Some(min) = min.filter(|min| count < *min) {
-        return fail(field, Rule::MinItems(min), shown());
-    }
-    if let Some(max) = max.filter(|max| count > *max) {
-        return fail(field, Rule::MaxItems(max), shown());
-    }
-    Ok(())
+    value.each(&mut |items| {
+        let count = items.len();
+        let shown = || format!("{count} items");
+        if let Some(min) = min.filter(|min| count < *min) {
+            return fail(field, Rule::MinItems(min), shown());
+        }
+        if let Some(max) = max.filter(|max| count > *max) {
+            return fail(field, Rule::MaxItems(max), shown());
+        }
+        Ok(())
+    })
 }
 
 /// `enum`: `unknown` when the value is the generated enum's catch-all (not one the spec

@@ -278,7 +278,7 @@ components:
     let constraints = &output.files[std::path::Path::new("src/constraints.rs")];
     let compact: String = constraints.split_whitespace().collect();
     assert!(
-        compact.contains("check::check_items(&field,value.len(),Some(1),Some(3))?;"),
+        compact.contains(r#"check::items(&self.tags,&field.field("tags"),Some(1),Some(3))?;"#),
         "{constraints}"
     );
     // Integer enums check their membership through the runtime's `integer_enum!`, which

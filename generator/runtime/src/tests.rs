@@ -443,7 +443,10 @@ fn enums_round_trip_known_and_unknown_values() {
     assert_eq!(serde_json::from_str::<Level>("1").unwrap(), Level::One);
     assert_eq!(serde_json::to_string(&Level::Other(7)).unwrap(), "7");
     assert_eq!(Level::One.to_string(), "1");
-    assert_eq!(serde_json::from_str::<Level>("-1").unwrap(), Level::MinusOne);
+    assert_eq!(
+        serde_json::from_str::<Level>("-1").unwrap(),
+        Level::MinusOne
+    );
 }
 
 #[test]
@@ -451,7 +454,9 @@ fn enum_validation_refuses_the_catch_all_naming_the_allowed_values() {
     use crate::validation::{FieldPath, Rule, Validate};
     let root = FieldPath::root("body");
     assert!(Phase::Ready.validate_at(&root).is_ok());
-    let error = Phase::Other("Hibernating".into()).validate_at(&root).unwrap_err();
+    let error = Phase::Other("Hibernating".into())
+        .validate_at(&root)
+        .unwrap_err();
     assert_eq!(error.rule, Rule::Enum(&["Ready"]));
     assert_eq!(error.value, r#""Hibernating""#);
     let error = Level::Other(7).validate_at(&root).unwrap_err();

@@ -263,8 +263,15 @@ fn setter(field: &Field, form: FieldForm, ty: &TokenStream) -> Option<TokenStrea
         ),
         FieldForm::Defaulted => (quote!(), quote!(impl Into<#ty>), quote!(#field_name.into())),
         FieldForm::OptionalNullable => {
-            let docs = format!(" `None` sends an explicit `null` for {}.", code(&field.json_name));
-            (quote!(#[doc = #docs]), quote!(Option<#ty>), quote!(Some(#field_name)))
+            let docs = format!(
+                " `None` sends an explicit `null` for {}.",
+                code(&field.json_name)
+            );
+            (
+                quote!(#[doc = #docs]),
+                quote!(Option<#ty>),
+                quote!(Some(#field_name)),
+            )
         }
     };
     Some(quote! {

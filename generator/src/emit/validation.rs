@@ -11,8 +11,7 @@ use quote::quote;
 
 use super::rust_type::ident;
 use crate::ir::{
-    Api, Constraints, FieldForm, IntegerWidth, NumberWidth, Operation, ParameterLocation, TypeDef,
-    TypeKind, TypeRef,
+    Api, Constraints, FieldForm, Operation, ParameterLocation, TypeDef, TypeKind, TypeRef,
 };
 
 /// The named types whose values have something to check, found by a fixpoint over the
@@ -39,13 +38,12 @@ fn type_has_checks(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) 
         TypeKind::Struct(structure) => structure
             .fields
             .iter()
-            .any(|field| !value_checks(api, &field.ty, &field.constraints, checked).is_empty()),
-        TypeKind::Union(union) => union.variants.iter().any(|variant| {
-            !value_checks(api, &variant.ty, &Constraints::default(), checked).is_empty()
-        }),
-        TypeKind::Newtype(target) => {
-            !value_checks(api, target, &Constraints::default(), checked).is_empty()
-        }
+            .any(|field| has_checks(api, &field.ty, &field.constraints, checked)),
+        TypeKind::Union(union) => union
+            .variants
+            .iter()
+            .any(|variant| has_checks(api, &variant.ty, &Constraints::default(), checked)),
+        TypeKind::Newtype(target) => has_checks(api, target, &Constraints::default(), checked),
         TypeKind::Alias(_) => false,
     }
 }
@@ -77,8 +75,7 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
     let body = match &definition.kind {
         TypeKind::Struct(structure) => {
             let fields = structure.fields.iter().map(|field| {
-                let checks = value_checks(api, &field.ty, &field.constraints, checked);
-                if checks.is_empty() {
+                if !has_checks(api, &field.ty, &field.constraints, checked) {
                     return quote!();
                 }
                 let member = ident(&field.rust_name);
@@ -88,6 +85,21 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                 if only_nested(api, &field.ty, &field.constraints, checked) {
                     return quote!(self.#member.validate_at(&field.field(#json_name))?;);
                 }
+                // Checks that look through `Option`s take the property as it is: one line
+                // each.
+                if direct(api, &field.ty, &field.constraints, checked) {
+                    let value = quote!(&self.#member);
+                    let path = quote!(&field.field(#json_name));
+                    return value_checks(
+                        api,
+                        &field.ty,
+                        &field.constraints,
+                        checked,
+                        &value,
+                        &path,
+                    );
+                }
+                let checks = local_checks(api, &field.ty, &field.constraints, checked);
                 let scoped = quote! {
                     let field = field.field(#json_name);
                     #checks
@@ -115,7 +127,7 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                 .variants
                 .iter()
                 .filter_map(|variant| {
-                    let checks = value_checks(api, &variant.ty, &Constraints::default(), checked);
+                    let checks = local_checks(api, &variant.ty, &Constraints::default(), checked);
                     if checks.is_empty() {
                         complete = false;
                         return None;
@@ -131,7 +143,7 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
             quote! { match self { #(#arms)* #rest } }
         }
         TypeKind::Newtype(target) => {
-            let checks = value_checks(api, target, &Constraints::default(), checked);
+            let checks = local_checks(api, target, &Constraints::default(), checked);
             quote! { let value = &self.0; let field = *field; #checks Ok(()) }
         }
         TypeKind::Alias(_) => return quote!(),
@@ -145,14 +157,17 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
     }
 }
 
-/// Statements checking `value` (a `&T` in scope, named in errors by `field`, a
-/// `FieldPath` in scope) against `constraints` and its type; empty when there is nothing
-/// to check. Each statement returns early with `?` on the first failure.
+/// Statements checking the value `value` (an expression of a `&T`, where `T` may be
+/// wrapped in `Option`s when the type is [`direct`]) named `field` (an expression of a
+/// `&FieldPath`) against `constraints` and its type; empty when there is nothing to check.
+/// Each statement returns early with `?` on the first failure.
 fn value_checks(
     api: &Api,
     ty: &TypeRef,
     constraints: &Constraints,
     checked: &BTreeSet<String>,
+    value: &TokenStream,
+    field: &TokenStream,
 ) -> TokenStream {
     let ty = api.resolve_alias(ty);
     let mut checks = Vec::new();
@@ -161,79 +176,163 @@ fn value_checks(
             if constraints.min_length.is_some() || constraints.max_length.is_some() {
                 let min = optional_usize(constraints.min_length);
                 let max = optional_usize(constraints.max_length);
-                checks.push(quote!(check::check_length(&field, value, #min, #max)?;));
+                checks.push(quote!(check::length(#value, #field, #min, #max)?;));
             }
             if let Some(pattern) = constraints
                 .pattern
                 .as_deref()
                 .filter(|pattern| compiles(pattern))
             {
-                checks.push(quote! {
+                checks.push(quote! {{
                     static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
-                    crate::pattern::check_pattern(&field, value, #pattern, &PATTERN)?;
-                });
+                    crate::pattern::check_pattern(#value, #field, #pattern, &PATTERN)?;
+                }});
             }
         }
         TypeRef::Integer(_) | TypeRef::Number(_) => {
-            let as_f64 = match ty {
-                TypeRef::Integer(IntegerWidth::I64 | IntegerWidth::U64) => quote!(*value as f64),
-                TypeRef::Number(NumberWidth::F64) => quote!(*value),
-                _ => quote!(f64::from(*value)),
-            };
             if let Some((limit, exclusive)) = constraints.minimum {
                 let limit = Literal::f64_suffixed(limit);
-                checks.push(quote!(check::minimum(&field, #as_f64, value, #limit, #exclusive)?;));
+                checks.push(quote!(check::minimum(#value, #field, #limit, #exclusive)?;));
             }
             if let Some((limit, exclusive)) = constraints.maximum {
                 let limit = Literal::f64_suffixed(limit);
-                checks.push(quote!(check::maximum(&field, #as_f64, value, #limit, #exclusive)?;));
+                checks.push(quote!(check::maximum(#value, #field, #limit, #exclusive)?;));
             }
             if let Some(step) = constraints.multiple_of {
                 let step = Literal::f64_suffixed(step);
-                checks.push(quote!(check::multiple_of(&field, #as_f64, value, #step)?;));
+                checks.push(quote!(check::multiple_of(#value, #field, #step)?;));
             }
         }
         TypeRef::Array(item) => {
             if constraints.min_items.is_some() || constraints.max_items.is_some() {
                 let min = optional_usize(constraints.min_items);
                 let max = optional_usize(constraints.max_items);
-                checks.push(quote!(check::check_items(&field, value.len(), #min, #max)?;));
+                checks.push(quote!(check::items(#value, #field, #min, #max)?;));
             }
-            let item_checks = value_checks(api, item, &Constraints::default(), checked);
+            let local_value = quote!(value);
+            let local_field = quote!(&field);
+            let item_checks = value_checks(
+                api,
+                item,
+                &Constraints::default(),
+                checked,
+                &local_value,
+                &local_field,
+            );
             if only_nested(api, item, &Constraints::default(), checked) {
-                checks.push(quote!(Validate::validate_at(value, &field)?;));
+                checks.push(quote!(Validate::validate_at(#value, #field)?;));
             } else if !item_checks.is_empty() {
                 checks.push(quote! {
-                    for (index, value) in value.iter().enumerate() {
-                        let field = field.index(index);
+                    for (index, value) in #value.iter().enumerate() {
+                        let field = #field.index(index);
                         #item_checks
                     }
                 });
             }
         }
         TypeRef::Map(item) => {
-            let item_checks = value_checks(api, item, &Constraints::default(), checked);
+            let local_value = quote!(value);
+            let local_field = quote!(&field);
+            let item_checks = value_checks(
+                api,
+                item,
+                &Constraints::default(),
+                checked,
+                &local_value,
+                &local_field,
+            );
             if !item_checks.is_empty() {
                 checks.push(quote! {
-                    for (key, value) in value {
-                        let field = field.key(key);
+                    for (key, value) in #value {
+                        let field = #field.key(key);
                         #item_checks
                     }
                 });
             }
         }
         TypeRef::Nullable(inner) => {
-            let inner_checks = value_checks(api, inner, constraints, checked);
-            if !inner_checks.is_empty() {
-                checks.push(quote!(if let Some(value) = value { #inner_checks }));
+            // `Option`s are looked through by the checks of a direct value; any other
+            // value is unwrapped first.
+            if direct(api, inner, constraints, checked) {
+                checks.push(value_checks(api, inner, constraints, checked, value, field));
+            } else {
+                let local_value = quote!(value);
+                let inner_checks =
+                    value_checks(api, inner, constraints, checked, &local_value, field);
+                if !inner_checks.is_empty() {
+                    checks.push(quote!(if let Some(value) = #value { #inner_checks }));
+                }
             }
         }
         TypeRef::Named(name) if checked.contains(name) => {
-            checks.push(quote!(Validate::validate_at(value, &field)?;));
+            checks.push(quote!(Validate::validate_at(#value, #field)?;));
         }
         _ => {}
     }
     quote!(#(#checks)*)
+}
+
+/// Whether a value of type `ty` has anything to check.
+fn has_checks(
+    api: &Api,
+    ty: &TypeRef,
+    constraints: &Constraints,
+    checked: &BTreeSet<String>,
+) -> bool {
+    !local_checks(api, ty, constraints, checked).is_empty()
+}
+
+/// The checks of a value in the locals `value` (a `&T`) and `field` (a `FieldPath`).
+fn local_checks(
+    api: &Api,
+    ty: &TypeRef,
+    constraints: &Constraints,
+    checked: &BTreeSet<String>,
+) -> TokenStream {
+    value_checks(
+        api,
+        ty,
+        constraints,
+        checked,
+        &quote!(value),
+        &quote!(&field),
+    )
+}
+
+/// Whether every check of a value of type `ty` looks through the `Option`s around it
+/// (the runtime's `Values`, and `Validate`'s blanket impls), so a property of any form
+/// is checked by passing it as it is: everything but arrays of constrained items and
+/// maps.
+fn direct(api: &Api, ty: &TypeRef, constraints: &Constraints, checked: &BTreeSet<String>) -> bool {
+    match api.resolve_alias(ty) {
+        TypeRef::Array(item) => {
+            let nothing = Constraints::default();
+            only_nested(api, item, &nothing, checked)
+                || value_checks(
+                    api,
+                    item,
+                    &nothing,
+                    checked,
+                    &quote!(value),
+                    &quote!(&field),
+                )
+                .is_empty()
+        }
+        TypeRef::Map(item) => {
+            only_nested(api, ty, constraints, checked)
+                || value_checks(
+                    api,
+                    item,
+                    &Constraints::default(),
+                    checked,
+                    &quote!(value),
+                    &quote!(&field),
+                )
+                .is_empty()
+        }
+        TypeRef::Nullable(inner) => direct(api, inner, constraints, checked),
+        _ => true,
+    }
 }
 
 /// Whether the only checks of a value of type `ty` are `Validate` impls of named types
@@ -284,8 +383,7 @@ pub fn request_checks(
 ) -> Option<TokenStream> {
     let mut statements = Vec::new();
     for parameter in &operation.parameters {
-        let checks = value_checks(api, &parameter.ty, &parameter.constraints, checked);
-        if checks.is_empty() {
+        if !has_checks(api, &parameter.ty, &parameter.constraints, checked) {
             continue;
         }
         let location = match parameter.location {
@@ -300,6 +398,20 @@ pub fn request_checks(
             statements.push(quote!(self.#member.validate_at(&FieldPath::root(#root))?;));
             continue;
         }
+        if direct(api, &parameter.ty, &parameter.constraints, checked) {
+            let value = quote!(&self.#member);
+            let path = quote!(&FieldPath::root(#root));
+            statements.push(value_checks(
+                api,
+                &parameter.ty,
+                &parameter.constraints,
+                checked,
+                &value,
+                &path,
+            ));
+            continue;
+        }
+        let checks = local_checks(api, &parameter.ty, &parameter.constraints, checked);
         let scoped = quote! {
             let field = FieldPath::root(#root);
             #checks
@@ -311,7 +423,7 @@ pub fn request_checks(
         });
     }
     if let Some(body) = &operation.body {
-        let checks = value_checks(api, &body.ty, &Constraints::default(), checked);
+        let checks = local_checks(api, &body.ty, &Constraints::default(), checked);
         if only_nested(api, &body.ty, &Constraints::default(), checked) {
             statements.push(quote!(self.body.validate_at(&FieldPath::root("body"))?;));
         } else if !checks.is_empty() {

@@ -46,17 +46,7 @@ fn fixture_specs(root: &Path) -> Vec<PathBuf> {
 
 /// `fixture-<stem>`: lowercase, anything but `[a-z0-9]` made a `-`.
 fn crate_name(stem: &str) -> String {
-    let part: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("fixture-{part}")
+    format!("fixture-{}", generated_workspace::slug(stem))
 }
 
 #[test]
@@ -190,15 +180,7 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
 
 /// For a manifest with `[features]`: no feature, then each feature but `default` alone.
 fn area_feature_sets(manifest: &str) -> Vec<String> {
-    let features: Vec<String> = manifest
-        .lines()
-        .skip_while(|line| line.trim() != "[features]")
-        .skip(1)
-        .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
-        .filter_map(|line| line.split('=').next())
-        .map(|name| name.trim().to_string())
-        .filter(|name| name != "default")
-        .collect();
+    let features = generated_workspace::area_features(manifest);
     if features.is_empty() {
         return Vec::new();
     }

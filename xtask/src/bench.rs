@@ -279,20 +279,10 @@ fn check_crates(root: &Path, results: &mut [(&str, Result<Timing, String>)]) -> 
     Ok(())
 }
 
-/// The package name of a spec's bench crate: `bench-` and the file stem, kebab-case.
+/// The package name of a spec's bench crate: `bench-` and the file stem's slug.
 fn crate_slug(spec: &str) -> String {
     let stem = spec.split('.').next().unwrap_or(spec);
-    let slug: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("bench-{slug}")
+    format!("bench-{}", crate::generated_workspace::slug(stem))
 }
 
 /// Lines emitted and crate check time, each with its baseline and ratio.

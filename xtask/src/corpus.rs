@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use generator::{Options, Output};
 
-use crate::generated_workspace::{self, Workspace};
+use crate::generated_workspace::{self, slug, Workspace};
 
 /// Default corpus, relative to the workspace root.
 const DEFAULT_DIR: &str = "../shared/corpus";
@@ -133,15 +133,7 @@ fn check_areas(
     let features_of = |row: &Row| -> Vec<String> {
         let manifest =
             std::fs::read_to_string(row.crate_dir.join("Cargo.toml")).unwrap_or_default();
-        manifest
-            .lines()
-            .skip_while(|line| line.trim() != "[features]")
-            .skip(1)
-            .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
-            .filter_map(|line| line.split('=').next())
-            .map(|name| name.trim().to_string())
-            .filter(|name| name != "default")
-            .collect()
+        generated_workspace::area_features(&manifest)
     };
     let Some(row) = rows
         .iter()
@@ -208,25 +200,6 @@ fn list_specs(dir: &Path, filter: Option<&str>) -> Result<Vec<PathBuf>, String> 
     }
     specs.sort();
     Ok(specs)
-}
-
-/// A file name made a crate-name part: lowercase `[a-z0-9-]`, no doubled or edge dashes.
-fn slug(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    if slug.is_empty() {
-        slug.push_str("spec");
-    }
-    slug
 }
 
 /// One slug per spec: the file stem's, or the whole file name's when two stems collide

@@ -231,6 +231,39 @@ pub fn target_dir(workspace_root: &Path) -> PathBuf {
     }
 }
 
+/// The features of a generated crate's manifest but `default`: one per area of the API
+/// (empty when the crate is not split).
+pub fn area_features(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
+        .filter_map(|line| line.split('=').next())
+        .map(|name| name.trim().to_string())
+        .filter(|name| name != "default")
+        .collect()
+}
+
+/// A file name made a crate-name part: lowercase `[a-z0-9-]`, no doubled or edge dashes.
+pub fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        slug.push_str("spec");
+    }
+    slug
+}
+
 /// Writes `text` unless the file already holds it (keeps mtimes, so cargo stays fresh).
 fn write_if_changed(path: &Path, text: &str) -> io::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|existing| existing == text) {

@@ -448,6 +448,11 @@ fn check_all(root: &Path, sweep_dir: &Path, rows: &mut [Row]) -> Result<(), Stri
     let total = members.len();
     for (done, &index) in members.iter().enumerate() {
         let row = &mut rows[index];
+        // From the crate's sources (its dependencies stay built), so the time is the
+        // crate's own even when an earlier sweep left it checked.
+        workspace
+            .clean(&row.crate_name)
+            .map_err(|error| format!("cannot run cargo: {error}"))?;
         let start = Instant::now();
         let check = workspace
             .check(&["-p", &row.crate_name])

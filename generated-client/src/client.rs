@@ -174,7 +174,7 @@ impl ClientBuilder {
         let mut credentials = Vec::new();
         if let Some(token) = &self.bearer_token {
             let token = secrecy::ExposeSecret::expose_secret(token);
-            request::check_header_credential(
+            request::check_bearer_token(
                 "the bearer token (security scheme `BearerAuth`)",
                 token,
             )?;

@@ -38,6 +38,8 @@ struct ResponseParts {
     secrets: Option<Arc<Secrets>>,
     /// The header that carries the server's request id (from the generator's settings).
     request_id_header: Option<&'static str>,
+    /// The body with the secrets replaced, made once when first shown or decoded.
+    redacted: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl RawResponse {
@@ -49,6 +51,7 @@ impl RawResponse {
             body: body.into(),
             secrets: None,
             request_id_header: None,
+            redacted: std::sync::OnceLock::new(),
         }))
     }
 
@@ -68,6 +71,7 @@ impl RawResponse {
             body,
             secrets,
             request_id_header,
+            redacted: std::sync::OnceLock::new(),
         }))
     }
 
@@ -115,12 +119,17 @@ impl RawResponse {
         self.0.secrets.as_deref()
     }
 
-    /// The body with the client's credentials replaced by `[redacted]`: what documented
-    /// error bodies are decoded from, so a typed error never holds a secret.
-    fn redacted_body(&self) -> Cow<'_, [u8]> {
+    /// The body with the client's credentials replaced by `[redacted]` (in every
+    /// spelling, and in the decoded strings of a JSON body): what documented error bodies
+    /// are decoded from, so a typed error never holds a secret, and what `Display` and
+    /// `Debug` show.
+    fn redacted_body(&self) -> &[u8] {
         match self.secrets() {
-            Some(secrets) => secrets.redact(&self.0.body),
-            None => Cow::Borrowed(&self.0.body),
+            Some(secrets) => self
+                .0
+                .redacted
+                .get_or_init(|| secrets.redact_body(&self.0.body)),
+            None => &self.0.body,
         }
     }
 
@@ -131,11 +140,13 @@ impl RawResponse {
             Err(source) => {
                 // serde_json's message can quote the body: take it from the redacted
                 // body, since an error's `source` is printed without redaction.
-                let source = match self.redacted_body() {
-                    Cow::Owned(redacted) => serde_json::from_slice::<T>(&redacted)
+                let redacted = self.redacted_body();
+                let source = if redacted == &self.0.body[..] {
+                    source
+                } else {
+                    serde_json::from_slice::<T>(redacted)
                         .err()
-                        .unwrap_or(source),
-                    Cow::Borrowed(_) => source,
+                        .unwrap_or(source)
                 };
                 Err(Error::InvalidBody {
                     response: self,
@@ -200,7 +211,7 @@ impl RawResponse {
         self,
         variant: impl FnOnce(T) -> E,
     ) -> Error<E> {
-        match serde_json::from_slice(&self.redacted_body()) {
+        match serde_json::from_slice(self.redacted_body()) {
             Ok(value) => Error::Api {
                 error: variant(value),
                 response: self,
@@ -225,7 +236,7 @@ impl RawResponse {
 
     /// The body as a documented `text/*` error, wrapped with `variant`.
     pub(crate) fn api_error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
-        let text = match std::str::from_utf8(&self.redacted_body()) {
+        let text = match std::str::from_utf8(self.redacted_body()) {
             Ok(text) => text.to_owned(),
             Err(source) => {
                 return Error::InvalidText {
@@ -242,7 +253,7 @@ impl RawResponse {
 
     /// The body as a documented binary error, wrapped with `variant`.
     pub(crate) fn api_error_bytes<E>(self, variant: impl FnOnce(Bytes) -> E) -> Error<E> {
-        let body = Bytes::from(self.redacted_body().into_owned());
+        let body = Bytes::from(self.redacted_body().to_vec());
         Error::Api {
             error: variant(body),
             response: self,
@@ -274,10 +285,7 @@ impl fmt::Debug for RawResponse {
             )
             .field(
                 "body",
-                &BodyPreview {
-                    body: &self.0.body,
-                    secrets,
-                },
+                &BodyPreview(self.redacted_body(), self.0.body.len()),
             )
             .finish()
     }
@@ -303,14 +311,12 @@ impl fmt::Debug for RedactedHeaders<'_> {
     }
 }
 
-struct BodyPreview<'a> {
-    body: &'a [u8],
-    secrets: Option<&'a Secrets>,
-}
+/// A redacted body and the length of the body as received.
+struct BodyPreview<'a>(&'a [u8], usize);
 
 impl fmt::Debug for BodyPreview<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&preview(self.body, self.secrets), f)
+        fmt::Debug::fmt(&preview(self.0, self.1), f)
     }
 }
 
@@ -318,36 +324,25 @@ impl fmt::Debug for BodyPreview<'_> {
 const PREVIEW_LIMIT: usize = 1024;
 
 /// The body as error messages show it: its [`preview`], or `(empty body)`.
-fn shown<'a>(body: &'a [u8], secrets: Option<&Secrets>) -> Cow<'a, str> {
-    if body.is_empty() {
+fn shown(response: &RawResponse) -> Cow<'_, str> {
+    if response.body().is_empty() {
         Cow::Borrowed("(empty body)")
     } else {
-        preview(body, secrets)
+        preview(response.redacted_body(), response.body().len())
     }
 }
 
-/// At most 1 KiB of the body as text, credentials replaced, cut at a character boundary,
-/// marked when cut. Only the start of the body is read, whatever its size.
-fn preview<'a>(body: &'a [u8], secrets: Option<&Secrets>) -> Cow<'a, str> {
-    // Redact a window a little longer than the limit, so that a secret across the cut
-    // is replaced whole before cutting.
-    let margin = secrets.map_or(0, Secrets::longest).max(1024);
-    let window = &body[..body.len().min(PREVIEW_LIMIT + margin)];
-    let redacted = match secrets {
-        Some(secrets) => secrets.redact(window),
-        None => Cow::Borrowed(window),
-    };
-    let text = match redacted {
-        Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
-        Cow::Owned(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
-    };
-    if text.len() <= PREVIEW_LIMIT && window.len() == body.len() {
+/// At most 1 KiB of the (redacted) body as text, cut at a character boundary, marked
+/// with the received length when cut.
+fn preview(redacted: &[u8], received: usize) -> Cow<'_, str> {
+    let window = &redacted[..redacted.len().min(PREVIEW_LIMIT + 4)];
+    let text = String::from_utf8_lossy(window);
+    if text.len() <= PREVIEW_LIMIT && window.len() == redacted.len() {
         return text;
     }
     Cow::Owned(format!(
-        "{}... ({} bytes in all)",
-        crate::redact::cut(&text, PREVIEW_LIMIT),
-        body.len()
+        "{}... ({received} bytes in all)",
+        crate::redact::cut(&text, PREVIEW_LIMIT)
     ))
 }
 
@@ -513,11 +508,19 @@ impl<E: fmt::Debug> fmt::Debug for DebugView<'_, E> {
 impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secrets = self.secrets();
-        let shown = |response: &RawResponse| shown(response.body(), secrets).into_owned();
+        let shown = |response: &RawResponse| shown(response).into_owned();
         let text = match self {
             Error::Api { error, response } => format_args!("{error}: {}", shown(response)).to_string(),
             Error::UnexpectedStatus(response) => {
-                format!("undocumented status {}: {}", response.status(), shown(response))
+                // A redirect that was not followed says where it pointed.
+                let location = response
+                    .status()
+                    .is_redirection()
+                    .then(|| response.headers().get(reqwest::header::LOCATION))
+                    .flatten()
+                    .map(|location| format!(" to {}", String::from_utf8_lossy(location.as_bytes())))
+                    .unwrap_or_default();
+                format!("undocumented status {}{location}: {}", response.status(), shown(response))
             }
             Error::UndocumentedSuccess(response) => format!(
                 "the server accepted the request (status {}, not documented for this operation) but its body is not the documented success shape: {}",

@@ -215,6 +215,19 @@ pub(crate) fn check_header_credential(
     }
 }
 
+/// Checks a bearer token (RFC 6750's `b64token`): a header credential without spaces,
+/// which would end the token early.
+pub(crate) fn check_bearer_token(credential: &'static str, value: &str) -> Result<(), BuildError> {
+    check_header_credential(credential, value)?;
+    match value.bytes().position(|byte| byte == b' ') {
+        Some(position) => Err(BuildError::InvalidCredential {
+            credential,
+            reason: format!("it contains a space at byte {position} (a bearer token has none)"),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Checks a credential sent as a cookie value: a header value without the `;`, `,`,
 /// `"`, `\` and whitespace that would end or break the cookie (RFC 6265).
 pub(crate) fn check_cookie_credential(
@@ -375,25 +388,36 @@ pub(crate) fn redact_url(url: &mut Url, secrets: &Secrets) {
         let _ = url.set_password(Some(crate::redact::REDACTED));
     }
     let secret = secrets.query_parameters();
-    if secret.is_empty()
-        || !url
-            .query_pairs()
-            .any(|(name, _)| secret.contains(&name.as_ref()))
-    {
-        return;
-    }
-    let pairs: Vec<(String, String)> = url
+    if url
         .query_pairs()
-        .map(|(name, value)| {
-            let value = if secret.contains(&name.as_ref()) {
-                crate::redact::REDACTED.to_string()
-            } else {
-                value.into_owned()
-            };
-            (name.into_owned(), value)
-        })
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
+        .any(|(name, _)| secret.contains(&name.as_ref()))
+    {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if secret.contains(&name.as_ref()) {
+                    crate::redact::REDACTED.to_string()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    // Anything else that spells a secret: a server's redirect can put one anywhere.
+    if secrets.occur_in(url.as_str().as_bytes()) {
+        let text =
+            |part: &str| String::from_utf8_lossy(&secrets.redact(part.as_bytes())).into_owned();
+        let path = text(url.path());
+        url.set_path(&path);
+        if let Some(query) = url.query().map(text) {
+            url.set_query(Some(&query));
+        }
+        if let Some(fragment) = url.fragment().map(text) {
+            url.set_fragment(Some(&fragment));
+        }
+    }
 }
 
 /// Why reading a response failed.

@@ -39,6 +39,23 @@ pub struct Drift {
 /// # Errors
 /// Any I/O error, with the path it happened on.
 pub fn write(out_dir: &Path, output: &Output) -> io::Result<Vec<Change>> {
+    // Nothing the user wrote is overwritten: every file in the way must be one this
+    // generator wrote (its header says so), checked before anything is written.
+    for relative in output.files.keys() {
+        let path = out_dir.join(relative);
+        if let Some(existing) = read_optional(&path)? {
+            if !is_generated(&existing) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "{}: not a generated file (no `{}` header); refusing to overwrite it",
+                        path.display(),
+                        GENERATED_MARKER.trim()
+                    ),
+                ));
+            }
+        }
+    }
     let mut changes = Vec::new();
     for (relative, text) in &output.files {
         let path = out_dir.join(relative);
@@ -138,11 +155,7 @@ fn stale_files(out_dir: &Path, output: &Output) -> io::Result<Vec<PathBuf>> {
                     .ok()
                     .flatten()
                     .unwrap_or_default();
-                if head
-                    .lines()
-                    .take(3)
-                    .any(|line| line.contains(GENERATED_MARKER))
-                {
+                if is_generated(&head) {
                     stale.push(relative);
                 }
             }
@@ -150,6 +163,17 @@ fn stale_files(out_dir: &Path, output: &Output) -> io::Result<Vec<PathBuf>> {
     }
     stale.sort();
     Ok(stale)
+}
+
+/// Whether `text` is a file this generator wrote: the marker in one of its first lines,
+/// or the first line READMEs had before they carried the marker (so that upgrading the
+/// generator does not refuse its own earlier output).
+fn is_generated(text: &str) -> bool {
+    const EARLIER_README: &str =
+        "<!-- The examples below are doctests of src/lib.rs: they compile. -->";
+    text.lines()
+        .take(3)
+        .any(|line| line.contains(GENERATED_MARKER) || line == EARLIER_README)
 }
 
 fn read_optional(path: &Path) -> io::Result<Option<String>> {

@@ -481,6 +481,61 @@ async fn a_password_in_the_base_url_is_sent_as_basic_credentials_and_redacted_wh
     assert!(!shown(&error).contains(PASSWORD));
 }
 
+#[tokio::test]
+async fn every_spelling_of_an_echoed_token_is_redacted() {
+    // A token with characters that JSON and percent-encoding spell several ways.
+    const SPECIAL: &str = "tok+en/abc=SECRET-1234";
+    let bodies = [
+        // PHP-style `\/`, a `\u` escape, lowercase percent-encoding.
+        r#"{"error":"a tok+en\/abc=SECRET-1234 b"}"#.to_string(),
+        r#"{"error":"a tok\u002ben/abc=SECRET-1234 b"}"#.to_string(),
+        r#"{"error":"a tok%2ben%2fabc%3dSECRET-1234 b"}"#.to_string(),
+    ];
+    for body in bodies {
+        let server = serve_always(response(
+            401,
+            &[
+                ("content-type", "application/json"),
+                ("x-a", "tok%2ben%2fabc%3dSECRET-1234"),
+            ],
+            body.as_bytes(),
+        ))
+        .await;
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .bearer_token(SPECIAL)
+            .build()
+            .unwrap();
+        let error = client.list_sandboxes(ORG, PROJECT).await.unwrap_err();
+        let text = shown(&error);
+        assert!(!text.contains("SECRET-1234"), "{body}: {text}");
+        match error.api_error() {
+            Some(ListSandboxesError::Unauthorized(decoded)) => {
+                assert!(!decoded.error.contains("SECRET"), "{body}: {decoded:?}");
+                assert!(decoded.error.starts_with("a ") && decoded.error.ends_with(" b"));
+            }
+            other => panic!("{body}: expected Unauthorized, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_token_in_a_transport_error_url_is_redacted() {
+    // A same-origin redirect loop to a URL that carries the token: reqwest's error names
+    // the URL.
+    let location = format!("/loop?t={TOKEN}");
+    let server = serve_always(response(307, &[("location", &location)], b"")).await;
+    let error = client(&server.base_url())
+        .get_sandbox(ORG, PROJECT, sandbox_id())
+        .retry_policy(RetryPolicy::never())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let text = shown(&error);
+    assert!(!text.contains(TOKEN), "{text}");
+    assert!(text.contains("redirect"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Redirects: followed within the origin only.
 
@@ -512,6 +567,11 @@ async fn a_redirect_to_another_origin_is_not_followed() {
             }
             other => panic!("{status}: expected UnexpectedStatus, got {other:?}"),
         }
+        // The message says where the redirect pointed.
+        assert!(
+            error.to_string().contains(&format!(" to {location}")),
+            "{error}"
+        );
         assert_eq!(origin.requests()[0].header("x-api-key"), Some(API_KEY));
     }
     assert_eq!(
@@ -552,6 +612,8 @@ fn unsendable_bearer_tokens_are_refused_at_build_naming_the_credential() {
         ("tok\0en", "control character"),
         ("tök", "non-ASCII"),
         ("", "empty"),
+        ("two words", "space"),
+        (" ", "space"),
     ] {
         let error = Client::builder().bearer_token(token).build().unwrap_err();
         match &error {
@@ -562,7 +624,8 @@ fn unsendable_bearer_tokens_are_refused_at_build_naming_the_credential() {
             }
             other => panic!("{token:?}: expected InvalidCredential, got {other:?}"),
         }
-        if !token.is_empty() {
+        // (A blank token is in every message as a space; the others must not show.)
+        if !token.trim().is_empty() {
             assert!(!shown(&error).contains(token));
         }
     }

@@ -36,9 +36,27 @@ pub struct Args {
     /// from the current directory.
     #[arg(long, value_name = "PATH")]
     settings: Option<PathBuf>,
-    /// Cargo package name of the generated crate.
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATE_NAME)]
+    /// Cargo package name of the generated crate: ASCII letters, digits, `-` and `_`,
+    /// starting with a letter, at most 64 characters.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATE_NAME, value_parser = package_name)]
     crate_name: String,
+}
+
+/// A valid Cargo package name, or why not (clap prints it and exits 2).
+fn package_name(name: &str) -> Result<String, String> {
+    let valid_characters = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if name.is_empty() || name.len() > 64 {
+        return Err("a package name has 1 to 64 characters".to_owned());
+    }
+    if !valid_characters {
+        return Err("a package name has only ASCII letters, digits, `-` and `_`".to_owned());
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err("a package name starts with a letter".to_owned());
+    }
+    Ok(name.to_owned())
 }
 
 pub fn run(root: &Path, args: &Args) -> ExitCode {
@@ -258,5 +276,16 @@ mod tests {
             rerun_command(&args),
             "cargo xtask codegen --spec other.yaml --crate-name other-client"
         );
+    }
+
+    #[test]
+    fn crate_names_are_valid_cargo_package_names() {
+        assert_eq!(
+            package_name("ai-agent_client2").as_deref(),
+            Ok("ai-agent_client2")
+        );
+        for bad in ["", "a/../b", "bad name", "1abc", "-x", "é"] {
+            assert!(package_name(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -111,7 +111,9 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
     print_table(&rows);
     if let Some((spec, lines)) = areas {
         println!();
-        println!("Areas of {spec} (the largest quick crate split into features), each checked alone:");
+        println!(
+            "Areas of {spec} (the largest quick crate split into features), each checked alone:"
+        );
         println!();
         println!("| features | result | check s |");
         println!("| --- | --- | --- |");
@@ -149,7 +151,10 @@ fn check_areas(
         .iter()
         .filter(|row| row.check_time < AREAS_CHECK_BUDGET)
         .max_by_key(|row| row.lines.unwrap_or(0));
-    let Some(row) = quick.or_else(|| split.iter().min_by_key(|row| row.check_time)).copied() else {
+    let Some(row) = quick
+        .or_else(|| split.iter().min_by_key(|row| row.check_time))
+        .copied()
+    else {
         return Ok(None);
     };
     let members = [member_path(row)];

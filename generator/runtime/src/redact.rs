@@ -45,7 +45,10 @@ impl Secrets {
         self.query_parameters
     }
 
-    /// Remembers `secret` as sent, JSON-escaped and percent-encoded.
+    /// Remembers `secret` as sent, JSON-escaped (`/` as is and as `\/`) and
+    /// percent-encoded (form and path style, upper- and lowercase hex). JSON can spell a
+    /// character in more ways than any list holds (`\u002b`); [`Secrets::redact_json`]
+    /// covers those by looking at the decoded strings.
     pub(crate) fn add(&mut self, secret: &str) {
         if secret.is_empty() {
             return;
@@ -55,12 +58,72 @@ impl Secrets {
             .get(1..json.len().saturating_sub(1))
             .unwrap_or_default()
             .to_string();
+        let json_slash = json.replace('/', "\\/");
         let percent: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         let path =
             percent_encoding::utf8_percent_encode(secret, crate::request::PATH_VALUE).to_string();
-        for spelling in [secret.to_string(), json, percent, path] {
+        let lower = |encoded: &str| lowercase_hex(encoded);
+        let spellings = [
+            secret.to_string(),
+            lower(&percent),
+            lower(&path),
+            json,
+            json_slash,
+            percent,
+            path,
+        ];
+        for spelling in spellings {
             self.add_bytes(spelling.as_bytes());
         }
+    }
+
+    /// Replaces the secrets in every string (and key) of a JSON value, whatever escapes
+    /// spelled them in the text; whether anything was replaced.
+    pub(crate) fn redact_json(&self, value: &mut serde_json::Value) -> bool {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => match self.redact(text.as_bytes()) {
+                Cow::Owned(bytes) => {
+                    *text = String::from_utf8_lossy(&bytes).into_owned();
+                    true
+                }
+                Cow::Borrowed(_) => false,
+            },
+            Value::Array(items) => items
+                .iter_mut()
+                .fold(false, |changed, item| self.redact_json(item) | changed),
+            Value::Object(object) => {
+                let mut changed = false;
+                let entries = std::mem::take(object);
+                for (key, mut item) in entries {
+                    changed |= self.redact_json(&mut item);
+                    let key = match self.redact(key.as_bytes()) {
+                        Cow::Owned(bytes) => {
+                            changed = true;
+                            String::from_utf8_lossy(&bytes).into_owned()
+                        }
+                        Cow::Borrowed(_) => key,
+                    };
+                    object.insert(key, item);
+                }
+                changed
+            }
+            _ => false,
+        }
+    }
+
+    /// `bytes` with every secret replaced: in every spelling, and when `bytes` is JSON,
+    /// also in its decoded strings (then re-serialised).
+    pub(crate) fn redact_body(&self, bytes: &[u8]) -> Vec<u8> {
+        let redacted = self.redact(bytes);
+        if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&redacted) {
+            if self.redact_json(&mut value) {
+                if let Ok(text) = serde_json::to_vec(&value) {
+                    return text;
+                }
+            }
+        }
+        redacted.into_owned()
     }
 
     /// Remembers `secret` exactly as these bytes (e.g. a sensitive header value).
@@ -146,6 +209,24 @@ impl Secrets {
     pub(crate) fn longest(&self) -> usize {
         self.spellings.first().map_or(0, Vec::len)
     }
+}
+
+/// `text` with the hex digits of its `%XX` escapes lowercase (`%2B` -> `%2b`).
+fn lowercase_hex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut escape = 0;
+    for c in text.chars() {
+        if c == '%' {
+            escape = 2;
+            out.push(c);
+        } else if escape > 0 {
+            escape -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The most `Display` or `Debug` output of an error or response shows, in bytes: a

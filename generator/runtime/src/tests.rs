@@ -282,6 +282,13 @@ fn secrets_are_redacted_in_every_spelling_and_short_ones_are_not_searched() {
         "raw [redacted] json [redacted] form [redacted] path [redacted] ab"
     );
     assert!(!secrets.occur_in(b"nothing here"));
+    // `\/` for `/` and lowercase hex are spellings too; other JSON escapes are caught in
+    // the decoded strings.
+    let body = br#"{"a":"p@ss w\/rd\"","b":"p%40ss+w%2frd%22","c":"p\u0040ss w/rd\""}"#;
+    let redacted = String::from_utf8(secrets.redact_body(body)).unwrap();
+    assert!(!redacted.contains("ss w"), "{redacted}");
+    assert!(!redacted.contains("%40ss"), "{redacted}");
+    assert_eq!(redacted.matches("[redacted]").count(), 3, "{redacted}");
 }
 
 #[test]

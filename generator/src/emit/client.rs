@@ -352,7 +352,7 @@ fn credentials(schemes: &[AuthScheme]) -> Credentials {
         out.checks.push(quote! {
             if let Some(token) = &self.bearer_token {
                 let token = secrecy::ExposeSecret::expose_secret(token);
-                request::check_header_credential(#label, token)?;
+                request::check_bearer_token(#label, token)?;
                 secrets.add(token);
                 let value = format!("Bearer {token}").into();
                 credentials.push(crate::call::Credential::Header(reqwest::header::AUTHORIZATION, value));

@@ -34,17 +34,22 @@ pub fn errors_rs(api: &Api, areas: &super::areas::Areas) -> TokenStream {
         shapes.entry(key).or_default().push(operation);
     }
     let enums = shapes.values().flat_map(|operations| {
-        let (first, others) = operations.split_first().map_or((None, &[][..]), |(first, others)| (Some(first), others));
+        let (first, others) = operations
+            .split_first()
+            .map_or((None, &[][..]), |(first, others)| (Some(first), others));
         let first_name = first.map(|first| error_type_name(first));
         let cfg = areas.of_operations(operations.iter().copied());
-        let shared = first.map(|first| super::areas::with_attribute(error_enum(first, others.len()), &cfg));
+        let shared = first.map(|first| {
+            super::areas::with_attribute(error_enum(first, others.len(), areas.is_split()), &cfg)
+        });
         let aliases = others.iter().map(move |operation| {
             let name = ident(&error_type_name(operation));
             let target = first_name.as_deref().unwrap_or_default();
             let target_ident = ident(target);
             let method = &operation.method_name;
             let docs = doc_attrs(&[format!(
-                "Error statuses documented for [`Client::{method}`](crate::Client::{method}) ({} `{} {}`): the same as [`{target}`]'s.",
+                "Error statuses documented for {} ({} `{} {}`): the same as [`{target}`]'s.",
+                method_reference(method, areas.is_split()),
                 code(&operation.operation_id),
                 operation.http_method,
                 operation.path
@@ -63,6 +68,17 @@ pub fn errors_rs(api: &Api, areas: &super::areas::Areas) -> TokenStream {
         //!
         //! They come wrapped in [`Error::Api`](crate::Error::Api), next to the raw response.
         #(#enums)*
+    }
+}
+
+/// The client method an error belongs to, in docs: a link, but plain code when the crate
+/// is split into areas (with another area alone, the method is not compiled and a link
+/// to it would be broken).
+fn method_reference(method: &str, split: bool) -> String {
+    if split {
+        format!("`Client::{method}`")
+    } else {
+        format!("[`Client::{method}`](crate::Client::{method})")
     }
 }
 
@@ -127,7 +143,7 @@ fn error_variants(operation: &Operation) -> (TokenStream, Vec<TokenStream>, Vec<
 }
 
 /// The error enum of `operation`, shared by `others` operations with the same errors.
-fn error_enum(operation: &Operation, others: usize) -> TokenStream {
+fn error_enum(operation: &Operation, others: usize, split: bool) -> TokenStream {
     let name = ident(&error_type_name(operation));
     let method = &operation.method_name;
     let shared = match others {
@@ -136,7 +152,8 @@ fn error_enum(operation: &Operation, others: usize) -> TokenStream {
         _ => format!(" {others} other operations document the same errors and name this enum too."),
     };
     let docs = doc_attrs(&[format!(
-        "Error statuses documented for [`Client::{method}`](crate::Client::{method}) ({} `{} {}`).{shared}",
+        "Error statuses documented for {} ({} `{} {}`).{shared}",
+        method_reference(method, split),
         code(&operation.operation_id),
         operation.http_method,
         operation.path

@@ -84,7 +84,8 @@ pub mod reserved {
     ];
 
     /// Methods of `Client` besides one per operation.
-    pub const CLIENT_METHODS: &[&str] = &["builder", "base_url", "clone", "fmt", "core"];
+    /// (`new` too: clippy expects `new` to make a `Self`.)
+    pub const CLIENT_METHODS: &[&str] = &["builder", "base_url", "clone", "fmt", "core", "new"];
 
     /// Methods every request builder (`Request<'_, P>`) has, in the runtime or emitted for
     /// some operations (`into_stream`), besides one setter per optional parameter; and the

@@ -66,6 +66,7 @@ impl<'a> Normaliser<'a> {
         let operation_id = operation
             .operation_id
             .clone()
+            .filter(|id| !id.trim().is_empty())
             .unwrap_or_else(|| format!("{method} {path}"));
         let wanted = snake(&operation_id);
         let method_name = method_scope.claim(wanted.clone());

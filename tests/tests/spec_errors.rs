@@ -155,3 +155,69 @@ fn a_response_ref_to_a_request_body_is_a_located_fallback() {
     );
     assert!(operations.contains("204 =>"));
 }
+
+#[test]
+fn header_parameters_that_cannot_or_must_not_be_sent_are_left_out_with_a_warning() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: x, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - {name: Authorization, in: header, schema: {type: string}}
+        - {name: Content-Type, in: header, schema: {type: string}}
+        - {name: bad header, in: header, schema: {type: string}}
+        - {name: X-Fine, in: header, schema: {type: string}}
+      responses:
+        '204': {description: ok}
+"#;
+    let output = generate(text, "headers.yaml").expect("generates");
+    let warnings: Vec<String> = output
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.pointer, w.message))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(
+        warnings[0].contains("/parameters/0") && warnings[0].contains("`Authorization` is ignored"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`bad header` is not a valid HTTP header name")),
+        "{warnings:?}"
+    );
+    let operations = &output.files[std::path::Path::new("src/operations.rs")];
+    assert!(operations.contains("pub fn x_fine("), "{operations}");
+    for absent in ["fn authorization(", "fn content_type(", "fn bad_header("] {
+        assert!(!operations.contains(absent), "{absent}: {operations}");
+    }
+}
+
+#[test]
+fn a_pattern_the_client_cannot_run_is_a_located_warning() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: x, version: '1'}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        code: {type: string, pattern: '(unclosed'}
+"#;
+    let output = generate(text, "pattern.yaml").expect("generates");
+    let warnings: Vec<String> = output
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.pointer, w.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["#/components/schemas/Thing/properties/code/pattern: `(unclosed` is not an ECMA-262 regular expression; values are not checked against it"]
+    );
+}

@@ -178,6 +178,29 @@ impl<'a> Normaliser<'a> {
         for (parameter, item_pointer) in resolved {
             let data = parameter.parameter_data_ref();
             let (location, mut style) = parameter_location_and_style(parameter);
+            if location == ParameterLocation::Header {
+                // OpenAPI: a header parameter named Accept, Content-Type or Authorization
+                // "SHALL be ignored" (the media types and security say those); and a name
+                // that is not an HTTP token could never be sent.
+                let ignored = ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str());
+                let sendable = http::header::HeaderName::from_bytes(data.name.as_bytes()).is_ok();
+                if ignored || !sendable {
+                    let why = if ignored {
+                        format!(
+                            "the header parameter `{}` is ignored, as OpenAPI says",
+                            data.name
+                        )
+                    } else {
+                        format!(
+                            "`{}` is not a valid HTTP header name; the parameter is left out",
+                            data.name
+                        )
+                    };
+                    self.warn(&item_pointer, &why);
+                    continue;
+                }
+            }
             let shape = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => self.type_of(
                     SchemaRef::from(schema),

@@ -216,7 +216,7 @@ impl<'a> Normaliser<'a> {
         shape.nullable = string.enumeration.iter().any(Option::is_none);
         shape.constraints.min_length = string.min_length;
         shape.constraints.max_length = string.max_length;
-        shape.constraints.pattern = string.pattern.clone();
+        shape.constraints.pattern = self.checked_pattern(string.pattern.as_deref(), pointer);
         if shape.ty == TypeRef::String {
             shape.constraints.format = format.map(str::to_string);
         }
@@ -365,7 +365,7 @@ impl<'a> Normaliser<'a> {
             .maximum
             .map(|maximum| (maximum, any.exclusive_maximum.unwrap_or(false)));
         shape.constraints.multiple_of = any.multiple_of;
-        shape.constraints.pattern = any.pattern.clone();
+        shape.constraints.pattern = self.checked_pattern(any.pattern.as_deref(), pointer);
         shape.constraints.min_length = any.min_length;
         shape.constraints.max_length = any.max_length;
         Ok(Some(shape))
@@ -381,6 +381,20 @@ impl<'a> Normaliser<'a> {
             (TypeRef::Named(name), value) => self.enum_has_value(name, value),
             _ => false,
         }
+    }
+
+    /// `pattern` when the ECMA-262 engine the client uses (`regress`) accepts it; one it
+    /// refuses is left unchecked, with a warning, rather than failing every request.
+    fn checked_pattern(&mut self, pattern: Option<&str>, pointer: &str) -> Option<String> {
+        let pattern = pattern?;
+        if regress::Regex::new(pattern).is_ok() {
+            return Some(pattern.to_string());
+        }
+        self.warn(
+            &format!("{pointer}/pattern"),
+            &format!("`{pattern}` is not an ECMA-262 regular expression; values are not checked against it"),
+        );
+        None
     }
 
     /// A construct without a faithful Rust shape yet: `serde_json::Value`, with a warning

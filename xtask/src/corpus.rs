@@ -367,7 +367,7 @@ fn count_operations(output: &Output) -> usize {
     output
         .files
         .get(Path::new("src/operations.rs"))
-        .map_or(0, |text| text.matches("IntoFuture for ").count())
+        .map_or(0, |text| text.matches("impl Operation for ").count())
 }
 
 /// Lines of Rust in the crate: what every build of a user compiles.

@@ -362,7 +362,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Request builders: one `IntoFuture` impl per operation.
+/// Operations: one `impl Operation` each.
 fn count_operations(output: &Output) -> usize {
     output
         .files

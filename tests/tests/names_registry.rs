@@ -180,6 +180,18 @@ fn spec_names_never_take_registered_names() {
         operations.contains("pub fn builder2(&self, body: crate::types::Request2)"),
         "{operations}"
     );
+    // Each rename is said, not hidden.
+    let warnings: Vec<&str> = output.warnings.iter().map(|w| w.message.as_str()).collect();
+    for (parameter, setter) in [
+        ("send", "send2"),
+        ("timeout", "timeout2"),
+        ("body", "body2"),
+    ] {
+        let said = format!(
+            "the parameter `{parameter}` would have the setter `{parameter}`, which is taken; it is `{setter}`"
+        );
+        assert!(warnings.contains(&said.as_str()), "{warnings:?}");
+    }
     for setter in [
         "send2",
         "timeout2",

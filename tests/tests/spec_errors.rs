@@ -221,3 +221,34 @@ components:
         ["#/components/schemas/Thing/properties/code/pattern: `(unclosed` is not an ECMA-262 regular expression; values are not checked against it"]
     );
 }
+
+#[test]
+fn bounds_no_value_can_meet_are_a_located_warning() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: x, version: '1'}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        code: {type: string, minLength: 5, maxLength: 2}
+        size: {type: integer, minimum: 10, maximum: -5}
+        tags: {type: array, items: {type: string}, minItems: 3, maxItems: 1}
+"#;
+    let output = generate(text, "bounds.yaml").expect("generates");
+    let warnings: Vec<String> = output
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.pointer, w.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "#/components/schemas/Thing/properties/code: minLength 5 is above maxLength 2: no value can be valid",
+            "#/components/schemas/Thing/properties/size: minimum 10 leaves no value up to maximum -5: no value can be valid",
+            "#/components/schemas/Thing/properties/tags: minItems 3 is above maxItems 1: no value can be valid",
+        ]
+    );
+}

@@ -233,9 +233,19 @@ impl<'a> Normaliser<'a> {
                     }
                 }
             };
+            let wanted = snake(&data.name);
+            let rust_name = scope.claim(wanted.clone());
+            if rust_name != wanted && !data.required && location != ParameterLocation::Path {
+                // Its setter's name is taken (by a request builder method such as `send`,
+                // or by another parameter): say so, as for operation methods.
+                self.warn(
+                    &item_pointer,
+                    &format!("the parameter `{}` would have the setter `{wanted}`, which is taken; it is `{rust_name}`", data.name),
+                );
+            }
             parameters.push(Parameter {
                 name: data.name.clone(),
-                rust_name: scope.claim(snake(&data.name)),
+                rust_name,
                 location,
                 required: data.required || location == ParameterLocation::Path,
                 style,

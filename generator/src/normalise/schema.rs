@@ -91,7 +91,37 @@ impl<'a> Normaliser<'a> {
         self.depth += 1;
         let result = self.type_of_inner(schema, pointer, name_hint);
         self.depth -= 1;
+        if let Ok(shape) = &result {
+            self.warn_contradictions(&shape.constraints, pointer);
+        }
         result
+    }
+
+    /// Bounds no value can meet (`minLength` above `maxLength`, ...) are kept as written,
+    /// since the spec may be right about one of them, but said: every request with such a
+    /// value will fail validation (or the server).
+    fn warn_contradictions(&mut self, constraints: &crate::ir::Constraints, pointer: &str) {
+        let mut contradictions = Vec::new();
+        if let (Some(min), Some(max)) = (constraints.min_length, constraints.max_length) {
+            if min > max {
+                contradictions.push(format!("minLength {min} is above maxLength {max}"));
+            }
+        }
+        if let (Some(min), Some(max)) = (constraints.min_items, constraints.max_items) {
+            if min > max {
+                contradictions.push(format!("minItems {min} is above maxItems {max}"));
+            }
+        }
+        if let (Some((min, min_exclusive)), Some((max, max_exclusive))) =
+            (constraints.minimum, constraints.maximum)
+        {
+            if min > max || (min == max && (min_exclusive || max_exclusive)) {
+                contradictions.push(format!("minimum {min} leaves no value up to maximum {max}"));
+            }
+        }
+        for contradiction in contradictions {
+            self.warn(pointer, &format!("{contradiction}: no value can be valid"));
+        }
     }
 
     fn type_of_inner(

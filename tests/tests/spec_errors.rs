@@ -252,3 +252,42 @@ components:
         ]
     );
 }
+
+#[test]
+fn tags_that_spell_one_feature_share_it_with_a_warning() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: x, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: a
+      tags: [default]
+      responses: {'204': {description: ok}}
+  /b:
+    get:
+      operationId: b
+      tags: [Default Area]
+      responses: {'204': {description: ok}}
+  /c:
+    get:
+      operationId: c
+      tags: [other]
+      responses: {'204': {description: ok}}
+"#;
+    let output = generate(text, "tags.yaml").expect("generates");
+    let warnings: Vec<String> = output
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.pointer, w.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["#/paths: the tags `Default Area`, `default` are one Cargo feature, `default-area`"]
+    );
+    let manifest = &output.files[std::path::Path::new("Cargo.toml")];
+    assert!(
+        manifest.contains("default = [\"default-area\", \"other\"]"),
+        "{manifest}"
+    );
+}

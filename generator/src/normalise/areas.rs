@@ -22,33 +22,45 @@ const UNTAGGED: &str = "untagged";
 /// How many operations an untagged spec needs before it is split by resource.
 const SPLIT_UNTAGGED_FROM: usize = 100;
 
-/// Sets each operation's `area` (a Cargo feature name), or none of them.
-pub fn assign(operations: &mut [Operation]) {
+/// Sets each operation's `area` (a Cargo feature name), or none of them. Returns the
+/// features that distinct tags share, each with the tags, for a warning.
+pub fn assign(operations: &mut [Operation]) -> Vec<(String, Vec<String>)> {
     let tagged = operations.iter().any(|operation| operation.tag.is_some());
     if !tagged && operations.len() < SPLIT_UNTAGGED_FROM {
-        return;
+        return Vec::new();
     }
-    let wanted: Vec<String> = operations
+    let raw: Vec<String> = operations
         .iter()
         .map(|operation| {
-            let raw = if tagged {
+            if tagged {
                 operation
                     .tag
                     .clone()
                     .unwrap_or_else(|| UNTAGGED.to_string())
             } else {
                 resource(&operation.path)
-            };
-            feature_name(&raw)
+            }
         })
         .collect();
+    let wanted: Vec<String> = raw.iter().map(|raw| feature_name(raw)).collect();
     let distinct: BTreeSet<&String> = wanted.iter().collect();
     if distinct.len() < 2 {
-        return;
+        return Vec::new();
     }
+    let mut spellings: std::collections::BTreeMap<&String, BTreeSet<&String>> =
+        std::collections::BTreeMap::new();
+    for (feature, raw) in wanted.iter().zip(&raw) {
+        spellings.entry(feature).or_default().insert(raw);
+    }
+    let shared = spellings
+        .into_iter()
+        .filter(|(_, tags)| tagged && tags.len() > 1)
+        .map(|(feature, tags)| (feature.clone(), tags.into_iter().cloned().collect()))
+        .collect();
     for (operation, area) in operations.iter_mut().zip(wanted) {
         operation.area = Some(area);
     }
+    shared
 }
 
 /// The first path segment that is not a template, a version (`v1`, `v2beta1`) or `api`.

@@ -48,7 +48,16 @@ impl<'a> Normaliser<'a> {
                 )?);
             }
         }
-        super::areas::assign(&mut operations);
+        for (feature, tags) in super::areas::assign(&mut operations) {
+            let tags: Vec<String> = tags.iter().map(|tag| format!("`{tag}`")).collect();
+            self.warn(
+                "#/paths",
+                &format!(
+                    "the tags {} are one Cargo feature, `{feature}`",
+                    tags.join(", ")
+                ),
+            );
+        }
         Ok(operations)
     }
 

@@ -151,3 +151,51 @@ pub(crate) use integer_enum;
 pub(crate) use integer_enum_impls;
 pub(crate) use string_enum;
 pub(crate) use string_enum_impls;
+
+/// Serialises a member of a tagged union: the member's JSON object, with the tag
+/// `property` set to `tag` unless the member sets it itself.
+///
+/// # Errors
+/// The member's own serialisation error.
+pub(crate) fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    member: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(member).map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(object) = &mut value {
+        object
+            .entry(property)
+            .or_insert_with(|| serde_json::Value::from(tag));
+    }
+    serde::Serialize::serialize(&value, serializer)
+}
+
+/// Reads a tagged union's JSON whole: the value of its tag `property` (`None` when
+/// absent or not a string) and the value itself, which the member is decoded from with
+/// [`tagged_member`], tag included (member types often declare the tag themselves).
+///
+/// # Errors
+/// Input that is not JSON.
+pub(crate) fn read_tagged<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    property: &str,
+) -> Result<(Option<String>, serde_json::Value), D::Error> {
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let tag = value
+        .get(property)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
+    Ok((tag, value))
+}
+
+/// Decodes the member a tag selected from the union's whole JSON value.
+///
+/// # Errors
+/// The member's decoding error, as the outer deserialiser's error.
+pub(crate) fn tagged_member<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}

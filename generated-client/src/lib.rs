@@ -218,7 +218,7 @@ mod waiters;
 #[allow(dead_code)]
 mod call;
 #[rustfmt::skip]
-#[allow(unused_macros, unused_imports)]
+#[allow(unused_macros, unused_imports, dead_code)]
 mod enum_impls;
 #[rustfmt::skip]
 #[allow(dead_code)]

@@ -310,6 +310,9 @@ pub struct EnumVariant {
     pub rust_name: String,
     /// The exact JSON string.
     pub value: String,
+    /// What the spec says of this one value (the description of a `oneOf` member that
+    /// fixes it), if anything.
+    pub docs: Option<String>,
 }
 
 /// A reference to a type.

@@ -84,6 +84,11 @@ fn rule_one_of_any_of_tagged_untagged_and_collapsed() {
 }
 
 #[test]
+fn rule_one_of_tagged_by_a_property_each_member_fixes() {
+    insta::assert_snapshot!("inferred_tags_types", types_of("inferred_tags.yaml"));
+}
+
+#[test]
 fn rule_refs_below_a_component_root_are_types_of_their_own() {
     insta::assert_snapshot!("nested_refs_types", types_of("nested_refs.yaml"));
 }

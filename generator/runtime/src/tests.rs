@@ -470,3 +470,81 @@ fn enum_validation_refuses_the_catch_all_naming_the_allowed_values() {
     assert_eq!(error.rule, Rule::Enum(&["1", "-1"]));
     assert_eq!(error.value, "7");
 }
+
+#[test]
+fn tagged_union_members_get_their_tag_written_back_unless_they_hold_it() {
+    #[derive(serde::Serialize)]
+    struct Untagged {
+        ip: &'static str,
+    }
+    #[derive(serde::Serialize)]
+    struct HoldsTag {
+        kind: &'static str,
+    }
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::new(&mut out);
+    crate::enum_impls::serialize_tagged(
+        &mut serializer,
+        "type",
+        "explicit",
+        &Untagged { ip: "::1" },
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        r#"{"ip":"::1","type":"explicit"}"#
+    );
+
+    let value = serde_json::to_value(Wrap(|serializer| {
+        crate::enum_impls::serialize_tagged(
+            serializer,
+            "kind",
+            "circle",
+            &HoldsTag { kind: "disc" },
+        )
+    }))
+    .unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!({"kind": "disc"}),
+        "the member's own tag wins"
+    );
+
+    struct Wrap<F>(F);
+    impl<F> serde::Serialize for Wrap<F>
+    where
+        F: Fn(serde_json::value::Serializer) -> Result<serde_json::Value, serde_json::Error>,
+    {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let value =
+                (self.0)(serde_json::value::Serializer).map_err(serde::ser::Error::custom)?;
+            serde::Serialize::serialize(&value, serializer)
+        }
+    }
+}
+
+#[test]
+fn tagged_union_json_is_read_whole_with_its_tag() {
+    let mut deserializer = serde_json::Deserializer::from_str(r#"{"type":"auto","pool":"p"}"#);
+    let (tag, value) = crate::enum_impls::read_tagged(&mut deserializer, "type").unwrap();
+    assert_eq!(tag.as_deref(), Some("auto"));
+    assert_eq!(value, serde_json::json!({"type": "auto", "pool": "p"}));
+
+    let mut deserializer = serde_json::Deserializer::from_str(r#"{"type":7}"#);
+    let (tag, _) = crate::enum_impls::read_tagged(&mut deserializer, "type").unwrap();
+    assert_eq!(tag, None, "a tag that is not a string selects no member");
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Member {
+        #[allow(dead_code)]
+        pool: String,
+    }
+    let error = crate::enum_impls::tagged_member::<Member, serde_json::Error>(
+        serde_json::json!({"type": "auto"}),
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("missing field `pool`"),
+        "{error}"
+    );
+}

@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::code;
+use super::docs::{code, doc_attrs, spec_text};
 use super::rust_type::ident;
 use crate::ir::{IntegerEnum, StringEnum};
 
@@ -27,9 +27,13 @@ pub fn string_enum_def(
         .iter()
         .map(|variant| variant.value.as_str())
         .collect();
-    let variant_docs: Vec<String> = values
+    let variant_docs: Vec<TokenStream> = string_enum
+        .variants
         .iter()
-        .map(|value| format!(" {}", code(value)))
+        .map(|variant| match &variant.docs {
+            Some(docs) => doc_attrs(&[spec_text(docs), code(&variant.value)]),
+            None => doc_attrs(&[code(&variant.value)]),
+        })
         .collect();
     let catch_all_docs = " A value this version of the crate does not know; kept as sent, so it serialises back unchanged.";
     let default_impl = string_enum.default.as_ref().and_then(|default| {
@@ -54,7 +58,7 @@ pub fn string_enum_def(
         #[non_exhaustive]
         pub enum #name {
             #(
-                #[doc = #variant_docs]
+                #variant_docs
                 #variant_idents,
             )*
             #[doc = #catch_all_docs]

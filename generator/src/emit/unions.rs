@@ -96,7 +96,8 @@ pub fn union_def(type_name: &str, docs: TokenStream, union: &Union) -> TokenStre
             );
             // Serde's internally tagged enums remove the tag before the member sees the
             // object, but member types often declare the tag property themselves (and
-            // require it). So the whole object, tag included, is handed to the member.
+            // require it). So the whole object, tag included, is handed to the member; the
+            // runtime's `enum_impls` does the JSON work once for every union.
             quote! {
                 #docs
                 ///
@@ -112,24 +113,20 @@ pub fn union_def(type_name: &str, docs: TokenStream, union: &Union) -> TokenStre
 
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        let (tag, value) = match self {
-                            #( Self::#variant_idents(value) => (#first_tags, serde_json::to_value(value)), )*
-                            Self::#catch_all(value) => return serde::Serialize::serialize(value, serializer),
-                        };
-                        let mut value = value.map_err(serde::ser::Error::custom)?;
-                        if let serde_json::Value::Object(object) = &mut value {
-                            object.entry(#property).or_insert_with(|| serde_json::Value::from(tag));
+                        use crate::enum_impls::serialize_tagged as tagged;
+                        match self {
+                            #( Self::#variant_idents(value) => tagged(serializer, #property, #first_tags, value), )*
+                            Self::#catch_all(value) => serde::Serialize::serialize(value, serializer),
                         }
-                        serde::Serialize::serialize(&value, serializer)
                     }
                 }
 
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                        use crate::enum_impls::tagged_member as member;
+                        let (tag, value) = crate::enum_impls::read_tagged(deserializer, #property)?;
                         match tag.as_deref() {
-                            #( Some(#tag_patterns) => serde_json::from_value(value).map(#constructors).map_err(serde::de::Error::custom), )*
+                            #( Some(#tag_patterns) => member(value).map(#constructors), )*
                             _ => Ok(Self::#catch_all(value)),
                         }
                     }

@@ -22,16 +22,30 @@ impl<'a> Normaliser<'a> {
         pointer: &str,
         name_hint: &str,
     ) -> TypeRef {
+        let values: Vec<(&str, Option<String>)> =
+            values.iter().map(|value| (*value, None)).collect();
+        self.define_documented_string_enum(&values, data, pointer, name_hint)
+    }
+
+    /// [`Self::define_string_enum`] with each value's own description.
+    pub(super) fn define_documented_string_enum(
+        &mut self,
+        values: &[(&str, Option<String>)],
+        data: &openapiv3::SchemaData,
+        pointer: &str,
+        name_hint: &str,
+    ) -> TypeRef {
         let name = self.claim_type_name(name_hint);
         let mut scope = Scope::with_reserved(&[]);
         let mut variants: Vec<EnumVariant> = Vec::new();
-        for value in values {
+        for (value, docs) in values {
             if variants.iter().any(|variant| variant.value == *value) {
                 continue; // A repeated value is one variant.
             }
             variants.push(EnumVariant {
                 rust_name: scope.claim(upper_camel(value)),
                 value: (*value).to_string(),
+                docs: docs.clone(),
             });
         }
         let catch_all = claim_catch_all(&mut scope);
@@ -39,7 +53,7 @@ impl<'a> Normaliser<'a> {
             .default
             .as_ref()
             .and_then(serde_json::Value::as_str)
-            .filter(|value| values.contains(value))
+            .filter(|default| values.iter().any(|(value, _)| value == default))
             .map(str::to_string);
         self.push_type(TypeDef {
             name: name.clone(),

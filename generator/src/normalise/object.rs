@@ -84,6 +84,24 @@ impl<'a> Normaliser<'a> {
         self.define_struct(merged, describe(data), pointer, name_hint)
     }
 
+    /// An object member of a tagged union, without its tag `property` (the union's
+    /// variant says it, see `union_tag`). What is left may be an empty struct: a variant
+    /// that carries nothing but its tag.
+    pub(super) fn object_without(
+        &mut self,
+        object: ObjectSchema<'a>,
+        property: &str,
+        data: &openapiv3::SchemaData,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<TypeRef, Diagnostic> {
+        let mut merged = MergedObject::default();
+        merged.add(object, pointer);
+        merged.properties.shift_remove(property);
+        merged.required.remove(property);
+        self.define_struct(merged, describe(data), pointer, name_hint)
+    }
+
     /// `allOf` with one member is that member: specs write `allOf: [$ref]` to put
     /// `nullable`, `description` or `default` beside a reference, which a bare `$ref`
     /// may not have. So `{allOf: [$ref: X], nullable: true}` is a nullable X, not a copy.

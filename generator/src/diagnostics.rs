@@ -93,6 +93,15 @@ pub enum GenerateError {
         /// What is wrong.
         message: String,
     },
+    /// `strict` was asked for and the spec needed repairs or fallbacks: each is listed,
+    /// at its place, as it would have been warned.
+    #[error("{file}: --strict: the spec needs {} repair(s) or fallback(s):{}", warnings.len(), warnings.iter().map(|warning| format!("\n  {}: {}", warning.pointer, warning.message)).collect::<String>())]
+    Strict {
+        /// The file.
+        file: String,
+        /// What would have been warned.
+        warnings: Vec<Warning>,
+    },
     /// The generator produced Rust it cannot parse back: a bug in the generator, reported
     /// instead of writing a broken crate.
     #[error("internal error while emitting {file}: {message} (please report this with the spec)")]

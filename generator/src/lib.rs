@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! load      file -> openapiv3::OpenAPI        (YAML or JSON; errors with line:column)
+//! repair    (inside load) defects with a clear intent fixed on the untyped tree, warned
 //! resolve   $ref -> definitions               (components, missing targets, cycles)
 //! normalise OpenAPI -> ir::Api                (named types, fields, enums, operations)
 //! emit      ir::Api -> proc_macro2::TokenStream per file
@@ -17,6 +18,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod normalise;
+pub mod repair;
 pub mod resolve;
 pub mod settings;
 pub mod write;
@@ -37,6 +39,9 @@ pub struct Options {
     /// The settings file (`spec/codegen.toml`): what the spec cannot say about retries,
     /// pagination, waiters and the request-id header. `None`: detected conventions only.
     pub settings: Option<PathBuf>,
+    /// Refuse the spec when it needed any repair or fallback (every [`Warning`] becomes
+    /// [`GenerateError::Strict`]), for users who want a spec fixed at its source.
+    pub strict: bool,
 }
 
 /// A generated crate held in memory: relative path -> file contents.
@@ -101,8 +106,13 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Outpu
         };
         files.insert(file.path, text);
     }
-    Ok(Output {
-        files,
-        warnings: normalised.warnings,
-    })
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(normalised.warnings);
+    if options.strict && !warnings.is_empty() {
+        return Err(GenerateError::Strict {
+            file: loaded.path.display().to_string(),
+            warnings,
+        });
+    }
+    Ok(Output { files, warnings })
 }

@@ -76,6 +76,27 @@ impl<'a> Resolver<'a> {
         Ok(name)
     }
 
+    /// Whether a local schema `$ref` points at nothing in this document: no such
+    /// component, or no schema at that place below one. The normaliser puts
+    /// `serde_json::Value` in its place, with a warning, rather than refusing the spec.
+    pub fn schema_ref_dangles(&self, reference: &str) -> bool {
+        if self.nested.contains_key(reference) {
+            return false;
+        }
+        let Some(rest) = reference.strip_prefix("#/components/schemas/") else {
+            return false;
+        };
+        let (name, below) = match rest.split_once('/') {
+            Some((name, below)) => (name, Some(below)),
+            None => (rest, None),
+        };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let exists = self
+            .components
+            .is_some_and(|components| components.schemas.contains_key(&name));
+        !exists || below.is_some()
+    }
+
     /// Follows a schema `$ref` chain to its definition.
     ///
     /// # Errors
@@ -127,6 +148,27 @@ impl<'a> Resolver<'a> {
         pointer: &str,
     ) -> Result<&'a RequestBody, Diagnostic> {
         self.follow(item, pointer)
+    }
+
+    /// The `$ref` of a parameter that points at no parameter component, if it is one.
+    pub fn dangling_parameter<'r>(&self, item: &'r ReferenceOr<Parameter>) -> Option<&'r str> {
+        self.dangling(item)
+    }
+
+    /// The `$ref` of a response that points at no response component, if it is one.
+    pub fn dangling_response<'r>(&self, item: &'r ReferenceOr<Response>) -> Option<&'r str> {
+        self.dangling(item)
+    }
+
+    fn dangling<'r, T: ComponentKind>(&self, item: &'r ReferenceOr<T>) -> Option<&'r str> {
+        let ReferenceOr::Reference { reference } = item else {
+            return None;
+        };
+        let name = component_name(reference, T::SECTION, "").ok()?;
+        let exists = self
+            .components
+            .is_some_and(|components| T::map(components).contains_key(&name));
+        (!exists).then_some(reference.as_str())
     }
 
     fn follow<T: ComponentKind>(

@@ -19,6 +19,7 @@ fn options() -> Options {
         crate_name: "ai-agent-client".to_owned(),
         spec_label: SPEC_LABEL.to_owned(),
         settings: Some(workspace_root().join(SETTINGS)),
+        strict: false,
     }
 }
 

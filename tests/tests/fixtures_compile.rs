@@ -66,6 +66,7 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
             crate_name: crate_name(&stem),
             spec_label: format!("tests/fixtures/{name}"),
             settings: None,
+            strict: false,
         };
         match generator::generate(spec, &options) {
             Ok(output) => {

@@ -59,6 +59,7 @@ fn generate(fixture: &str) -> generator::Output {
         crate_name: "registry".to_string(),
         spec_label: fixture.to_string(),
         settings: None,
+        strict: false,
     };
     generator::generate(&path, &options).expect("the fixture generates")
 }

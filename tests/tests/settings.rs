@@ -17,6 +17,7 @@ fn generate(name: &str, settings: &str) -> Result<Output, String> {
         crate_name: "ai-agent-client".to_string(),
         spec_label: "spec/openapi.yaml".to_string(),
         settings: Some(path.clone()),
+        strict: false,
     };
     let result = generator::generate(&spec(), &options).map_err(|error| {
         error

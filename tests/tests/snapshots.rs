@@ -23,6 +23,7 @@ fn generate_with(path: &Path, label: &str, settings: Option<PathBuf>) -> Output 
         crate_name: "fixture-client".to_string(),
         spec_label: label.to_string(),
         settings,
+        strict: false,
     };
     generator::generate(path, &options).unwrap_or_else(|error| panic!("{label}: {error}"))
 }

@@ -273,6 +273,7 @@ components:
         crate_name: "thing-client".to_string(),
         spec_label: "thing.yaml".to_string(),
         settings: None,
+        strict: false,
     };
     let output = generator::generate_from_str(spec, "thing.yaml", &options).unwrap();
     let constraints = &output.files[std::path::Path::new("src/constraints.rs")];

@@ -184,6 +184,7 @@ fn measure(path: &Path, name: &str, runs: u32) -> Result<Timing, String> {
         crate_name: crate_slug(name),
         spec_label: name.to_owned(),
         settings: None,
+        strict: false,
     };
     std::thread::Builder::new()
         .name("bench".to_owned())

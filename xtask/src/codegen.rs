@@ -40,6 +40,10 @@ pub struct Args {
     /// starting with a letter, at most 64 characters.
     #[arg(long, value_name = "NAME", default_value = DEFAULT_CRATE_NAME, value_parser = package_name)]
     crate_name: String,
+    /// Treat every warning as an error: a spec the generator had to repair or fall back
+    /// on (see README, "Lenient where intent is clear") writes nothing and exits 2.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// A valid Cargo package name, or why not (clap prints it and exits 2).
@@ -78,6 +82,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         crate_name: args.crate_name.clone(),
         spec_label: spec_label.clone(),
         settings,
+        strict: args.strict,
     };
 
     let output = match generator::generate(&spec, &options) {
@@ -271,6 +276,7 @@ mod tests {
             out: None,
             settings: None,
             crate_name: "other-client".to_owned(),
+            strict: false,
         };
         assert_eq!(
             rerun_command(&args),

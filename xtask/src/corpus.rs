@@ -283,6 +283,7 @@ fn generate_one(spec: &Path, slug: &str, crates_dir: &Path) -> Row {
         crate_name: crate_name.clone(),
         spec_label: spec_name.clone(),
         settings: None,
+        strict: false,
     };
     let mut row = Row {
         spec: spec_name,

@@ -111,6 +111,13 @@ struct ComponentEntry<'a> {
     schema: Option<&'a Schema>,
 }
 
+/// A named type's kind, for judging a `default`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NamedKind {
+    Enum,
+    Struct,
+}
+
 /// State shared by the rules.
 pub(crate) struct Normaliser<'a> {
     resolver: Resolver<'a>,
@@ -316,6 +323,20 @@ impl<'a> Normaliser<'a> {
 
     /// Whether the named type is an enum listing `value`: defined already, or a
     /// component whose definition comes later.
+    /// What a named type defined so far is, as far as judging a `default` goes.
+    fn named_kind(&self, name: &str) -> Option<NamedKind> {
+        let defined = self
+            .types
+            .iter()
+            .flatten()
+            .find(|definition| definition.name == name)?;
+        match &defined.kind {
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => Some(NamedKind::Enum),
+            TypeKind::Struct(_) => Some(NamedKind::Struct),
+            _ => None,
+        }
+    }
+
     fn enum_has_value(&self, name: &str, value: &serde_json::Value) -> bool {
         let defined = self
             .types

@@ -166,6 +166,11 @@ impl<'a> Normaliser<'a> {
                     return Ok(Ok(())); // Already merged (diamond or cycle): once is enough.
                 }
                 visited.push(reference.to_string());
+                if self.resolver.schema_ref_dangles(reference) {
+                    return Ok(Err(format!(
+                        "`allOf` member `$ref: {reference}` points at nothing"
+                    )));
+                }
                 let name = self.resolver.schema_ref_name(reference, pointer)?;
                 let Some(schema) = self.components.get(&name).and_then(|entry| entry.schema) else {
                     return Ok(Err(format!("`allOf` member `{reference}` is itself a `$ref`, which cannot be merged yet")));

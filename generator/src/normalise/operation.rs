@@ -99,19 +99,35 @@ impl<'a> Normaliser<'a> {
                 .flat_map(PathSegment::parameters)
                 .position(|name| name == parameter.name)
         };
+        // A template variable with no declared parameter: the author evidently meant a
+        // required string path parameter, so it is one, and the warning says so.
+        let mut taken: Vec<String> = parameters.iter().map(|p| p.rust_name.clone()).collect();
         for segment in &path_segments {
             for name in segment.parameters() {
-                if !parameters
+                let declared = parameters
                     .iter()
-                    .any(|p| p.location == ParameterLocation::Path && p.name == *name)
-                {
-                    return Err(Diagnostic::new(
-                        pointer,
-                        format!(
-                            "path parameter `{name}` of `{path}` is not declared in `parameters`"
-                        ),
-                    ));
+                    .any(|p| p.location == ParameterLocation::Path && p.name == *name);
+                if declared {
+                    continue;
                 }
+                self.warn(
+                    pointer,
+                    &format!("path parameter `{name}` of `{path}` is not declared in `parameters`; taken as a required string"),
+                );
+                let taken_names: Vec<&str> = taken.iter().map(String::as_str).collect();
+                let rust_name = Scope::with_reserved(&taken_names).claim(snake(name));
+                taken.push(rust_name.clone());
+                parameters.push(Parameter {
+                    name: name.to_string(),
+                    rust_name,
+                    location: ParameterLocation::Path,
+                    required: true,
+                    style: ParameterStyle::Simple { explode: false },
+                    ty: TypeRef::String,
+                    docs: None,
+                    default: None,
+                    constraints: crate::ir::Constraints::default(),
+                });
             }
         }
         parameters.sort_by_key(|parameter| match parameter.location {
@@ -169,6 +185,13 @@ impl<'a> Normaliser<'a> {
                     .map(|(index, item)| (item, format!("{pointer}/parameters/{index}"))),
             );
         for (item, item_pointer) in sources {
+            if let Some(reference) = self.resolver.dangling_parameter(item) {
+                self.warn(
+                    &item_pointer,
+                    &format!("`$ref: {reference}` points at nothing; the parameter is left out"),
+                );
+                continue;
+            }
             let parameter = self.resolver.parameter(item, &item_pointer)?;
             let data = parameter.parameter_data_ref();
             let same = |existing: &(&openapiv3::Parameter, String)| {
@@ -338,6 +361,15 @@ impl<'a> Normaliser<'a> {
         let mut responses = Vec::new();
         for (status, key, item) in entries {
             let response_pointer = format!("{pointer}/responses/{key}");
+            if let Some(reference) = self.resolver.dangling_response(item) {
+                self.warn(
+                    &response_pointer,
+                    &format!(
+                        "`$ref: {reference}` points at nothing; this status is left undocumented"
+                    ),
+                );
+                continue;
+            }
             let response = match (self.resolver.response(item, &response_pointer), item) {
                 (Ok(response), _) => response,
                 // A `$ref` to another kind of component (a request body where a response

@@ -7,7 +7,7 @@
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
-use super::Normaliser;
+use super::{NamedKind, Normaliser};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Constraints, IntegerWidth, NumberWidth, TypeRef};
 
@@ -91,10 +91,60 @@ impl<'a> Normaliser<'a> {
         self.depth += 1;
         let result = self.type_of_inner(schema, pointer, name_hint);
         self.depth -= 1;
-        if let Ok(shape) = &result {
+        let mut result = result;
+        if let Ok(shape) = &mut result {
             self.warn_contradictions(&shape.constraints, pointer);
+            if let Some(default) = shape.default.take() {
+                if self.default_fits(&shape.ty, shape.nullable, &default) {
+                    shape.default = Some(default);
+                } else {
+                    // Neither used nor shown: documenting a value the schema refuses as
+                    // "the default" would mislead more than saying nothing.
+                    self.warn(
+                        &format!("{pointer}/default"),
+                        &format!("`default: {default}` is not a value of this schema; ignored"),
+                    );
+                }
+            }
         }
         result
+    }
+
+    /// Whether `value` is a value of the normalised type: the right JSON kind, and one
+    /// of the values of an enum. Kinds the IR cannot judge (unions, JSON) accept anything.
+    fn default_fits(&self, ty: &TypeRef, nullable: bool, value: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (ty, value) {
+            (_, Value::Null) => nullable || matches!(ty, TypeRef::Json | TypeRef::Nullable(_)),
+            (TypeRef::Nullable(inner), value) => self.default_fits(inner, true, value),
+            (TypeRef::Boolean, value) => value.is_boolean(),
+            (
+                TypeRef::String
+                | TypeRef::DateTime
+                | TypeRef::Date
+                | TypeRef::Uuid
+                | TypeRef::Ipv4
+                | TypeRef::Ipv6
+                | TypeRef::Ip
+                | TypeRef::Bytes,
+                value,
+            ) => value.is_string(),
+            (TypeRef::Integer(_), Value::Number(number)) => {
+                number.is_i64()
+                    || number.is_u64()
+                    || number.as_f64().is_some_and(|float| float.fract() == 0.0)
+            }
+            (TypeRef::Number(_), value) => value.is_number(),
+            (TypeRef::Array(_), value) => value.is_array(),
+            (TypeRef::Map(_), value) => value.is_object(),
+            (TypeRef::Named(name), value) => match self.named_kind(name) {
+                Some(NamedKind::Enum) => self.enum_has_value(name, value),
+                Some(NamedKind::Struct) => value.is_object(),
+                None => true,
+            },
+            (TypeRef::Integer(_), _) => false,
+            (TypeRef::Json, _) => true,
+        }
     }
 
     /// Bounds no value can meet (`minLength` above `maxLength`, ...) are kept as written,
@@ -204,6 +254,9 @@ impl<'a> Normaliser<'a> {
     /// A `$ref` to a component schema is the component's named type. The component's own
     /// `nullable` carries over, so every reference to a nullable component is nullable.
     fn reference(&mut self, reference: &str, pointer: &str) -> Result<Shape, Diagnostic> {
+        if self.resolver.schema_ref_dangles(reference) {
+            return Ok(self.fallback(pointer, &format!("`$ref: {reference}` points at nothing")));
+        }
         let component = self.resolver.schema_ref_name(reference, pointer)?;
         match self.components.get(&component) {
             Some(entry) => {

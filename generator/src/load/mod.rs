@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+mod innermost;
+
 use crate::diagnostics::{Diagnostic, GenerateError};
 
 /// A parsed spec and what later stages need to know about its file.
@@ -19,6 +21,8 @@ pub struct LoadedSpec {
     /// `#/components/schemas/Tag/allOf/0`), keyed by that `$ref`. openapiv3 only types
     /// whole components, so these are read from the untyped tree here.
     pub nested_schemas: std::collections::BTreeMap<String, openapiv3::Schema>,
+    /// What the repair stage fixed on the way (see `repair`), each at its pointer.
+    pub warnings: Vec<crate::diagnostics::Warning>,
 }
 
 impl LoadedSpec {
@@ -61,9 +65,40 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
 
     // First as an untyped tree, to give a version error before a shape error: a Swagger
     // 2.0 file fails openapiv3's parse with a confusing message otherwise.
-    let tree: serde_json::Value = parse(text, format).map_err(|e| e.into_error(&file))?;
+    let Tree(mut tree) = parse(text, format).map_err(|e| e.into_error(&file))?;
     check_version(&tree, &file)?;
-    let document: openapiv3::OpenAPI = parse(text, format).map_err(|e| e.into_error(&file))?;
+    let warnings = crate::repair::repair(&mut tree);
+    // Typed from the text when nothing was repaired, so that errors keep line:column;
+    // from the repaired tree otherwise, with the error's place looked up in the text.
+    let typed = if warnings.is_empty() {
+        parse(text, format)
+    } else {
+        serde_path_to_error::deserialize(&tree).map_err(|error| ParseFailure {
+            line: 0,
+            column: 0,
+            pointer: pointer_of(error.path()),
+            message: error.into_inner().to_string(),
+        })
+    };
+    let document: openapiv3::OpenAPI = match typed {
+        Ok(document) => document,
+        Err(mut failure) => {
+            if let Some((pointer, message)) = innermost::innermost_failure(&tree) {
+                if pointer.len() > failure.pointer.len() {
+                    failure.pointer = pointer;
+                    failure.message = message;
+                    failure.line = 0;
+                }
+            }
+            if failure.line == 0 {
+                if let Some((line, column)) = innermost::locate(text, is_json, &failure.pointer) {
+                    failure.line = line;
+                    failure.column = column;
+                }
+            }
+            return Err(failure.into_error(&file));
+        }
+    };
 
     let sha256 = Sha256::digest(text.as_bytes())
         .iter()
@@ -75,7 +110,94 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
         document,
         sha256,
         nested_schemas,
+        warnings,
     })
+}
+
+/// The untyped document. Unlike `serde_json::Value` it takes integers beyond 64 bits
+/// (YAML has them; published specs write `minimum: -9223372036854776000`), as floats,
+/// so the repair stage can see them and say what it does with them.
+struct Tree(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor).map(Tree)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TreeVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any YAML or JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_i128<E>(self, value: i128) -> Result<Self::Value, E> {
+        Ok(i64::try_from(value).map_or_else(|_| (value as f64).into(), Into::into))
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u128<E>(self, value: u128) -> Result<Self::Value, E> {
+        Ok(u64::try_from(value).map_or_else(|_| (value as f64).into(), Into::into))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Tree(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some((key, Tree(value))) = map.next_entry::<String, Tree>()? {
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +215,15 @@ struct ParseFailure {
 }
 
 impl ParseFailure {
+    /// With no line (the place could not be found in the text): the pointer alone.
     fn into_error(self, file: &str) -> GenerateError {
+        if self.line == 0 {
+            return GenerateError::Spec {
+                file: file.to_string(),
+                pointer: self.pointer,
+                message: strip_location(&self.message),
+            };
+        }
         let message = if self.pointer.is_empty() || self.pointer == "#" {
             self.message
         } else {
@@ -147,7 +277,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseFail
 }
 
 /// serde_path_to_error's path as a JSON pointer (`#/paths/~1pets/get`).
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::from("#");
     for segment in path.iter() {

@@ -1,0 +1,277 @@
+//! The innermost place a document fails to be typed, and that place's line:column.
+//!
+//! openapiv3 reads every `$ref`-able position as an untagged enum, and serde reports a
+//! failure inside one as "did not match any variant" at the enum's own place (often
+//! `#/paths`), which hides the real defect five levels down. So after a failed parse,
+//! each position of the tree is typed again on its own, as the type that belongs there,
+//! deepest first; the first failure is the innermost defect. Its line and column come
+//! from the parser itself: the text is read again with a seed that walks down to that
+//! pointer and stops there with an error, which the parser locates.
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+/// What each kind of position is typed as.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    Header,
+    MediaType,
+    Schema,
+    SecurityScheme,
+}
+
+/// The innermost `(pointer, message)` at which a part of `tree` fails to be typed, or
+/// `None` when every part types on its own.
+pub fn innermost_failure(tree: &Value) -> Option<(String, String)> {
+    let mut found = None;
+    if let Some(Value::Object(paths)) = tree.get("paths") {
+        for (path, item) in paths {
+            let pointer = format!("#/paths/{}", crate::resolve::escape_token(path));
+            found = found.or_else(|| visit(item, Kind::PathItem, &pointer));
+        }
+    }
+    if let Some(Value::Object(components)) = tree.get("components") {
+        let sections = [
+            ("schemas", Kind::Schema),
+            ("parameters", Kind::Parameter),
+            ("requestBodies", Kind::RequestBody),
+            ("responses", Kind::Response),
+            ("headers", Kind::Header),
+            ("securitySchemes", Kind::SecurityScheme),
+        ];
+        for (section, kind) in sections {
+            if let Some(Value::Object(entries)) = components.get(section) {
+                for (name, entry) in entries {
+                    let pointer = format!(
+                        "#/components/{section}/{}",
+                        crate::resolve::escape_token(name)
+                    );
+                    found = found.or_else(|| visit(entry, kind, &pointer));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Children first, so the deepest failure wins; then `value` itself as `kind`.
+fn visit(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)> {
+    if value.get("$ref").is_some() {
+        return None;
+    }
+    let child = |key: &str, kind: Kind| {
+        value
+            .get(key)
+            .and_then(|child| visit(child, kind, &format!("{pointer}/{key}")))
+    };
+    let each = |key: &str, kind: Kind| -> Option<(String, String)> {
+        match value.get(key)? {
+            Value::Object(entries) => entries.iter().find_map(|(name, entry)| {
+                let escaped = crate::resolve::escape_token(name);
+                visit(entry, kind, &format!("{pointer}/{key}/{escaped}"))
+            }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(index, item)| visit(item, kind, &format!("{pointer}/{key}/{index}"))),
+            _ => None,
+        }
+    };
+    let deeper = match kind {
+        Kind::PathItem => [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ]
+        .iter()
+        .find_map(|method| child(method, Kind::Operation))
+        .or_else(|| each("parameters", Kind::Parameter)),
+        Kind::Operation => each("parameters", Kind::Parameter)
+            .or_else(|| child("requestBody", Kind::RequestBody))
+            .or_else(|| each("responses", Kind::Response)),
+        Kind::Parameter | Kind::Header => {
+            child("schema", Kind::Schema).or_else(|| each("content", Kind::MediaType))
+        }
+        Kind::RequestBody => each("content", Kind::MediaType),
+        Kind::Response => {
+            each("content", Kind::MediaType).or_else(|| each("headers", Kind::Header))
+        }
+        Kind::MediaType => child("schema", Kind::Schema),
+        Kind::Schema => each("properties", Kind::Schema)
+            .or_else(|| child("items", Kind::Schema))
+            .or_else(|| each("allOf", Kind::Schema))
+            .or_else(|| each("oneOf", Kind::Schema))
+            .or_else(|| each("anyOf", Kind::Schema))
+            .or_else(|| child("not", Kind::Schema))
+            .or_else(|| {
+                value
+                    .get("additionalProperties")
+                    .filter(|additional| additional.is_object())
+                    .and_then(|additional| {
+                        visit(
+                            additional,
+                            Kind::Schema,
+                            &format!("{pointer}/additionalProperties"),
+                        )
+                    })
+            }),
+        Kind::SecurityScheme => None,
+    };
+    deeper.or_else(|| type_as(value, kind, pointer))
+}
+
+fn type_as(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)> {
+    fn check<T: serde::de::DeserializeOwned>(
+        value: &Value,
+        pointer: &str,
+    ) -> Option<(String, String)> {
+        let error = serde_path_to_error::deserialize::<_, T>(value).err()?;
+        let below = super::pointer_of(error.path());
+        let below = below.strip_prefix('#').unwrap_or(&below);
+        Some((format!("{pointer}{below}"), error.into_inner().to_string()))
+    }
+    match kind {
+        Kind::PathItem => check::<openapiv3::PathItem>(value, pointer),
+        Kind::Operation => check::<openapiv3::Operation>(value, pointer),
+        Kind::Parameter => check::<openapiv3::Parameter>(value, pointer),
+        Kind::RequestBody => check::<openapiv3::RequestBody>(value, pointer),
+        Kind::Response => check::<openapiv3::Response>(value, pointer),
+        Kind::Header => check::<openapiv3::Header>(value, pointer),
+        Kind::MediaType => check::<openapiv3::MediaType>(value, pointer),
+        Kind::Schema => check::<openapiv3::Schema>(value, pointer),
+        Kind::SecurityScheme => check::<openapiv3::SecurityScheme>(value, pointer),
+    }
+}
+
+/// The line and column (1-based) where the node at `pointer` starts in `text`, as the
+/// parser reports it, or `None` when the pointer is not in the text.
+pub fn locate(text: &str, json: bool, pointer: &str) -> Option<(usize, usize)> {
+    let tokens: Vec<String> = pointer
+        .strip_prefix('#')?
+        .split('/')
+        .skip(1)
+        .map(|token| token.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let seed = Seek { path: &tokens };
+    if json {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let error = seed.deserialize(&mut deserializer).err()?;
+        (error.to_string().contains(FOUND)).then(|| (error.line(), error.column()))
+    } else {
+        let error = seed
+            .deserialize(serde_yaml::Deserializer::from_str(text))
+            .err()?;
+        let location = error.location()?;
+        (error.to_string().contains(FOUND)).then(|| (location.line(), location.column()))
+    }
+}
+
+const FOUND: &str = "the node sought is here";
+
+/// Walks down `path`, skipping everything else, and fails at its end.
+struct Seek<'p> {
+    path: &'p [String],
+}
+
+impl<'de> DeserializeSeed<'de> for Seek<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seek<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.path.split_first() else {
+            return Err(serde::de::Error::custom(FOUND));
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            if key == *first {
+                map.next_value_seed(Seek { path: rest })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.path.split_first() else {
+            return Err(serde::de::Error::custom(FOUND));
+        };
+        let wanted: Option<usize> = first.parse().ok();
+        let mut index = 0;
+        loop {
+            let found = if Some(index) == wanted {
+                seq.next_element_seed(Seek { path: rest })?
+            } else {
+                seq.next_element::<IgnoredAny>()?.map(|_| ())
+            };
+            if found.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.leaf()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl Seek<'_> {
+    /// A scalar: the end of the path if nothing is left of it, a dead end otherwise.
+    fn leaf<E: serde::de::Error>(&self) -> Result<(), E> {
+        if self.path.is_empty() {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
+    }
+}

@@ -15,8 +15,8 @@ impl Validate for crate::types::Sandbox {
     fn validate_at(&self, field: &FieldPath<'_>) -> Result<(), ValidationError> {
         self.resources.validate_at(&field.field("resources"))?;
         self.phase.validate_at(&field.field("phase"))?;
-        check::minimum(&self.replicas, &field.field("replicas"), 0f64, false)?;
-        check::maximum(&self.replicas, &field.field("replicas"), 1f64, false)?;
+        check::minimum(&self.replicas, &field.field("replicas"), 0i64, false)?;
+        check::maximum(&self.replicas, &field.field("replicas"), 1i64, false)?;
         self.egress.validate_at(&field.field("egress"))?;
         Ok(())
     }
@@ -26,10 +26,10 @@ impl Validate for crate::types::SandboxResources {
         check::minimum(&self.cpu, &field.field("cpu"), 0.5f64, false)?;
         check::maximum(&self.cpu, &field.field("cpu"), 8f64, false)?;
         check::multiple_of(&self.cpu, &field.field("cpu"), 0.5f64)?;
-        check::minimum(&self.memory_gb, &field.field("memory_gb"), 1f64, false)?;
-        check::maximum(&self.memory_gb, &field.field("memory_gb"), 16f64, false)?;
-        check::minimum(&self.disk_gb, &field.field("disk_gb"), 10f64, false)?;
-        check::maximum(&self.disk_gb, &field.field("disk_gb"), 100f64, false)?;
+        check::minimum(&self.memory_gb, &field.field("memory_gb"), 1i64, false)?;
+        check::maximum(&self.memory_gb, &field.field("memory_gb"), 16i64, false)?;
+        check::minimum(&self.disk_gb, &field.field("disk_gb"), 10i64, false)?;
+        check::maximum(&self.disk_gb, &field.field("disk_gb"), 100i64, false)?;
         check::multiple_of(&self.disk_gb, &field.field("disk_gb"), 10f64)?;
         Ok(())
     }

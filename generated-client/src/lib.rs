@@ -242,5 +242,5 @@ pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use validation::{Rule, Validate, ValidationError};
+pub use validation::{Limit, Rule, Validate, ValidationError};
 pub use wait::{WaitError, WaitOptions, Waiter};

@@ -215,9 +215,9 @@ impl Operation for ListSandboxes {
     fn validate(&self) -> Result<(), crate::ValidationError> {
         #[allow(unused_imports)]
         use crate::validation::{self as check, FieldPath, Validate};
-        check::minimum(&self.page, &FieldPath::root("query.page"), 1f64, false)?;
-        check::minimum(&self.limit, &FieldPath::root("query.limit"), 1f64, false)?;
-        check::maximum(&self.limit, &FieldPath::root("query.limit"), 100f64, false)?;
+        check::minimum(&self.page, &FieldPath::root("query.page"), 1i64, false)?;
+        check::minimum(&self.limit, &FieldPath::root("query.limit"), 1i64, false)?;
+        check::maximum(&self.limit, &FieldPath::root("query.limit"), 100i64, false)?;
         Ok(())
     }
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {

@@ -30,6 +30,38 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
+/// A `minimum` or `maximum` as the spec wrote it: an integer schema's bound exactly (an
+/// `i64` bound such as `9223372036854775807` is not rounded through `f64`), a number
+/// schema's as `f64`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// The bound of an `integer` schema.
+    Integer(i64),
+    /// The bound of a `number` schema.
+    Number(f64),
+}
+
+impl From<i64> for Limit {
+    fn from(limit: i64) -> Self {
+        Limit::Integer(limit)
+    }
+}
+
+impl From<f64> for Limit {
+    fn from(limit: f64) -> Self {
+        Limit::Number(limit)
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Limit::Integer(limit) => write!(f, "{limit}"),
+            Limit::Number(limit) => write!(f, "{limit}"),
+        }
+    }
+}
+
 /// A constraint keyword of the spec, with its limit.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -43,14 +75,14 @@ pub enum Rule {
     /// `minimum` (`exclusiveMinimum: true` makes it strict).
     Minimum {
         /// The limit.
-        limit: f64,
+        limit: Limit,
         /// The value must be strictly greater.
         exclusive: bool,
     },
     /// `maximum` (`exclusiveMaximum: true` makes it strict).
     Maximum {
         /// The limit.
-        limit: f64,
+        limit: Limit,
         /// The value must be strictly smaller.
         exclusive: bool,
     },
@@ -280,27 +312,68 @@ impl<T: ?Sized, V: Values<T> + ?Sized> Values<T> for Box<V> {
     }
 }
 
-/// A number a bound applies to: compared as `f64` (exact up to 2^53 for integers, which
-/// covers every limit a spec writes in practice), shown as written.
+/// A number a bound applies to, shown as written. Integers are compared with integer
+/// bounds exactly (as `i128`, which holds every `i64` and `u64`); anything involving a
+/// float is compared as `f64`.
 pub trait Number: Copy + fmt::Display {
     /// The value as `f64`.
     fn as_f64(self) -> f64;
+    /// The value as an exact integer, when it is an integer type.
+    fn as_i128(self) -> Option<i128>;
+
+    /// Where the value lies relative to `limit`; `None` when they cannot be ordered
+    /// (a NaN), which no bound accepts.
+    fn compare(self, limit: Limit) -> Option<std::cmp::Ordering> {
+        match (self.as_i128(), limit) {
+            (Some(value), Limit::Integer(limit)) => Some(value.cmp(&i128::from(limit))),
+            #[allow(clippy::cast_precision_loss)]
+            (_, Limit::Integer(limit)) => self.as_f64().partial_cmp(&(limit as f64)),
+            (_, Limit::Number(limit)) => self.as_f64().partial_cmp(&limit),
+        }
+    }
 }
 
 macro_rules! numbers {
-    ($($number:ty),*) => {
+    (integers: $($integer:ty),*; floats: $($float:ty),*) => {
         $(
-            impl Number for $number {
+            impl Number for $integer {
                 #[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
                 fn as_f64(self) -> f64 {
                     self as f64
                 }
-            }
 
-            impl Values<$number> for $number {
+                fn as_i128(self) -> Option<i128> {
+                    Some(i128::from(self))
+                }
+            }
+        )*
+        $(
+            impl Number for $float {
+                #[allow(clippy::cast_lossless)]
+                fn as_f64(self) -> f64 {
+                    self as f64
+                }
+
+                fn as_i128(self) -> Option<i128> {
+                    None
+                }
+            }
+        )*
+        $(
+            impl Values<$integer> for $integer {
                 fn each(
                     &self,
-                    check: &mut dyn FnMut(&$number) -> Result<(), ValidationError>,
+                    check: &mut dyn FnMut(&$integer) -> Result<(), ValidationError>,
+                ) -> Result<(), ValidationError> {
+                    check(self)
+                }
+            }
+        )*
+        $(
+            impl Values<$float> for $float {
+                fn each(
+                    &self,
+                    check: &mut dyn FnMut(&$float) -> Result<(), ValidationError>,
                 ) -> Result<(), ValidationError> {
                     check(self)
                 }
@@ -309,7 +382,7 @@ macro_rules! numbers {
     };
 }
 
-numbers!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+numbers!(integers: i8, i16, i32, i64, u8, u16, u32, u64; floats: f32, f64);
 
 /// `minLength` / `maxLength`, in code points.
 pub(crate) fn length<V: Values<str> + ?Sized>(
@@ -334,12 +407,17 @@ pub(crate) fn length<V: Values<str> + ?Sized>(
 pub(crate) fn minimum<N: Number, V: Values<N> + ?Sized>(
     value: &V,
     field: &FieldPath<'_>,
-    limit: f64,
+    limit: impl Into<Limit>,
     exclusive: bool,
 ) -> Result<(), ValidationError> {
+    let limit = limit.into();
     value.each(&mut |number| {
-        let compared = number.as_f64();
-        if compared < limit || (exclusive && compared == limit) {
+        let allowed = match number.compare(limit) {
+            Some(std::cmp::Ordering::Greater) => true,
+            Some(std::cmp::Ordering::Equal) => !exclusive,
+            Some(std::cmp::Ordering::Less) | None => false,
+        };
+        if !allowed {
             return fail(
                 field,
                 Rule::Minimum { limit, exclusive },
@@ -354,12 +432,17 @@ pub(crate) fn minimum<N: Number, V: Values<N> + ?Sized>(
 pub(crate) fn maximum<N: Number, V: Values<N> + ?Sized>(
     value: &V,
     field: &FieldPath<'_>,
-    limit: f64,
+    limit: impl Into<Limit>,
     exclusive: bool,
 ) -> Result<(), ValidationError> {
+    let limit = limit.into();
     value.each(&mut |number| {
-        let compared = number.as_f64();
-        if compared > limit || (exclusive && compared == limit) {
+        let allowed = match number.compare(limit) {
+            Some(std::cmp::Ordering::Less) => true,
+            Some(std::cmp::Ordering::Equal) => !exclusive,
+            Some(std::cmp::Ordering::Greater) | None => false,
+        };
+        if !allowed {
             return fail(
                 field,
                 Rule::Maximum { limit, exclusive },

@@ -268,13 +268,35 @@ impl FieldForm {
     }
 }
 
+/// A `minimum` or `maximum` as the spec wrote it. An integer schema's bound stays an
+/// integer, exactly (`9223372036854775807` is not rounded to `9223372036854775808.0`
+/// on its way through `f64`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// The bound of an `integer` schema.
+    Integer(i64),
+    /// The bound of a `number` (or untyped) schema.
+    Number(f64),
+}
+
+impl Bound {
+    /// The bound as `f64`, for comparing bounds with each other.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Bound::Integer(value) => value as f64,
+            Bound::Number(value) => value,
+        }
+    }
+}
+
 /// Validation keywords of a schema, kept for documentation (and later validation).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
     /// `minimum` and whether it is exclusive.
-    pub minimum: Option<(f64, bool)>,
+    pub minimum: Option<(Bound, bool)>,
     /// `maximum` and whether it is exclusive.
-    pub maximum: Option<(f64, bool)>,
+    pub maximum: Option<(Bound, bool)>,
     /// `multipleOf`.
     pub multiple_of: Option<f64>,
     /// `minLength`.
@@ -343,6 +365,9 @@ pub enum TypeRef {
     /// Raw bytes (`format: binary` in a multipart part or an `application/octet-stream`
     /// body or response) -> `bytes::Bytes`.
     Bytes,
+    /// Bytes that are base64 text in JSON (`format: byte`) -> the runtime's
+    /// `Base64Bytes`.
+    Base64,
     /// `type: array`.
     Array(Box<TypeRef>),
     /// An object of arbitrary keys (`additionalProperties` only).

@@ -15,7 +15,7 @@ use ai_agent_client::types::{
     SandboxEgressConfigMode, SandboxEgressRule, SandboxEgressRuleProtocol, SandboxPhase,
     SandboxResources,
 };
-use ai_agent_client::{Client, Error, InvalidRequest, RawResponse, Rule, ValidationError};
+use ai_agent_client::{Client, Error, InvalidRequest, Limit, RawResponse, Rule, ValidationError};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use integration_tests::fake_server::{self, FakeServer};
 use reqwest::StatusCode;
@@ -1007,14 +1007,26 @@ async fn list_limit_out_of_range_is_refused_before_sending_by_default() {
     let invalid = expect_validation(client.list_sandboxes(ORG, PROJECT).limit(0).await);
     assert_eq!(invalid.field, "query.limit");
     assert!(
-        matches!(invalid.rule, Rule::Minimum { limit, exclusive: false } if limit == 1.0),
+        matches!(
+            invalid.rule,
+            Rule::Minimum {
+                limit: Limit::Integer(1),
+                exclusive: false
+            }
+        ),
         "rule {:?}",
         invalid.rule
     );
     let invalid = expect_validation(client.list_sandboxes(ORG, PROJECT).limit(101).await);
     assert_eq!(invalid.field, "query.limit");
     assert!(
-        matches!(invalid.rule, Rule::Maximum { limit, exclusive: false } if limit == 100.0),
+        matches!(
+            invalid.rule,
+            Rule::Maximum {
+                limit: Limit::Integer(100),
+                exclusive: false
+            }
+        ),
         "rule {:?}",
         invalid.rule
     );

@@ -5,7 +5,7 @@ use ai_agent_client::types::{
     CreateSandboxRequest, SandboxEgressConfig, SandboxEgressConfigMode, SandboxEgressRule,
     SandboxEgressRuleProtocol, SandboxResources,
 };
-use ai_agent_client::{Client, Error, Rule, Validate, ValidationError};
+use ai_agent_client::{Client, Error, Limit, Rule, Validate, ValidationError};
 use integration_tests::fake_server::{self, FakeServer, TOKEN};
 
 const ORG: &str = "org-1";
@@ -99,7 +99,7 @@ async fn minimum_and_maximum() {
         &error,
         "body.resources.cpu",
         Rule::Minimum {
-            limit: 0.5,
+            limit: Limit::Number(0.5),
             exclusive: false,
         },
         "0",
@@ -111,7 +111,7 @@ async fn minimum_and_maximum() {
         &error,
         "body.resources.memory_gb",
         Rule::Maximum {
-            limit: 16.0,
+            limit: Limit::Integer(16),
             exclusive: false,
         },
         "17",
@@ -166,7 +166,7 @@ async fn query_parameters_are_checked() {
             &error,
             "query.limit",
             Rule::Maximum {
-                limit: 100.0,
+                limit: Limit::Integer(100),
                 exclusive: false,
             },
             "101",
@@ -232,7 +232,7 @@ fn values_can_be_validated_by_hand() {
     assert_eq!(
         error.rule,
         Rule::Maximum {
-            limit: 100.0,
+            limit: Limit::Integer(100),
             exclusive: false
         }
     );

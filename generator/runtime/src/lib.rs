@@ -14,6 +14,7 @@
 // crate, and this crate itself uses none of it but in its tests.
 #![allow(dead_code)]
 
+mod base64_bytes;
 mod call;
 // Used by the enums a generated crate has, if any.
 #[allow(unused_macros, unused_imports)]
@@ -30,12 +31,13 @@ mod transport;
 mod validation;
 mod wait;
 
+pub use base64_bytes::Base64Bytes;
 pub use call::{Call, Operation, Request};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use validation::{Rule, Validate, ValidationError};
+pub use validation::{Limit, Rule, Validate, ValidationError};
 pub use wait::{WaitError, WaitOptions, Waiter};
 
 #[cfg(test)]

@@ -548,3 +548,44 @@ fn tagged_union_json_is_read_whole_with_its_tag() {
         "{error}"
     );
 }
+
+#[test]
+fn integer_bounds_are_compared_exactly_and_shown_as_written() {
+    use crate::validation::{self, FieldPath, Limit, Rule};
+    let field = FieldPath::root("body.seed");
+    // i64::MAX - 1 and i64::MAX are the same f64; as integers they are not.
+    assert!(validation::maximum(&(i64::MAX - 1), &field, i64::MAX - 1, false).is_ok());
+    let error = validation::maximum(&i64::MAX, &field, i64::MAX - 1, false).unwrap_err();
+    assert_eq!(
+        error.rule,
+        Rule::Maximum {
+            limit: Limit::Integer(i64::MAX - 1),
+            exclusive: false
+        }
+    );
+    assert_eq!(error.rule.to_string(), "maximum 9223372036854775806");
+    assert!(
+        validation::minimum(&u64::MAX, &field, i64::MAX, true).is_ok(),
+        "u64 beyond i64 compares exactly"
+    );
+    assert!(validation::minimum(&0.5f64, &field, 1i64, false).is_err());
+    assert!(
+        validation::minimum(&f64::NAN, &field, 0.0f64, false).is_err(),
+        "NaN meets no bound"
+    );
+    assert!(validation::maximum(&2.5f64, &field, 2.5f64, true).is_err());
+}
+
+#[test]
+fn base64_bytes_are_standard_padded_base64_in_json_and_decode_leniently() {
+    use crate::base64_bytes::Base64Bytes;
+    let bytes = Base64Bytes::from(&b"\xfb\xff hello"[..]);
+    assert_eq!(serde_json::to_string(&bytes).unwrap(), r#""+/8gaGVsbG8=""#);
+    for sent in [r#""+/8gaGVsbG8=""#, r#""+/8gaGVsbG8""#, r#""-_8gaGVsbG8=""#] {
+        let decoded: Base64Bytes = serde_json::from_str(sent).unwrap();
+        assert_eq!(&*decoded, b"\xfb\xff hello", "{sent}");
+    }
+    let error = serde_json::from_str::<Base64Bytes>(r#""not base64!""#).unwrap_err();
+    assert!(error.to_string().starts_with("invalid base64:"), "{error}");
+    assert_eq!(format!("{bytes:?}"), r#"Base64Bytes("+/8gaGVsbG8=")"#);
+}

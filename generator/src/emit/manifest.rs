@@ -91,15 +91,24 @@ fn is_plain_semver(version: &str) -> bool {
             .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// Which optional runtime files a crate carries (only those its code uses).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalRuntime {
+    /// `pattern.rs`: some schema has a `pattern`.
+    pub patterns: bool,
+    /// `base64_bytes.rs`: some schema has `format: byte`.
+    pub base64: bool,
+}
+
 /// The crate root: docs with a compiling example, modules and re-exports.
 pub fn lib_rs(
     api: &Api,
     behaviour: &ClientBehaviour,
     crate_name: &str,
-    uses_patterns: bool,
+    optional: OptionalRuntime,
 ) -> TokenStream {
     let docs = inner_doc_attrs(&crate_docs(api, behaviour, crate_name));
-    lib_items(api, behaviour, docs, uses_patterns)
+    lib_items(api, behaviour, docs, optional)
 }
 
 /// The crate's `README.md`: the crate docs, whose examples are doctests of `src/lib.rs`,
@@ -187,7 +196,7 @@ fn lib_items(
     api: &Api,
     behaviour: &ClientBehaviour,
     docs: TokenStream,
-    uses_patterns: bool,
+    optional: OptionalRuntime,
 ) -> TokenStream {
     // Without operations the request machinery has no caller; the crate is types only.
     let allow_unused = api
@@ -196,7 +205,20 @@ fn lib_items(
         .then(|| quote!(#![allow(dead_code)]));
     // Brace-delimited `quote!`: rustfmt leaves its tokens alone (with parentheses it
     // reformats them, and drops the `#[rustfmt::skip]` attributes inside).
-    let pattern_module = uses_patterns.then(|| {
+    let (base64_module, base64_export) = if optional.base64 {
+        (
+            quote! {
+                #[rustfmt::skip]
+                mod base64_bytes;
+            },
+            quote! {
+                pub use base64_bytes::Base64Bytes;
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
+    let pattern_module = optional.patterns.then(|| {
         quote! {
             #[rustfmt::skip]
             #[allow(dead_code)]
@@ -263,6 +285,7 @@ fn lib_items(
         #pagination_module
         #pattern_module
         #waiter_modules
+        #base64_module
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod call;
@@ -289,13 +312,14 @@ fn lib_items(
         pub mod types;
 
         // In rustfmt's order, so `cargo fmt` leaves lib.rs as generated.
+        #base64_export
         pub use call::{Call, Operation, Request};
         pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
         pub use observe::{ObservedRequest, ObservedResponse, Observer};
         pub use response::Response;
         pub use retry::RetryPolicy;
-        pub use validation::{Rule, Validate, ValidationError};
+        pub use validation::{Limit, Rule, Validate, ValidationError};
         #waiter_exports
     }
 }

@@ -150,7 +150,7 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
             let ty = argument_tokens(&body.ty, false);
             parameters.push(quote!(body: #ty));
             initialisers.push(match body.ty {
-                TypeRef::String | TypeRef::Bytes => quote!(body: body.into()),
+                TypeRef::String | TypeRef::Bytes | TypeRef::Base64 => quote!(body: body.into()),
                 _ => quote!(body),
             });
         } else {

@@ -174,7 +174,7 @@ fn struct_def(
                     argument_tokens(&field.ty, true)
                 };
                 parameters.push(quote!(#field_name: #argument_ty));
-                if matches!(field.ty, TypeRef::String | TypeRef::Bytes) {
+                if matches!(field.ty, TypeRef::String | TypeRef::Bytes | TypeRef::Base64) {
                     quote!(#field_name: #field_name.into())
                 } else {
                     quote!(#field_name)
@@ -344,14 +344,14 @@ pub fn constraint_docs(constraints: &Constraints, default: Option<&serde_json::V
     if let Some((minimum, exclusive)) = constraints.minimum {
         parts.push(format!(
             "Minimum: {}{}.",
-            number_text(minimum),
+            bound_text(minimum),
             if exclusive { " (exclusive)" } else { "" }
         ));
     }
     if let Some((maximum, exclusive)) = constraints.maximum {
         parts.push(format!(
             "Maximum: {}{}.",
-            number_text(maximum),
+            bound_text(maximum),
             if exclusive { " (exclusive)" } else { "" }
         ));
     }
@@ -382,5 +382,13 @@ fn number_text(value: f64) -> String {
         format!("{}", value as i64)
     } else {
         value.to_string()
+    }
+}
+
+/// A bound as the spec wrote it: an integer in full, a number as [`number_text`] does.
+fn bound_text(bound: crate::ir::Bound) -> String {
+    match bound {
+        crate::ir::Bound::Integer(value) => value.to_string(),
+        crate::ir::Bound::Number(value) => number_text(value),
     }
 }

@@ -191,11 +191,11 @@ fn value_checks(
         }
         TypeRef::Integer(_) | TypeRef::Number(_) => {
             if let Some((limit, exclusive)) = constraints.minimum {
-                let limit = Literal::f64_suffixed(limit);
+                let limit = bound_literal(limit);
                 checks.push(quote!(check::minimum(#value, #field, #limit, #exclusive)?;));
             }
             if let Some((limit, exclusive)) = constraints.maximum {
-                let limit = Literal::f64_suffixed(limit);
+                let limit = bound_literal(limit);
                 checks.push(quote!(check::maximum(#value, #field, #limit, #exclusive)?;));
             }
             if let Some(step) = constraints.multiple_of {
@@ -446,4 +446,12 @@ pub fn request_checks(
         use crate::validation::{self as check, FieldPath, Validate};
         #(#statements)*
     })
+}
+
+/// A bound as a suffixed literal: `9223372036854775807i64` exactly, or `0.5f64`.
+fn bound_literal(bound: crate::ir::Bound) -> Literal {
+    match bound {
+        crate::ir::Bound::Integer(value) => Literal::i64_suffixed(value),
+        crate::ir::Bound::Number(value) => Literal::f64_suffixed(value),
+    }
 }

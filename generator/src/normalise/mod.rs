@@ -131,6 +131,9 @@ pub(crate) struct Normaliser<'a> {
     exact_name: Option<String>,
     /// How deep `type_of` is nested, to refuse pathological documents.
     depth: usize,
+    /// The nested `$ref` target being defined (see `type_of`), which must not refer to
+    /// itself.
+    defining_nested: Option<String>,
     /// Set while normalising a multipart body, where `format: binary` means file bytes.
     binary_as_bytes: bool,
     warnings: Vec<Warning>,
@@ -161,10 +164,7 @@ impl<'a> Normaliser<'a> {
         // Schemas a `$ref` reaches below a component's root are types of their own,
         // named after their place (`#/components/schemas/Tag/allOf/0` -> `TagAllOf0`).
         for (reference, schema) in resolver.nested_schemas() {
-            let place = reference
-                .strip_prefix("#/components/schemas/")
-                .unwrap_or(reference);
-            let rust_name = type_scope.claim(upper_camel(&place.replace('/', " ")));
+            let rust_name = type_scope.claim(upper_camel(&nested_type_words(reference)));
             components.insert(
                 reference.clone(),
                 ComponentEntry {
@@ -181,6 +181,7 @@ impl<'a> Normaliser<'a> {
             type_scope,
             exact_name: None,
             depth: 0,
+            defining_nested: None,
             binary_as_bytes: false,
             warnings: Vec::new(),
         }
@@ -220,7 +221,10 @@ impl<'a> Normaliser<'a> {
             };
             self.exact_name = Some(entry.rust_name.clone());
             let slot = self.reserve_type_slot();
-            let shape = self.type_of(SchemaRef::Inline(schema), reference, &entry.rust_name)?;
+            self.defining_nested = Some(reference.clone());
+            let shape = self.type_of(SchemaRef::Inline(schema), reference, &entry.rust_name);
+            self.defining_nested = None;
+            let shape = shape?;
             if self.exact_name.take().is_some() {
                 self.fill_type_slot(
                     slot,
@@ -399,4 +403,30 @@ impl<'a> Normaliser<'a> {
             message: message.to_string(),
         });
     }
+}
+
+/// The words a nested `$ref` target's type is named with: its place without the
+/// pointer's structural keywords, so the name matches what the place would be called
+/// inline (`#/components/schemas/Order/properties/lines/items` -> `Order lines Item`,
+/// `#/components/schemas/Tag/allOf/0` -> `Tag allOf 0`).
+fn nested_type_words(reference: &str) -> String {
+    let place = reference.strip_prefix("#/").unwrap_or(reference);
+    let place = place.strip_prefix("components/schemas/").unwrap_or(place);
+    let mut words = Vec::new();
+    for token in place.split('/') {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        match token.as_str() {
+            "paths" | "properties" | "content" | "schema" | "responses" | "requestBody"
+            | "parameters" => {}
+            "items" => words.push("Item".to_string()),
+            "additionalProperties" => words.push("Value".to_string()),
+            // A media type says nothing the name needs.
+            media
+                if media.contains('/')
+                    && media.contains(|c: char| c.is_ascii_alphabetic())
+                    && !media.starts_with('/') => {}
+            path => words.push(path.replace(['/', '{', '}'], " ")),
+        }
+    }
+    words.join(" ")
 }

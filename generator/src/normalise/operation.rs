@@ -99,6 +99,51 @@ impl<'a> Normaliser<'a> {
                 .flat_map(PathSegment::parameters)
                 .position(|name| name == parameter.name)
         };
+        let template: Vec<&str> = path_segments
+            .iter()
+            .flat_map(PathSegment::parameters)
+            .collect();
+        let undeclared: Vec<&str> = template
+            .iter()
+            .copied()
+            .filter(|name| {
+                !parameters
+                    .iter()
+                    .any(|p| p.location == ParameterLocation::Path && p.name == *name)
+            })
+            .collect();
+        let strays: Vec<usize> = parameters
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.location == ParameterLocation::Path && !template.contains(&p.name.as_str())
+            })
+            .map(|(index, _)| index)
+            .collect();
+        // One declared path parameter the template does not have, and one template
+        // variable nobody declared: the same parameter under two spellings (`cert_id` for
+        // `{certificate_id}`). The declaration is kept (type, docs, argument name) and
+        // sent in the template's place.
+        if let ([stray], [variable]) = (strays.as_slice(), undeclared.as_slice()) {
+            let stray_name = parameters[*stray].name.clone();
+            self.warn(
+                pointer,
+                &format!("path parameter `{stray_name}` is not in `{path}`, whose `{{{variable}}}` is not declared; `{stray_name}` is taken to be `{variable}`"),
+            );
+            parameters[*stray].name = (*variable).to_string();
+        } else {
+            // A declared path parameter the template does not have cannot be sent.
+            for index in strays.iter().rev() {
+                let stray = parameters.remove(*index);
+                self.warn(
+                    pointer,
+                    &format!(
+                        "path parameter `{}` is not in `{path}`; it is left out",
+                        stray.name
+                    ),
+                );
+            }
+        }
         // A template variable with no declared parameter: the author evidently meant a
         // required string path parameter, so it is one, and the warning says so.
         let mut taken: Vec<String> = parameters.iter().map(|p| p.rust_name.clone()).collect();
@@ -387,7 +432,22 @@ impl<'a> Normaliser<'a> {
                 }
                 (Err(diagnostic), _) => return Err(diagnostic),
             };
-            let body = match preferred_content(&response.content) {
+            // 204, 205 and 304 never carry a body (RFC 9110, 15.3.5, 15.3.6, 15.4.5): a
+            // `content` declared for them is a spec mistake, and decoding an empty body
+            // by it would fail every call that succeeded.
+            let bodiless = matches!(status, StatusMatch::Code(204 | 205 | 304));
+            if bodiless && !response.content.is_empty() {
+                self.warn(
+                    &format!("{response_pointer}/content"),
+                    "this status never has a body; its `content` is ignored",
+                );
+            }
+            let content = if bodiless {
+                None
+            } else {
+                preferred_content(&response.content)
+            };
+            let body = match content {
                 Some((media_type, content, encoding)) => {
                     let schema_pointer = format!(
                         "{response_pointer}/content/{}/schema",

@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::{NamedKind, Normaliser};
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Constraints, IntegerWidth, NumberWidth, TypeRef};
+use crate::ir::{Bound, Constraints, IntegerWidth, NumberWidth, TypeRef};
 
 /// A schema position: a `$ref` or an inline schema, however openapiv3 boxed it.
 #[derive(Debug, Clone, Copy)]
@@ -126,7 +126,8 @@ impl<'a> Normaliser<'a> {
                 | TypeRef::Ipv4
                 | TypeRef::Ipv6
                 | TypeRef::Ip
-                | TypeRef::Bytes,
+                | TypeRef::Bytes
+                | TypeRef::Base64,
                 value,
             ) => value.is_string(),
             (TypeRef::Integer(_), Value::Number(number)) => {
@@ -165,6 +166,7 @@ impl<'a> Normaliser<'a> {
         if let (Some((min, min_exclusive)), Some((max, max_exclusive))) =
             (constraints.minimum, constraints.maximum)
         {
+            let (min, max) = (min.as_f64(), max.as_f64());
             if min > max || (min == max && (min_exclusive || max_exclusive)) {
                 contradictions.push(format!("minimum {min} leaves no value up to maximum {max}"));
             }
@@ -184,6 +186,18 @@ impl<'a> Normaliser<'a> {
             SchemaRef::Reference(reference) => return self.reference(reference, pointer),
             SchemaRef::Inline(schema) => schema,
         };
+        // A place some `$ref` points at (`#/components/schemas/Order/properties/status`)
+        // has one type, defined once as that `$ref`'s target: the place itself uses it
+        // too, instead of defining a second copy under another name. The description
+        // stays the place's own.
+        if self.defining_nested.as_deref() != Some(pointer)
+            && self.components.contains_key(pointer)
+            && defines_type(schema)
+        {
+            let mut shape = self.reference(pointer, pointer)?;
+            shape.docs = describe(&schema.schema_data);
+            return Ok(shape);
+        }
         let data = &schema.schema_data;
         let mut shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => self.string(string, data, pointer, name_hint),
@@ -201,8 +215,12 @@ impl<'a> Normaliser<'a> {
                 };
                 let mut shape = Shape::of(TypeRef::Number(width));
                 shape.nullable = number.enumeration.iter().any(Option::is_none);
-                shape.constraints.minimum = number.minimum.map(|m| (m, number.exclusive_minimum));
-                shape.constraints.maximum = number.maximum.map(|m| (m, number.exclusive_maximum));
+                shape.constraints.minimum = number
+                    .minimum
+                    .map(|m| (Bound::Number(m), number.exclusive_minimum));
+                shape.constraints.maximum = number
+                    .maximum
+                    .map(|m| (Bound::Number(m), number.exclusive_maximum));
                 shape.constraints.multiple_of = number.multiple_of;
                 shape
             }
@@ -332,10 +350,10 @@ impl<'a> Normaliser<'a> {
         shape.nullable = integer.enumeration.iter().any(Option::is_none);
         shape.constraints.minimum = integer
             .minimum
-            .map(|m| (m as f64, integer.exclusive_minimum));
+            .map(|m| (Bound::Integer(m), integer.exclusive_minimum));
         shape.constraints.maximum = integer
             .maximum
-            .map(|m| (m as f64, integer.exclusive_maximum));
+            .map(|m| (Bound::Integer(m), integer.exclusive_maximum));
         shape.constraints.multiple_of = integer.multiple_of.map(|m| m as f64);
         shape
     }
@@ -441,12 +459,18 @@ impl<'a> Normaliser<'a> {
             }
             _ => return Ok(None),
         };
-        shape.constraints.minimum = any
-            .minimum
-            .map(|minimum| (minimum, any.exclusive_minimum.unwrap_or(false)));
-        shape.constraints.maximum = any
-            .maximum
-            .map(|maximum| (maximum, any.exclusive_maximum.unwrap_or(false)));
+        shape.constraints.minimum = any.minimum.map(|minimum| {
+            (
+                untyped_bound(any, minimum),
+                any.exclusive_minimum.unwrap_or(false),
+            )
+        });
+        shape.constraints.maximum = any.maximum.map(|maximum| {
+            (
+                untyped_bound(any, maximum),
+                any.exclusive_maximum.unwrap_or(false),
+            )
+        });
         shape.constraints.multiple_of = any.multiple_of;
         shape.constraints.pattern = self.checked_pattern(any.pattern.as_deref(), pointer);
         shape.constraints.min_length = any.min_length;
@@ -508,6 +532,9 @@ fn string_format_type(format: Option<&str>) -> TypeRef {
         Some("ipv4") => TypeRef::Ipv4,
         Some("ipv6") => TypeRef::Ipv6,
         Some("ip") => TypeRef::Ip,
+        // Why bytes, not the text: the caller means the data, and getting the encoding
+        // right is the client's job, not each caller's.
+        Some("byte") => TypeRef::Base64,
         _ => TypeRef::String,
     }
 }
@@ -527,5 +554,36 @@ pub fn describe(data: &openapiv3::SchemaData) -> Option<String> {
         (Some(title), Some(description)) => Some(format!("{title}\n\n{description}")),
         (Some(text), None) | (None, Some(text)) => Some(text.clone()),
         (None, None) => None,
+    }
+}
+
+/// Whether normalising `schema` inline defines a named type of its own (a struct, an
+/// enum or a union), rather than naming a primitive, an array or a map.
+fn defines_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
+        SchemaKind::Type(Type::Integer(integer)) => !integer.enumeration.is_empty(),
+        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(any) => {
+            !any.properties.is_empty()
+                || !any.enumeration.is_empty()
+                || !any.one_of.is_empty()
+                || !any.any_of.is_empty()
+                || !any.all_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// A bound of an untyped schema (openapiv3 reads any schema it cannot type as one, with
+/// `f64` bounds): an integer when the schema says `type: integer` and the bound is whole.
+#[allow(clippy::cast_possible_truncation)]
+fn untyped_bound(any: &openapiv3::AnySchema, bound: f64) -> Bound {
+    let integral = bound.fract() == 0.0 && bound.abs() < 9.0e15;
+    if any.typ.as_deref() == Some("integer") && integral {
+        Bound::Integer(bound as i64)
+    } else {
+        Bound::Number(bound)
     }
 }

@@ -227,12 +227,34 @@ pub struct Field {
     pub nullable: bool,
     /// The schema's `default`, when it can be written as a Rust value of `ty`.
     pub default: Option<serde_json::Value>,
-    /// How the field is held, decided once from `required`, `nullable` and `default`.
+    /// How the field is held, decided once from `required`, `nullable`, `default` and
+    /// the direction the property travels in (`readOnly`/`writeOnly`).
     pub form: FieldForm,
     /// Validation keywords, for docs.
     pub constraints: Constraints,
     /// Held in a `Box` because the field's type contains this struct by value.
     pub boxed: bool,
+    /// Which way the property travels: `readOnly` (responses only) or `writeOnly`
+    /// (requests only).
+    pub direction: Direction,
+    /// Required in requests although held as `Option` (a required `writeOnly`
+    /// property, absent from responses): `new` takes it.
+    pub demanded: bool,
+    /// Kept out of `Debug` (and validation messages): `format: password`, or a
+    /// `writeOnly` string.
+    pub secret: bool,
+}
+
+/// Which way a property travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// Both ways.
+    #[default]
+    Both,
+    /// `readOnly`: sent by the server, never needed in a request.
+    ReadOnly,
+    /// `writeOnly`: sent by the client, never in a response.
+    WriteOnly,
 }
 
 /// How a property is held in its struct, from `required`, `nullable` and `default`.
@@ -574,6 +596,8 @@ pub struct Parameter {
     pub default: Option<serde_json::Value>,
     /// Validation keywords, for docs.
     pub constraints: Constraints,
+    /// `format: password`: kept out of `Debug` and validation messages (still sent).
+    pub secret: bool,
 }
 
 /// A JSON request body.

@@ -90,6 +90,14 @@ fn rule_one_of_tagged_by_a_property_each_member_fixes() {
 }
 
 #[test]
+fn rule_read_only_write_only_and_secrets() {
+    let output = generate(&fixture("directions.yaml"), "directions.yaml");
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    insta::assert_snapshot!("directions_types", file(&output, "src/types.rs"));
+    insta::assert_snapshot!("directions_operations", file(&output, "src/operations.rs"));
+}
+
+#[test]
 fn rule_refs_below_a_component_root_are_types_of_their_own() {
     insta::assert_snapshot!("nested_refs_types", types_of("nested_refs.yaml"));
 }

@@ -16,6 +16,16 @@ pub(crate) const MIN_SEARCHED_LEN: usize = 4;
 /// What replaces a secret.
 pub(crate) const REDACTED: &str = "[redacted]";
 
+/// What `Debug` shows in place of a secret value (a `format: password` or `writeOnly`
+/// property or parameter): `[redacted]`.
+pub(crate) struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
 /// The client's secrets, each in every spelling that is redacted. Longest first, so a
 /// secret that contains another is replaced whole.
 #[derive(Clone, Default)]

@@ -184,6 +184,9 @@ impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
 pub struct FieldPath<'a> {
     parent: Option<&'a FieldPath<'a>>,
     segment: Segment<'a>,
+    /// The value here is a secret (`format: password`, `writeOnly`): errors about it, or
+    /// about anything inside it, show `[redacted]` instead of the value.
+    secret: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -198,6 +201,17 @@ impl<'a> FieldPath<'a> {
         Self {
             parent: None,
             segment: Segment::Name(name),
+            secret: false,
+        }
+    }
+
+    /// A path's first segment, for a value errors must not show (a `format: password`
+    /// parameter).
+    pub fn secret_root(name: &'a str) -> Self {
+        Self {
+            parent: None,
+            segment: Segment::Name(name),
+            secret: true,
         }
     }
 
@@ -206,7 +220,22 @@ impl<'a> FieldPath<'a> {
         FieldPath {
             parent: Some(self),
             segment: Segment::Name(name),
+            secret: false,
         }
+    }
+
+    /// The property `name` of this value, whose value errors must not show.
+    pub fn secret_field(&'a self, name: &'a str) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Name(name),
+            secret: true,
+        }
+    }
+
+    /// Whether this value, or one it sits in, is a secret.
+    fn is_secret(&self) -> bool {
+        self.secret || self.parent.is_some_and(FieldPath::is_secret)
     }
 
     /// The item at `index` of this array.
@@ -214,6 +243,7 @@ impl<'a> FieldPath<'a> {
         FieldPath {
             parent: Some(self),
             segment: Segment::Index(index),
+            secret: false,
         }
     }
 
@@ -222,6 +252,7 @@ impl<'a> FieldPath<'a> {
         FieldPath {
             parent: Some(self),
             segment: Segment::Name(key),
+            secret: false,
         }
     }
 }
@@ -244,6 +275,11 @@ pub(crate) fn fail(
     rule: Rule,
     value: String,
 ) -> Result<(), ValidationError> {
+    let value = if field.is_secret() {
+        crate::redact::REDACTED.to_string()
+    } else {
+        value
+    };
     Err(ValidationError {
         field: field.to_string(),
         rule,

@@ -281,12 +281,48 @@ fn request_builder(
         "Parameters of [`Client::{method}`]: {}",
         operation_docs(operation)
     )]);
+    // A `format: password` parameter is sent but never shown: `Debug` is written out.
+    let has_secrets = operation
+        .parameters
+        .iter()
+        .any(|parameter| parameter.secret);
+    let derived_debug = (!has_secrets).then(|| quote!(Debug,));
+    let secret_debug = has_secrets.then(|| {
+        let type_name = &operation.type_name;
+        let entries = operation.parameters.iter().map(|parameter| {
+            let name = ident(&parameter.rust_name);
+            let label = &parameter.rust_name;
+            match (parameter.secret, parameter.required) {
+                (false, _) => quote!(.field(#label, &self.#name)),
+                (true, true) => quote!(.field(#label, &crate::redact::Redacted)),
+                (true, false) => {
+                    quote!(.field(#label, &self.#name.as_ref().map(|_| crate::redact::Redacted)))
+                }
+            }
+        });
+        let body = operation
+            .body
+            .as_ref()
+            .map(|_| quote!(.field("body", &self.body)));
+        quote! {
+            impl std::fmt::Debug for #params {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name)
+                        #(#entries)*
+                        #body
+                        .finish()
+                }
+            }
+        }
+    });
     quote! {
         #struct_docs
-        #[derive(Debug, Clone)]
+        #[derive(#derived_debug Clone)]
         pub struct #params {
             #(#fields)*
         }
+
+        #secret_debug
 
         #setters
 

@@ -10,8 +10,8 @@ use super::errors::error_type_name;
 use super::errors::status_label;
 use super::rust_type::{ident, type_tokens};
 use crate::ir::{
-    Api, BodyEncoding, Operation, ParameterLocation, ParameterStyle, PathSegment, RequestBody,
-    Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeKind, TypeRef,
+    Api, BodyEncoding, FieldForm, Operation, ParameterLocation, ParameterStyle, PathSegment,
+    RequestBody, Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeKind, TypeRef,
 };
 
 /// The body of an operation's `Operation::build`: method and path, then its parameters
@@ -263,18 +263,19 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
                 form = form.part(#wire, crate::request::text_part(#wire, #reference)?);
             },
         };
-        // Held as `Option` unless required and not nullable, or optional with a default.
-        let optional = (!field.required || field.nullable) && (field.required || field.default.is_none());
-        if optional {
+        match field.form {
             // `Option<T>` (or `Option<Option<T>>`): absent or null parts are left out.
-            let inner = add(quote!(value), quote!(value), &field.ty);
-            if field.nullable && !field.required {
+            FieldForm::OptionalNullable => {
+                let inner = add(quote!(value), quote!(value), &field.ty);
                 quote!(if let Some(Some(value)) = &body.#name { #inner })
-            } else {
+            }
+            FieldForm::Optional | FieldForm::RequiredNullable => {
+                let inner = add(quote!(value), quote!(value), &field.ty);
                 quote!(if let Some(value) = &body.#name { #inner })
             }
-        } else {
-            add(quote!(body.#name), quote!(&body.#name), &field.ty)
+            FieldForm::Plain | FieldForm::Defaulted => {
+                add(quote!(body.#name), quote!(&body.#name), &field.ty)
+            }
         }
     });
     quote! {

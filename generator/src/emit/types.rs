@@ -6,7 +6,9 @@ use quote::{quote, ToTokens};
 
 use super::docs::{code, doc_attrs, spec_text};
 use super::rust_type::{argument_tokens, boxed_type_tokens, ident, type_tokens};
-use crate::ir::{Api, Constraints, Field, FieldForm, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Constraints, Direction, Field, FieldForm, Struct, TypeDef, TypeKind, TypeRef,
+};
 
 /// Above this many constructor arguments clippy asks for a builder; a schema with that
 /// many required properties gets a constructor anyway, since every one is needed.
@@ -124,8 +126,19 @@ fn struct_def(
         // "Required."/"Optional." that the field's type already says (the module docs
         // explain the forms once).
         let summary = field.docs.as_deref().map(spec_text).unwrap_or_default();
+        let direction_docs = match field.direction {
+            Direction::Both => String::new(),
+            Direction::ReadOnly => {
+                "Read-only: the server sets it; `new` leaves it out, so requests do not send it."
+                    .to_string()
+            }
+            Direction::WriteOnly => {
+                "Write-only: sent in requests; responses do not carry it.".to_string()
+            }
+        };
         let field_docs = doc_attrs(&[
             summary,
+            direction_docs,
             constraint_docs(&field.constraints, field.default.as_ref()),
         ]);
         let rename = (field.json_name != field.rust_name).then(|| {
@@ -184,6 +197,11 @@ fn struct_def(
                 parameters.push(quote!(#field_name: Option<#ty>));
                 quote!(#field_name)
             }
+            FieldForm::Optional if field.demanded => {
+                let argument_ty = argument_tokens(&field.ty, true);
+                parameters.push(quote!(#field_name: #argument_ty));
+                quote!(#field_name: Some(#field_name.into()))
+            }
             FieldForm::Optional | FieldForm::OptionalNullable => quote!(#field_name: None),
             FieldForm::Defaulted => {
                 let function = ident(&format!(
@@ -194,7 +212,7 @@ fn struct_def(
                 quote!(#field_name: defaults::#function())
             }
         });
-        if let Some(setter) = setter(field, form, &ty) {
+        if let Some(setter) = setter(field, form, &ty).filter(|_| !field.demanded) {
             setters.push(setter);
         }
     }
@@ -224,13 +242,18 @@ fn struct_def(
             }
         }
     });
+    let has_secrets = structure.fields.iter().any(|field| field.secret);
+    let derived_debug = (!has_secrets).then(|| quote!(Debug,));
+    let secret_debug = has_secrets.then(|| redacting_debug(type_name, structure));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(#derived_debug Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #secret_debug
 
         impl #name {
             #[doc = #new_docs]
@@ -390,5 +413,46 @@ fn bound_text(bound: crate::ir::Bound) -> String {
     match bound {
         crate::ir::Bound::Integer(value) => value.to_string(),
         crate::ir::Bound::Number(value) => number_text(value),
+    }
+}
+
+/// `Debug` of a struct with secret fields (`format: password`, `writeOnly` strings):
+/// every field as derived `Debug` shows it, but a secret's value is `[redacted]`; whether
+/// it is present still shows (`Some([redacted])`, `None`).
+fn redacting_debug(type_name: &str, structure: &Struct) -> TokenStream {
+    let name = ident(type_name);
+    let entries = structure.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let label = &field.rust_name;
+        let value = if !field.secret {
+            quote!(&self.#field_name)
+        } else {
+            match field.form {
+                FieldForm::Plain | FieldForm::Defaulted => quote!(&crate::redact::Redacted),
+                FieldForm::Optional | FieldForm::RequiredNullable => {
+                    quote!(&self.#field_name.as_ref().map(|_| crate::redact::Redacted))
+                }
+                FieldForm::OptionalNullable => quote!(&self
+                    .#field_name
+                    .as_ref()
+                    .map(|value| value.as_ref().map(|_| crate::redact::Redacted))),
+            }
+        };
+        quote!(.field(#label, #value))
+    });
+    let additional = structure.additional.as_ref().map(|additional| {
+        let field_name = ident(&additional.rust_name);
+        let label = &additional.rust_name;
+        quote!(.field(#label, &self.#field_name))
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #(#entries)*
+                    #additional
+                    .finish()
+            }
+        }
     }
 }

@@ -80,16 +80,22 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                 }
                 let member = ident(&field.rust_name);
                 let json_name = &field.json_name;
+                // A secret's value stays out of the error: its path says so.
+                let segment = if field.secret {
+                    quote!(secret_field)
+                } else {
+                    quote!(field)
+                };
                 // Only nested types to check: `Validate` on `Option`, `Vec` and maps
                 // reaches them, whatever the field's form.
                 if only_nested(api, &field.ty, &field.constraints, checked) {
-                    return quote!(self.#member.validate_at(&field.field(#json_name))?;);
+                    return quote!(self.#member.validate_at(&field.#segment(#json_name))?;);
                 }
                 // Checks that look through `Option`s take the property as it is: one line
                 // each.
                 if direct(api, &field.ty, &field.constraints, checked) {
                     let value = quote!(&self.#member);
-                    let path = quote!(&field.field(#json_name));
+                    let path = quote!(&field.#segment(#json_name));
                     return value_checks(
                         api,
                         &field.ty,
@@ -101,7 +107,7 @@ fn validate_impl(api: &Api, definition: &TypeDef, checked: &BTreeSet<String>) ->
                 }
                 let checks = local_checks(api, &field.ty, &field.constraints, checked);
                 let scoped = quote! {
-                    let field = field.field(#json_name);
+                    let field = field.#segment(#json_name);
                     #checks
                 };
                 match field.form {
@@ -394,13 +400,19 @@ pub fn request_checks(
         };
         let root = format!("{location}.{}", parameter.name);
         let member = ident(&parameter.rust_name);
+        // A secret's value stays out of the error: its path says so.
+        let root_path = if parameter.secret {
+            quote!(FieldPath::secret_root(#root))
+        } else {
+            quote!(FieldPath::root(#root))
+        };
         if only_nested(api, &parameter.ty, &parameter.constraints, checked) {
-            statements.push(quote!(self.#member.validate_at(&FieldPath::root(#root))?;));
+            statements.push(quote!(self.#member.validate_at(&#root_path)?;));
             continue;
         }
         if direct(api, &parameter.ty, &parameter.constraints, checked) {
             let value = quote!(&self.#member);
-            let path = quote!(&FieldPath::root(#root));
+            let path = quote!(&#root_path);
             statements.push(value_checks(
                 api,
                 &parameter.ty,
@@ -413,7 +425,7 @@ pub fn request_checks(
         }
         let checks = local_checks(api, &parameter.ty, &parameter.constraints, checked);
         let scoped = quote! {
-            let field = FieldPath::root(#root);
+            let field = #root_path;
             #checks
         };
         statements.push(if parameter.required {

@@ -9,7 +9,9 @@ use super::names::{snake, upper_camel, Scope};
 use super::schema::{describe, wrap_nullable, SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
-use crate::ir::{AdditionalFields, Field, FieldForm, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    AdditionalFields, Direction, Field, FieldForm, Struct, TypeDef, TypeKind, TypeRef,
+};
 use crate::resolve::escape_token;
 
 /// The object keywords of one schema, however openapiv3 typed it.
@@ -249,24 +251,34 @@ impl<'a> Normaliser<'a> {
         for (json_name, (property, property_pointer)) in &merged.properties {
             let hint = format!("{name}{}", upper_camel(json_name));
             let shape: Shape = self.type_of(*property, property_pointer, &hint)?;
+            let secret = is_secret(&shape);
             let default = shape
                 .default
                 .filter(|value| self.default_is_representable(&shape.ty, value));
+            let required = merged.required.contains(json_name);
+            // Why a required `readOnly` or `writeOnly` property is held as `Option`: one
+            // struct serves requests and responses, and the property is missing from one
+            // of them by design. A request built with `new` leaves a `readOnly` property
+            // out (so it is neither demanded nor sent); `new` still demands a required
+            // `writeOnly` one, which a response may lack.
+            let one_way = shape.direction != Direction::Both;
             fields.push(Field {
                 json_name: json_name.clone(),
                 rust_name: scope.claim(snake(json_name)),
                 docs: shape.docs,
+                form: FieldForm::of(required && !one_way, shape.nullable, default.is_some()),
+                demanded: required
+                    && shape.direction == Direction::WriteOnly
+                    && !shape.nullable
+                    && default.is_none(),
                 ty: shape.ty,
-                required: merged.required.contains(json_name),
+                required,
                 nullable: shape.nullable,
-                form: FieldForm::of(
-                    merged.required.contains(json_name),
-                    shape.nullable,
-                    default.is_some(),
-                ),
                 default,
                 constraints: shape.constraints,
                 boxed: false,
+                direction: shape.direction,
+                secret,
             });
         }
         let additional = match merged.additional {
@@ -297,4 +309,13 @@ impl<'a> Normaliser<'a> {
         );
         Ok(TypeRef::Named(name))
     }
+}
+
+/// A value to keep out of `Debug` and error messages: `format: password`, or a string
+/// the server never sends back (`writeOnly`).
+pub(super) fn is_secret(shape: &Shape) -> bool {
+    let password = shape.constraints.format.as_deref() == Some("password");
+    let string = matches!(&shape.ty, TypeRef::String)
+        || matches!(&shape.ty, TypeRef::Nullable(inner) if **inner == TypeRef::String);
+    password || (string && shape.direction == Direction::WriteOnly)
 }

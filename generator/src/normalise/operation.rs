@@ -172,6 +172,7 @@ impl<'a> Normaliser<'a> {
                     docs: None,
                     default: None,
                     constraints: crate::ir::Constraints::default(),
+                    secret: false,
                 });
             }
         }
@@ -329,6 +330,7 @@ impl<'a> Normaliser<'a> {
                 ty: shape.ty,
                 docs: data.description.clone().or(shape.docs),
                 default: shape.default,
+                secret: shape.constraints.format.as_deref() == Some("password"),
                 constraints: shape.constraints,
             });
         }

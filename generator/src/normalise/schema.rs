@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::{NamedKind, Normaliser};
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Bound, Constraints, IntegerWidth, NumberWidth, TypeRef};
+use crate::ir::{Bound, Constraints, Direction, IntegerWidth, NumberWidth, TypeRef};
 
 /// A schema position: a `$ref` or an inline schema, however openapiv3 boxed it.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +51,8 @@ pub struct Shape {
     pub docs: Option<String>,
     /// Validation keywords.
     pub constraints: Constraints,
+    /// `readOnly` / `writeOnly` of the inline schema.
+    pub direction: Direction,
 }
 
 impl Shape {
@@ -62,6 +64,7 @@ impl Shape {
             default: None,
             docs: None,
             constraints: Constraints::default(),
+            direction: Direction::Both,
         }
     }
 }
@@ -266,6 +269,12 @@ impl<'a> Normaliser<'a> {
         if shape.docs.is_none() {
             shape.docs = describe(data);
         }
+        shape.direction = match (data.read_only, data.write_only) {
+            (true, false) => Direction::ReadOnly,
+            (false, true) => Direction::WriteOnly,
+            // Both (a contradiction) or neither: it travels both ways.
+            _ => Direction::Both,
+        };
         Ok(shape)
     }
 

@@ -325,6 +325,30 @@ impl<'c> Call<'c> {
         })
     }
 
+    /// A JSON body sent as another JSON media type (`application/merge-patch+json`,
+    /// `application/vnd.api+json`, ...), with that exact `Content-Type`.
+    ///
+    /// # Errors
+    /// A body serde cannot write as JSON (a map with non-string keys).
+    pub(crate) fn json_as<T: Serialize + ?Sized>(
+        self,
+        media_type: &'static str,
+        body: Option<&T>,
+    ) -> Result<Self, InvalidRequest> {
+        let Some(body) = body else {
+            return Ok(self);
+        };
+        let bytes = serde_json::to_vec(body).map_err(|error| InvalidRequest {
+            parameter: "body",
+            reason: error.to_string(),
+        })?;
+        Ok(self.with(|request| {
+            request
+                .header(reqwest::header::CONTENT_TYPE, media_type)
+                .body(bytes)
+        }))
+    }
+
     /// An `application/x-www-form-urlencoded` body, when there is one.
     pub(crate) fn form<T: Serialize + ?Sized>(
         self,
@@ -337,22 +361,27 @@ impl<'c> Call<'c> {
     }
 
     /// A text or binary body sent as `content_type`, when there is one.
+    ///
+    /// # Errors
+    /// A `content_type` (the caller's, for a binary body) that no header can carry.
     pub(crate) fn bytes<T: Clone + Into<reqwest::Body>>(
         self,
-        content_type: &'static str,
+        content_type: &str,
         body: Option<&T>,
     ) -> Result<Self, InvalidRequest> {
-        Ok(match body {
-            Some(body) => {
-                let body = body.clone();
-                self.with(|request| {
-                    request
-                        .header(reqwest::header::CONTENT_TYPE, content_type)
-                        .body(body)
-                })
-            }
-            None => self,
-        })
+        let Some(body) = body else {
+            return Ok(self);
+        };
+        let content_type = HeaderValue::from_str(content_type).map_err(|_| InvalidRequest {
+            parameter: "Content-Type",
+            reason: "not a valid header value".to_string(),
+        })?;
+        let body = body.clone();
+        Ok(self.with(|request| {
+            request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body)
+        }))
     }
 
     /// A `multipart/form-data` body, when there is one.

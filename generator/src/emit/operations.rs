@@ -7,7 +7,9 @@ use super::docs::{code, doc_attrs, spec_text};
 use super::errors::{error_responses, error_type_name, status_label};
 use super::rust_type::{argument_into, argument_tokens, ident, type_tokens};
 use super::types::constraint_docs;
-use crate::ir::{Api, ClientBehaviour, Operation, Parameter, ParameterLocation, Success, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, ClientBehaviour, Operation, Parameter, ParameterLocation, Success, TypeRef,
+};
 
 /// The `operations` module.
 pub fn operations_rs(
@@ -156,6 +158,9 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
         } else {
             initialisers.push(quote!(body: None));
         }
+        if body.encoding == BodyEncoding::Binary {
+            initialisers.push(quote!(content_type: None));
+        }
     }
     // Say nothing where the spec says nothing: only described arguments are listed.
     let mut argument_docs: Vec<String> = arguments
@@ -233,6 +238,20 @@ fn request_builder(
         }
     }
     if let Some(body) = &operation.body {
+        if body.encoding == BodyEncoding::Binary {
+            fields.push(quote!(content_type: Option<String>,));
+            let docs = format!(
+                " The `Content-Type` the body is sent with; without it, {}.",
+                code(&super::send::binary_content_type(&body.media_type))
+            );
+            setters.push(quote! {
+                #[doc = #docs]
+                pub fn body_content_type(mut self, content_type: impl Into<String>) -> Self {
+                    self.params.content_type = Some(content_type.into());
+                    self
+                }
+            });
+        }
         let ty = type_tokens(&body.ty, false);
         if body.required {
             fields.push(quote!(body: #ty,));
@@ -300,10 +319,11 @@ fn request_builder(
                 }
             }
         });
-        let body = operation
-            .body
-            .as_ref()
-            .map(|_| quote!(.field("body", &self.body)));
+        let body = operation.body.as_ref().map(|body| {
+            let content_type = (body.encoding == BodyEncoding::Binary)
+                .then(|| quote!(.field("content_type", &self.content_type)));
+            quote!(.field("body", &self.body) #content_type)
+        });
         quote! {
             impl std::fmt::Debug for #params {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -203,9 +203,23 @@ fn body_call(api: &Api, body: &RequestBody) -> (Option<TokenStream>, TokenStream
         quote!(self.body.as_ref())
     };
     match body.encoding {
+        // `application/merge-patch+json` and the like go out under their own name.
+        BodyEncoding::Json if media_essence(media_type) != "application/json" => {
+            (None, quote!(json_as(#media_type, #value)))
+        }
         BodyEncoding::Json => (None, quote!(json(#value))),
         BodyEncoding::FormUrlEncoded => (None, quote!(form(#value))),
-        BodyEncoding::Text | BodyEncoding::Binary => (None, quote!(bytes(#media_type, #value))),
+        BodyEncoding::Text => (None, quote!(bytes(#media_type, #value))),
+        // The caller may name the body's type (`body_content_type`); without it, the
+        // spec's media type, unless that is a range (`*/*`, `image/*`), which is not a
+        // type a body can have.
+        BodyEncoding::Binary => {
+            let fallback = binary_content_type(media_type);
+            (
+                None,
+                quote!(bytes(self.content_type.as_deref().unwrap_or(#fallback), #value)),
+            )
+        }
         BodyEncoding::Multipart => {
             let form = multipart_form(api, &body.ty);
             let statement = if body.required {
@@ -384,4 +398,24 @@ pub fn outcome_enum(operation: &Operation) -> Option<TokenStream> {
             #(#variants)*
         }
     })
+}
+
+/// A media type without its parameters, lowercased.
+fn media_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The `Content-Type` a binary body is sent with when the caller names none: the spec's
+/// media type, or `application/octet-stream` for a range such as `*/*`.
+pub fn binary_content_type(media_type: &str) -> String {
+    if media_type.contains('*') {
+        "application/octet-stream".to_string()
+    } else {
+        media_type.to_string()
+    }
 }

@@ -104,6 +104,7 @@ pub mod reserved {
         "options",
         "core",
         "body",
+        "body_content_type",
         "validate",
         "build",
         "decode",

@@ -240,7 +240,7 @@ pub use call::{Call, Operation, Request};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
-pub use response::Response;
+pub use response::{HeaderError, Response, ResponseHeaders};
 pub use retry::RetryPolicy;
 pub use validation::{Limit, Rule, Validate, ValidationError};
 pub use wait::{WaitError, WaitOptions, Waiter};

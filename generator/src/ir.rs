@@ -481,6 +481,8 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// What a successful call returns.
     pub success: Success,
+    /// The headers its success responses declare, as one struct, if any.
+    pub headers: Option<OperationHeaders>,
     /// JSON pointer of the operation.
     pub origin: String,
 }
@@ -490,6 +492,9 @@ pub struct Operation {
 pub enum Success {
     /// No success response has a body: `()`.
     Unit,
+    /// No success response has a body, but they declare headers: the operation's
+    /// headers struct (`<Operation>Headers`; a `HEAD` operation's result).
+    Headers,
     /// Every success response has this body.
     Body(ResponseBody),
     /// Success responses differ: an enum of outcomes, one variant per success response
@@ -663,6 +668,33 @@ pub struct Response {
     pub body: Option<ResponseBody>,
     /// Variant name in the operation's error enum (for error statuses).
     pub variant_name: String,
+    /// The headers it declares (`Content-Type` aside), in spec order.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// The headers an operation's success responses declare, read into one struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationHeaders {
+    /// The struct's name, `<Operation>Headers` (unique among the request builders).
+    pub type_name: String,
+    /// Every header any success response declares; required only where every success
+    /// response requires it.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// The header name, as the spec writes it.
+    pub name: String,
+    /// The field of the operation's headers struct.
+    pub rust_name: String,
+    /// Its type: a scalar (anything else is read as text).
+    pub ty: TypeRef,
+    /// `required`: a response without it is an error.
+    pub required: bool,
+    /// `description`.
+    pub docs: Option<String>,
 }
 
 impl Response {

@@ -6,7 +6,9 @@
 //! definition is an error, not a hang.
 
 use indexmap::IndexMap;
-use openapiv3::{Components, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{
+    Components, Header, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
+};
 
 use crate::diagnostics::Diagnostic;
 
@@ -40,6 +42,7 @@ component_kind!(Schema, "schemas", schemas);
 component_kind!(Parameter, "parameters", parameters);
 component_kind!(Response, "responses", responses);
 component_kind!(RequestBody, "requestBodies", request_bodies);
+component_kind!(Header, "headers", headers);
 
 /// The most references one chain may follow before it is called a cycle.
 const MAX_CHAIN: usize = 64;
@@ -147,6 +150,18 @@ impl<'a> Resolver<'a> {
         item: &'a ReferenceOr<RequestBody>,
         pointer: &str,
     ) -> Result<&'a RequestBody, Diagnostic> {
+        self.follow(item, pointer)
+    }
+
+    /// Follows a response header `$ref` chain to its definition.
+    ///
+    /// # Errors
+    /// As [`Resolver::schema`].
+    pub fn header(
+        &self,
+        item: &'a ReferenceOr<Header>,
+        pointer: &str,
+    ) -> Result<&'a Header, Diagnostic> {
         self.follow(item, pointer)
     }
 

@@ -98,6 +98,16 @@ fn rule_read_only_write_only_and_secrets() {
 }
 
 #[test]
+fn rule_declared_response_headers_are_typed() {
+    let output = generate(&fixture("response_headers.yaml"), "response_headers.yaml");
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    insta::assert_snapshot!(
+        "response_headers_operations",
+        file(&output, "src/operations.rs")
+    );
+}
+
+#[test]
 fn rule_refs_below_a_component_root_are_types_of_their_own() {
     insta::assert_snapshot!("nested_refs_types", types_of("nested_refs.yaml"));
 }

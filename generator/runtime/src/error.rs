@@ -176,6 +176,18 @@ impl RawResponse {
         }
     }
 
+    /// As [`otherwise_json`](Self::otherwise_json), for an operation whose success is
+    /// its declared headers: any 2xx is a success, read for them.
+    pub(crate) fn otherwise_headers<H: crate::response::ResponseHeaders, E>(
+        self,
+    ) -> Result<H, Error<E>> {
+        if self.status().is_success() {
+            self.declared_headers()
+        } else {
+            Err(Error::UnexpectedStatus(self))
+        }
+    }
+
     /// As [`otherwise_json`](Self::otherwise_json), for a `text/*` success.
     pub(crate) fn otherwise_text<E>(self) -> Result<String, Error<E>> {
         if !self.status().is_success() {
@@ -217,6 +229,20 @@ impl RawResponse {
                 response: self,
                 source,
             },
+        }
+    }
+
+    /// The headers the spec declares for this (bodiless) success, as the operation's
+    /// typed headers struct.
+    pub(crate) fn declared_headers<H: crate::response::ResponseHeaders, E>(
+        self,
+    ) -> Result<H, Error<E>> {
+        match H::from_headers(self.headers()) {
+            Ok(headers) => Ok(headers),
+            Err(source) => Err(Error::InvalidHeader {
+                response: self,
+                source,
+            }),
         }
     }
 
@@ -380,6 +406,14 @@ pub enum Error<E> {
         /// Where decoding failed.
         source: std::str::Utf8Error,
     },
+    /// A response header the spec declares for this status is missing (when required)
+    /// or does not parse as its type.
+    InvalidHeader {
+        /// The response.
+        response: RawResponse,
+        /// Which header, and what is wrong with it.
+        source: crate::response::HeaderError,
+    },
     /// The response body is longer than the client's limit (see
     /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
     /// reading stopped there and the connection was dropped. `response` has the status,
@@ -418,6 +452,7 @@ impl<E> Error<E> {
             | Error::UndocumentedSuccess(response)
             | Error::InvalidBody { response, .. }
             | Error::InvalidText { response, .. }
+            | Error::InvalidHeader { response, .. }
             | Error::ResponseTooLarge { response, .. } => Some(response),
             Error::InvalidRequest(_)
             | Error::Validation(_)
@@ -489,6 +524,11 @@ impl<E: fmt::Debug> fmt::Debug for DebugView<'_, E> {
                 .field("response", response)
                 .field("source", source)
                 .finish(),
+            Error::InvalidHeader { response, source } => f
+                .debug_struct("InvalidHeader")
+                .field("response", response)
+                .field("source", source)
+                .finish(),
             Error::ResponseTooLarge { response, limit } => f
                 .debug_struct("ResponseTooLarge")
                 .field("response", response)
@@ -534,6 +574,9 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 response.status(),
                 shown(response)
             ),
+            Error::InvalidHeader { response, source } => {
+                format!("the {} response's {source}", response.status())
+            }
             Error::ResponseTooLarge { response, limit } => format!(
                 "the {} response body is longer than the limit of {limit} bytes; reading stopped there",
                 response.status()
@@ -553,6 +596,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
             Error::Api { error, .. } => Some(error),
             Error::InvalidBody { source, .. } => Some(source),
             Error::InvalidText { source, .. } => Some(source),
+            Error::InvalidHeader { source, .. } => Some(source),
             Error::InvalidRequest(error) => Some(error),
             Error::Validation(error) => Some(error),
             Error::Timeout(error) | Error::Transport(error) => Some(error),

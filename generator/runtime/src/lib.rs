@@ -35,7 +35,7 @@ pub use base64_bytes::Base64Bytes;
 pub use call::{Call, Operation, Request};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
-pub use response::Response;
+pub use response::{HeaderError, Response, ResponseHeaders};
 pub use retry::RetryPolicy;
 pub use validation::{Limit, Rule, Validate, ValidationError};
 pub use wait::{WaitError, WaitOptions, Waiter};

@@ -77,3 +77,83 @@ impl<T> std::ops::Deref for Response<T> {
         &self.value
     }
 }
+
+impl<T> Response<T> {
+    /// The headers the spec declares for this response, read into the operation's
+    /// headers struct (`<Operation>Headers`, generated where a success response declares
+    /// headers): integers as integers, enums as enums.
+    ///
+    /// # Errors
+    /// A required header that is missing, or a value that does not parse as its type;
+    /// the error names the header.
+    pub fn typed_headers<H: ResponseHeaders>(&self) -> Result<H, HeaderError> {
+        H::from_headers(&self.head.headers)
+    }
+}
+
+/// A struct of the headers a spec declares for an operation's success response.
+pub trait ResponseHeaders: Sized {
+    /// Reads the declared headers.
+    ///
+    /// # Errors
+    /// A required header that is missing, or a value that does not parse as its type.
+    fn from_headers(headers: &HeaderMap) -> Result<Self, HeaderError>;
+}
+
+/// A declared response header that is missing or does not parse. The value itself is
+/// not shown (a server may echo a credential in a header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderError {
+    /// The header's name, as the spec writes it.
+    pub name: &'static str,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "header `{}` {}", self.name, self.reason)
+    }
+}
+
+impl std::error::Error for HeaderError {}
+
+/// The header `name` parsed as `T`, or `None` when the response does not have it.
+///
+/// # Errors
+/// A value that is not visible ASCII or does not parse as `T`.
+pub(crate) fn optional_header<T>(
+    headers: &HeaderMap,
+    name: &'static str,
+) -> Result<Option<T>, HeaderError>
+where
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    let Some(value) = headers.get(name) else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| HeaderError {
+        name,
+        reason: "is not visible ASCII".to_string(),
+    })?;
+    text.trim().parse().map(Some).map_err(|error| HeaderError {
+        name,
+        reason: format!("does not parse: {error}"),
+    })
+}
+
+/// The header `name` parsed as `T`.
+///
+/// # Errors
+/// As [`optional_header`], and a missing header.
+pub(crate) fn required_header<T>(headers: &HeaderMap, name: &'static str) -> Result<T, HeaderError>
+where
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    optional_header(headers, name)?.ok_or_else(|| HeaderError {
+        name,
+        reason: "is missing".to_string(),
+    })
+}

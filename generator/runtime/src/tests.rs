@@ -589,3 +589,28 @@ fn base64_bytes_are_standard_padded_base64_in_json_and_decode_leniently() {
     assert!(error.to_string().starts_with("invalid base64:"), "{error}");
     assert_eq!(format!("{bytes:?}"), r#"Base64Bytes("+/8gaGVsbG8=")"#);
 }
+
+#[test]
+fn declared_response_headers_parse_as_their_types_and_name_what_is_wrong() {
+    use crate::response::{optional_header, required_header, HeaderError};
+    let mut headers = HeaderMap::new();
+    headers.insert("x-rate-limit-remaining", HeaderValue::from_static(" 42 "));
+    headers.insert("x-flag", HeaderValue::from_static("yes"));
+    assert_eq!(
+        required_header::<i64>(&headers, "X-Rate-Limit-Remaining"),
+        Ok(42)
+    );
+    assert_eq!(optional_header::<i64>(&headers, "X-Missing"), Ok(None));
+    assert_eq!(
+        required_header::<i64>(&headers, "X-Missing"),
+        Err(HeaderError {
+            name: "X-Missing",
+            reason: "is missing".to_string()
+        })
+    );
+    let error = required_header::<bool>(&headers, "X-Flag").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "header `X-Flag` does not parse: provided string was not `true` or `false`"
+    );
+}

@@ -317,7 +317,7 @@ fn lib_items(
         pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
         pub use observe::{ObservedRequest, ObservedResponse, Observer};
-        pub use response::Response;
+        pub use response::{HeaderError, Response, ResponseHeaders};
         pub use retry::RetryPolicy;
         pub use validation::{Limit, Rule, Validate, ValidationError};
         #waiter_exports

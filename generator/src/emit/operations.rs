@@ -38,6 +38,10 @@ pub fn operations_rs(
         let cfg = areas.of_operation(operation);
         super::send::outcome_enum(operation).map(|items| super::areas::with_attribute(items, &cfg))
     });
+    let header_structs = api.operations.iter().filter_map(|operation| {
+        let cfg = areas.of_operation(operation);
+        headers_struct(operation).map(|items| super::areas::with_attribute(items, &cfg))
+    });
     // With areas, the enabled ones may not use every import.
     let allow_unused = areas.is_split().then(|| quote!(#[allow(unused_imports)]));
     if api.operations.is_empty() {
@@ -80,7 +84,73 @@ pub fn operations_rs(
         #(#streams)*
 
         #(#outcomes)*
+
+        #(#header_structs)*
     }
+}
+
+/// `<Operation>Headers`: the headers the operation's success responses declare, typed,
+/// with `ResponseHeaders` to read them from a response.
+fn headers_struct(operation: &Operation) -> Option<TokenStream> {
+    let declared = operation.headers.as_ref()?;
+    let name = ident(&declared.type_name);
+    let method = &operation.method_name;
+    let how = if operation.success == Success::Headers {
+        format!("the value [`Client::{method}`] returns")
+    } else {
+        "read them from [`Request::send_with_response`]'s result with [`Response::typed_headers`](crate::Response::typed_headers)".to_string()
+    };
+    let docs = format!(
+        " Headers the spec declares for the success responses of [`Client::{method}`]: {how}."
+    );
+    let fields = declared.headers.iter().map(|header| {
+        let field = ident(&header.rust_name);
+        let ty = type_tokens(&header.ty, false);
+        let ty = if header.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        let summary = header.docs.as_deref().map(spec_text).unwrap_or_default();
+        let docs = doc_attrs(&[
+            summary,
+            format!(
+                "The {} header{}.",
+                code(&header.name),
+                if header.required {
+                    ""
+                } else {
+                    ", when the response has it"
+                }
+            ),
+        ]);
+        quote!(#docs pub #field: #ty,)
+    });
+    let reads = declared.headers.iter().map(|header| {
+        let field = ident(&header.rust_name);
+        let wire = &header.name;
+        if header.required {
+            quote!(#field: crate::response::required_header(headers, #wire)?,)
+        } else {
+            quote!(#field: crate::response::optional_header(headers, #wire)?,)
+        }
+    });
+    Some(quote! {
+        #[doc = #docs]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl crate::ResponseHeaders for #name {
+            fn from_headers(headers: &reqwest::header::HeaderMap) -> Result<Self, crate::HeaderError> {
+                Ok(Self {
+                    #(#reads)*
+                })
+            }
+        }
+    })
 }
 
 /// `Result<T, Error<OperationError>>` of an operation.
@@ -94,6 +164,14 @@ pub fn output_type(operation: &Operation) -> TokenStream {
 pub fn success_type(operation: &Operation) -> TokenStream {
     match &operation.success {
         Success::Unit => quote!(()),
+        Success::Headers => {
+            let type_name = operation
+                .headers
+                .as_ref()
+                .map_or("", |headers| &headers.type_name);
+            let type_name = ident(type_name);
+            quote!(#type_name)
+        }
         Success::Body(body) => type_tokens(&body.ty, false),
         Success::Outcomes { type_name } => {
             let type_name = ident(type_name);

@@ -80,6 +80,7 @@ pub fn decode_body(operation: &Operation) -> TokenStream {
 fn otherwise(operation: &Operation) -> TokenStream {
     match &operation.success {
         Success::Unit => quote!(response.otherwise_unit()),
+        Success::Headers => quote!(response.otherwise_headers()),
         Success::Body(body) => match body.encoding {
             BodyEncoding::Text => quote!(response.otherwise_text()),
             BodyEncoding::Binary => quote!(response.otherwise_bytes()),
@@ -337,6 +338,7 @@ fn response_arms(operation: &Operation) -> Vec<TokenStream> {
 fn success_value(operation: &Operation, response: &Response) -> TokenStream {
     match &operation.success {
         Success::Unit => quote!(Ok(())),
+        Success::Headers => quote!(response.declared_headers()),
         Success::Body(body) => decode(body),
         Success::Outcomes { type_name } => {
             let type_name = ident(type_name);

@@ -45,7 +45,7 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> Option<TokenStream> {
         Success::Body(body) => type_tokens(&body.ty, false),
         Success::Unit => quote!(()),
         // Refused by the settings check: a waiter needs one success type.
-        Success::Outcomes { .. } => return None,
+        Success::Outcomes { .. } | Success::Headers => return None,
     };
     let method = ident(&waiter.method_name);
     let has_success_states = waiter

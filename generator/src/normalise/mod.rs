@@ -327,6 +327,13 @@ impl<'a> Normaliser<'a> {
 
     /// Whether the named type is an enum listing `value`: defined already, or a
     /// component whose definition comes later.
+    /// Whether `name` is a string enum defined so far.
+    fn is_string_enum(&self, name: &str) -> bool {
+        self.types.iter().flatten().any(|definition| {
+            definition.name == name && matches!(definition.kind, TypeKind::StringEnum(_))
+        })
+    }
+
     /// What a named type defined so far is, as far as judging a `default` goes.
     fn named_kind(&self, name: &str) -> Option<NamedKind> {
         let defined = self

@@ -10,8 +10,9 @@ use super::schema::{SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    BodyEncoding, Operation, Parameter, ParameterLocation, ParameterStyle, PathSegment,
-    RequestBody, Response, ResponseBody, StatusMatch, Success, TemplatePart, TypeRef,
+    BodyEncoding, Operation, OperationHeaders, Parameter, ParameterLocation, ParameterStyle,
+    PathSegment, RequestBody, Response, ResponseBody, ResponseHeader, StatusMatch, Success,
+    TemplatePart, TypeRef,
 };
 use crate::resolve::escape_token;
 
@@ -183,7 +184,11 @@ impl<'a> Normaliser<'a> {
 
         let body = self.request_body(operation, pointer, &type_name)?;
         let responses = self.responses(operation, pointer, &type_name)?;
-        let success = success(&responses, &type_name, builder_scope);
+        let mut success = success(&responses, &type_name, builder_scope);
+        let headers = operation_headers(&responses, &type_name, builder_scope);
+        if success == Success::Unit && headers.is_some() {
+            success = Success::Headers;
+        }
         Ok(Operation {
             operation_id,
             method_name,
@@ -200,6 +205,7 @@ impl<'a> Normaliser<'a> {
             body,
             responses,
             success,
+            headers,
             origin: pointer.to_string(),
         })
     }
@@ -476,11 +482,22 @@ impl<'a> Normaliser<'a> {
                 }
                 None => None,
             };
+            let success = match status {
+                StatusMatch::Code(code) => (200..300).contains(&code),
+                StatusMatch::Range(digit) => digit == 2,
+                StatusMatch::Default => false,
+            };
+            let headers = if success {
+                self.response_headers(response, &response_pointer, type_name)?
+            } else {
+                Vec::new()
+            };
             responses.push(Response {
                 status,
                 description: response.description.clone(),
                 body,
                 variant_name: variant_scope.claim(status_variant_name(status)),
+                headers,
             });
         }
         // A spec that documents no response at all says nothing about the body; any 2xx
@@ -491,6 +508,7 @@ impl<'a> Normaliser<'a> {
                 description: "Success (the spec documents no responses).".to_string(),
                 body: None,
                 variant_name: variant_scope.claim("Success".to_string()),
+                headers: Vec::new(),
             });
         }
         // With no 2xx documented, `default` is the only description of a success too
@@ -511,6 +529,116 @@ impl<'a> Normaliser<'a> {
         }
         Ok(responses)
     }
+}
+
+impl<'a> Normaliser<'a> {
+    /// The headers a success response declares, each typed by its schema. `Content-Type`
+    /// is left out (OpenAPI: it is described by `content`); a header whose schema is not
+    /// a scalar is read as text, with a warning.
+    fn response_headers(
+        &mut self,
+        response: &'a openapiv3::Response,
+        pointer: &str,
+        type_name: &str,
+    ) -> Result<Vec<ResponseHeader>, Diagnostic> {
+        let mut scope = Scope::with_reserved(&[]);
+        let mut headers = Vec::new();
+        for (name, item) in &response.headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let header_pointer = format!("{pointer}/headers/{}", escape_token(name));
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                self.warn(&header_pointer, "not a valid header name; left out");
+                continue;
+            }
+            let header = self.resolver.header(item, &header_pointer)?;
+            let ty = match &header.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let shape = self.type_of(
+                        SchemaRef::from(schema),
+                        &format!("{header_pointer}/schema"),
+                        &format!("{type_name}Header{}", upper_camel(name)),
+                    )?;
+                    shape.ty
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            let ty = if self.parses_from_header(&ty) {
+                ty
+            } else {
+                self.warn(
+                    &header_pointer,
+                    "a header of this schema has no typed form yet; it is read as text",
+                );
+                TypeRef::String
+            };
+            headers.push(ResponseHeader {
+                name: name.clone(),
+                rust_name: scope.claim(snake(name)),
+                ty,
+                required: header.required,
+                docs: header.description.clone(),
+            });
+        }
+        Ok(headers)
+    }
+
+    /// Whether a header value can be read as `ty` (its Rust type has `FromStr`).
+    fn parses_from_header(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String
+            | TypeRef::Integer(_)
+            | TypeRef::Number(_)
+            | TypeRef::Boolean
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::Uuid
+            | TypeRef::Ipv4
+            | TypeRef::Ipv6
+            | TypeRef::Ip => true,
+            TypeRef::Named(name) => self.is_string_enum(name),
+            _ => false,
+        }
+    }
+}
+
+/// One struct of the headers every success response declares: a header is required when
+/// every success response requires it.
+fn operation_headers(
+    responses: &[Response],
+    type_name: &str,
+    builder_scope: &mut Scope,
+) -> Option<OperationHeaders> {
+    let successes: Vec<&Response> = responses.iter().filter(|r| r.is_success()).collect();
+    let mut headers: Vec<ResponseHeader> = Vec::new();
+    for response in &successes {
+        for header in &response.headers {
+            let every = successes.iter().all(|other| {
+                other
+                    .headers
+                    .iter()
+                    .any(|h| h.name.eq_ignore_ascii_case(&header.name) && h.required)
+            });
+            match headers
+                .iter_mut()
+                .find(|h| h.name.eq_ignore_ascii_case(&header.name))
+            {
+                Some(known) => known.required &= every,
+                None => headers.push(ResponseHeader {
+                    required: header.required && every,
+                    ..header.clone()
+                }),
+            }
+        }
+    }
+    if headers.is_empty() {
+        return None;
+    }
+    Some(OperationHeaders {
+        type_name: builder_scope.claim(format!("{type_name}Headers")),
+        headers,
+    })
 }
 
 /// `Code(404)` -> `NotFound` (the IANA reason phrase); ranges and `default` get

@@ -7,7 +7,9 @@ use super::docs::{code, doc_attrs, spec_text};
 use super::errors::{error_responses, error_type_name, status_label};
 use super::rust_type::{argument_into, argument_tokens, ident, type_tokens};
 use super::types::constraint_docs;
-use crate::ir::{Api, ClientBehaviour, Operation, Parameter, ParameterLocation, Success, TypeRef};
+use crate::ir::{
+    Api, ClientBehaviour, Operation, Parameter, ParameterLocation, ParameterStyle, Success, TypeRef,
+};
 
 /// The `operations` module.
 pub fn operations_rs(
@@ -44,10 +46,13 @@ pub fn operations_rs(
         };
     }
     let has_styles = api.operations.iter().any(|operation| {
-        operation
-            .parameters
-            .iter()
-            .any(|parameter| parameter.location != ParameterLocation::Path)
+        operation.parameters.iter().any(|parameter| {
+            parameter.location != ParameterLocation::Path
+                || matches!(
+                    parameter.style,
+                    ParameterStyle::Label { .. } | ParameterStyle::Matrix { .. }
+                )
+        })
     });
     let request_imports = has_styles.then(|| {
         quote!(

@@ -19,7 +19,7 @@ use secrecy::ExposeSecret as _;
 use serde::Serialize;
 
 use crate::error::{Error, InvalidRequest, RawResponse};
-use crate::request::{self, Style};
+use crate::request::{self, PathValue, Style};
 use crate::response::Response;
 use crate::retry::RetryPolicy;
 use crate::transport::{self, Config, RequestOptions};
@@ -224,14 +224,15 @@ impl<'c> Call<'c> {
     }
 
     /// Sets the method and the path: the base URL plus the path `template` as the spec
-    /// writes it, each `{name}` filled with the next of `values`, percent-encoded. Adds the
+    /// writes it, each `{name}` filled with the next of `values`, percent-encoded: text in
+    /// `simple` style, or a [`request::path_value`] laid out by its style. Adds the
     /// `User-Agent`, the default headers and the client's credentials, in that order (a
     /// later one replaces an earlier header of the same name).
     pub(crate) fn method(
         mut self,
         method: Method,
         template: &'static str,
-        values: &[&str],
+        values: &[&dyn PathValue],
     ) -> Result<Self, InvalidRequest> {
         let core = self.core;
         let url = request::endpoint(&core.base_url, &request::template_parts(template, values)?)?;

@@ -570,6 +570,16 @@ pub enum ParameterStyle {
         /// `explode` (default `false`).
         explode: bool,
     },
+    /// `label` (path): `.1,2` (`.1.2` exploded); objects `.k,v` (`.k=v` exploded).
+    Label {
+        /// `explode` (default `false`).
+        explode: bool,
+    },
+    /// `matrix` (path): `;a=1,2` (`;a=1;a=2` exploded); objects `;a=k,v` (`;k=v` exploded).
+    Matrix {
+        /// `explode` (default `false`).
+        explode: bool,
+    },
     /// `spaceDelimited`: arrays `a=1%202`.
     SpaceDelimited,
     /// `pipeDelimited`: arrays `a=1|2`.

@@ -166,6 +166,17 @@ fn rule_parameter_locations_styles_and_overrides() {
 }
 
 #[test]
+fn rule_label_and_matrix_path_parameters() {
+    let output = generate(&fixture("path_styles.yaml"), "path_styles.yaml");
+    assert!(
+        output.warnings.is_empty(),
+        "unexpected warnings {:?}",
+        output.warnings
+    );
+    insta::assert_snapshot!("path_styles_operations", file(&output, "src/operations.rs"));
+}
+
+#[test]
 fn rule_request_body_media_types() {
     let output = generate(&fixture("bodies.yaml"), "bodies.yaml");
     assert!(

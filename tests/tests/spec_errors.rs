@@ -106,6 +106,36 @@ fn undeclared_path_parameter_is_a_string_with_a_warning() {
     );
 }
 
+/// A path parameter style the client cannot send (OpenAPI 3.0 allows `simple`, `label`
+/// and `matrix` in a path) is refused at the `style` itself, never sent as `simple`.
+#[test]
+fn a_style_a_path_parameter_cannot_have_is_an_error_at_the_style() {
+    for style in ["form", "spaceDelimited", "deepObject", "labels"] {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: x, version: '1'}}\npaths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - name: id\n          in: path\n          required: true\n          style: {style}\n          schema: {{type: string}}\n      responses:\n        '204': {{description: ok}}\n"
+        );
+        assert_eq!(
+            error_text(&text, "styles.yaml"),
+            format!("styles.yaml:10:18: style `{style}` is not a path parameter style (OpenAPI 3.0 allows `matrix`, `label`, `simple`) (at #/paths/~1a~1{{id}}/get/parameters/0/style)")
+        );
+    }
+    // The same for a parameter in `components`, and for a style of another location.
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      parameters: [{$ref: '#/components/parameters/Id'}]\n      responses:\n        '204': {description: ok}\ncomponents:\n  parameters:\n    Id: {name: id, in: path, required: true, style: pipeDelimited, schema: {type: string}}\n    Q: {name: q, in: query, style: matrix, schema: {type: string}}\n";
+    let message = error_text(text, "components.yaml");
+    assert!(
+        message.contains("style `pipeDelimited` is not a path parameter style")
+            && message.ends_with("(at #/components/parameters/Id/style)"),
+        "{message}"
+    );
+    let text = text.replace("style: pipeDelimited, ", "");
+    let message = error_text(&text, "components.yaml");
+    assert!(
+        message.contains("style `matrix` is not a query parameter style (OpenAPI 3.0 allows `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`)")
+            && message.ends_with("(at #/components/parameters/Q/style)"),
+        "{message}"
+    );
+}
+
 #[test]
 fn swagger_2_and_openapi_3_1_are_refused_by_name() {
     let swagger = error_text(

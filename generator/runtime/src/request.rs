@@ -33,21 +33,45 @@ const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
     .add(b'%');
 
 /// One piece of an operation's path template, in order.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub(crate) enum PathPart<'a> {
     /// Text of the template, `/` included, e.g. `/orgs/`.
     Literal(&'static str),
-    /// A path parameter: its name in the spec (for errors) and its value as text. Every
-    /// byte of the value but the unreserved ones is percent-encoded, so it stays inside
-    /// its segment.
-    Parameter(&'static str, &'a str),
+    /// A path parameter: its name in the spec (for errors) and its value, which
+    /// percent-encodes itself so it stays inside its segment (see [`PathValue`]).
+    Parameter(&'static str, &'a dyn PathValue),
+}
+
+/// A path parameter's value as [`Call::method`](crate::call::Call::method) takes it.
+///
+/// Text (a string parameter, or [`path_text`] of any other value) is the value in
+/// `simple` style, the path default: every byte of it but the unreserved ones is
+/// percent-encoded (see [`PATH_VALUE`]). A [`StyledPathValue`] from [`path_value`] is laid
+/// out by its style (`label`, `matrix`): the delimiters the style adds (`.`, `;`, `=`,
+/// `,`) are sent as they are, the names and values between them percent-encoded the same
+/// way.
+pub(crate) trait PathValue {
+    /// Appends the value to `path`, as sent.
+    fn encode_into(&self, path: &mut String);
+}
+
+impl PathValue for String {
+    fn encode_into(&self, path: &mut String) {
+        path.extend(utf8_percent_encode(self, PATH_VALUE));
+    }
+}
+
+impl PathValue for &str {
+    fn encode_into(&self, path: &mut String) {
+        path.extend(utf8_percent_encode(self, PATH_VALUE));
+    }
 }
 
 /// The parts of the path `template` (as the spec writes it, e.g.
 /// `/orgs/{org_id}/files/{name}.{ext}`), each `{name}` filled with the next of `values`.
 pub(crate) fn template_parts<'a>(
     template: &'static str,
-    values: &[&'a str],
+    values: &[&'a dyn PathValue],
 ) -> Result<Vec<PathPart<'a>>, InvalidRequest> {
     let mut parts = Vec::new();
     let mut values = values.iter();
@@ -63,7 +87,7 @@ pub(crate) fn template_parts<'a>(
         if open > 0 {
             parts.push(PathPart::Literal(&rest[..open]));
         }
-        parts.push(PathPart::Parameter(&rest[open + 1..close], value));
+        parts.push(PathPart::Parameter(&rest[open + 1..close], *value));
         rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
@@ -132,8 +156,9 @@ pub(crate) fn without_password(url: &str) -> String {
 
 /// The operation's URL: `base`'s path followed by the template's `parts`.
 ///
-/// Each parameter value is percent-encoded byte by byte (see [`PATH_VALUE`]) before the
-/// URL library sees it, so a tab or line break is sent as `%09`/`%0A`, never dropped.
+/// Each parameter value is percent-encoded byte by byte (see [`PATH_VALUE`] and
+/// [`PathValue`]) before the URL library sees it, so a tab or line break is sent as
+/// `%09`/`%0A`, never dropped.
 /// A segment holding a parameter that would still be `""`, `.` or `..` as sent (which
 /// would merge two segments or climb out of one) is refused instead of calling a
 /// different URL.
@@ -169,7 +194,7 @@ pub(crate) fn endpoint(base: &Url, parts: &[PathPart<'_>]) -> Result<Url, Invali
             }
             PathPart::Parameter(name, value) => {
                 segment_parameter = segment_parameter.or(Some(name));
-                path.extend(utf8_percent_encode(value, PATH_VALUE));
+                value.encode_into(&mut path);
             }
         }
     }
@@ -494,6 +519,18 @@ pub(crate) enum Style {
         /// `explode`.
         explode: bool,
     },
+    /// `label` (path): `.v`; arrays `.a,b` (`.a.b` exploded); objects `.k,v` (`.k=v`
+    /// exploded).
+    Label {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `matrix` (path): `;name=v`; arrays `;name=a,b` (`;name=a;name=b` exploded); objects
+    /// `;name=k,v` (`;k=v` exploded).
+    Matrix {
+        /// `explode`.
+        explode: bool,
+    },
     /// `spaceDelimited` arrays.
     SpaceDelimited,
     /// `pipeDelimited` arrays.
@@ -509,6 +546,10 @@ impl Style {
     pub(crate) const FORM: Style = Style::Form { explode: true };
     /// `simple` with `explode: false`: OpenAPI's default for path and header parameters.
     pub(crate) const SIMPLE: Style = Style::Simple { explode: false };
+    /// `label` with `explode: false` (the default).
+    pub(crate) const LABEL: Style = Style::Label { explode: false };
+    /// `matrix` with `explode: false` (the default).
+    pub(crate) const MATRIX: Style = Style::Matrix { explode: false };
 }
 
 /// The `(name, value)` pairs a query or cookie parameter becomes, unencoded (reqwest
@@ -688,12 +729,16 @@ fn deep_object(
 
 /// A path parameter's value as text in `simple` style: strings as they are, numbers and
 /// booleans as JSON spells them, arrays `a,b`, objects `k,v`; the value is then
-/// percent-encoded into its segment by [`endpoint`].
+/// percent-encoded into its segment by [`endpoint`], its commas included.
 pub(crate) fn path_text<T: serde::Serialize + ?Sized>(
     name: &'static str,
     value: &T,
 ) -> Result<String, InvalidRequest> {
-    let text = match to_json(name, value)? {
+    Ok(simple_text(&to_json(name, value)?))
+}
+
+fn simple_text(value: &serde_json::Value) -> String {
+    match value {
         serde_json::Value::Array(items) => join(items.iter().map(scalar_text), ","),
         serde_json::Value::Object(object) => join(
             object
@@ -701,7 +746,101 @@ pub(crate) fn path_text<T: serde::Serialize + ?Sized>(
                 .flat_map(|(key, item)| [key.clone(), scalar_text(item)]),
             ",",
         ),
-        scalar => scalar_text(&scalar),
-    };
-    Ok(text)
+        scalar => scalar_text(scalar),
+    }
+}
+
+/// A path parameter's value to be laid out by `style` (`label` or `matrix`) when the path
+/// is built; see [`StyledPathValue`].
+pub(crate) fn path_value<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+    style: Style,
+) -> Result<StyledPathValue, InvalidRequest> {
+    Ok(StyledPathValue {
+        name,
+        style,
+        value: to_json(name, value)?,
+    })
+}
+
+/// A path parameter's value in its JSON form (so every generated type is spelled as its
+/// schema says), sent as OpenAPI's style tables (RFC 6570's `{.name}` and `{;name}`)
+/// say, e.g. for `name` = `[3, 4]`:
+///
+/// | style | `explode: false` | `explode: true` |
+/// | --- | --- | --- |
+/// | `label` | `.3,4` | `.3.4` |
+/// | `matrix` | `;name=3,4` | `;name=3;name=4` |
+///
+/// and for `{"x": 1, "y": 2}`: `.x,1,y,2`, `.x=1.y=2`, `;name=x,1,y,2`, `;x=1;y=2`. A
+/// scalar is `.v` or `;name=v` (`;name` when empty). An empty array or object, or
+/// `null`, is nothing at all. Names, keys and values are percent-encoded as in `simple`
+/// style (see [`PATH_VALUE`]): a `,`, `;`, `=` or `/` in them is sent encoded, and only
+/// the style's own delimiters stand as they are. Any other style is `simple`.
+#[derive(Debug, Clone)]
+pub(crate) struct StyledPathValue {
+    name: &'static str,
+    style: Style,
+    value: serde_json::Value,
+}
+
+impl PathValue for StyledPathValue {
+    fn encode_into(&self, path: &mut String) {
+        let (matrix, explode) = match self.style {
+            Style::Label { explode } => (false, explode),
+            Style::Matrix { explode } => (true, explode),
+            _ => return simple_text(&self.value).encode_into(path),
+        };
+        let encoded = |text: &str| utf8_percent_encode(text, PATH_VALUE).to_string();
+        // The members, encoded: an array's items (no key), an object's properties, or
+        // the one scalar.
+        let members: Vec<(Option<String>, String)> = match &self.value {
+            serde_json::Value::Null => Vec::new(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| (None, encoded(&scalar_text(item))))
+                .collect(),
+            serde_json::Value::Object(object) => object
+                .iter()
+                .map(|(key, item)| (Some(encoded(key)), encoded(&scalar_text(item))))
+                .collect(),
+            scalar => vec![(None, encoded(&scalar_text(scalar)))],
+        };
+        if members.is_empty() {
+            return;
+        }
+        let name = encoded(self.name);
+        // `.text` (label), or `;name=text` (matrix; `;name` when the text is empty).
+        let mut push = |name: &str, text: &str| {
+            if matrix {
+                path.push(';');
+                path.push_str(name);
+                if !text.is_empty() {
+                    path.push('=');
+                }
+            } else {
+                path.push('.');
+            }
+            path.push_str(text);
+        };
+        if explode {
+            for (key, value) in &members {
+                match key {
+                    // An exploded object's members are named by their keys.
+                    Some(key) if matrix => push(key, value),
+                    Some(key) => push("", &format!("{key}={value}")),
+                    None => push(&name, value),
+                }
+            }
+        } else {
+            let list = join(
+                members
+                    .into_iter()
+                    .flat_map(|(key, value)| key.into_iter().chain([value])),
+                ",",
+            );
+            push(&name, &list);
+        }
+    }
 }

@@ -11,7 +11,7 @@ use reqwest::{StatusCode, Url};
 use crate::error::{BuildError, Error, RawResponse};
 use crate::pagination::{items, Page};
 use crate::redact::Secrets;
-use crate::request::{self, PathPart, Style};
+use crate::request::{self, PathPart, PathValue, Style};
 use crate::retry;
 
 fn base() -> Url {
@@ -150,7 +150,7 @@ fn path_values_are_percent_encoded_byte_by_byte() {
         &base(),
         &[
             PathPart::Literal("/orgs/"),
-            PathPart::Parameter("org", "a/b?c#d%e f\t\r\n..é"),
+            PathPart::Parameter("org", &"a/b?c#d%e f\t\r\n..é"),
             PathPart::Literal("/items"),
         ],
     )
@@ -164,14 +164,17 @@ fn path_values_are_percent_encoded_byte_by_byte() {
 #[test]
 fn path_templates_fill_each_name_with_the_next_value() {
     let parts =
-        request::template_parts("/orgs/{org}/files/{name}.{ext}", &["o/1", "a", "b"]).unwrap();
+        request::template_parts("/orgs/{org}/files/{name}.{ext}", &[&"o/1", &"a", &"b"]).unwrap();
     let url = request::endpoint(&base(), &parts).unwrap();
     assert_eq!(url.path(), "/v1/orgs/o%2F1/files/a.b");
-    let error = request::endpoint(&base(), &request::template_parts("/x/{id}", &[""]).unwrap())
-        .unwrap_err();
+    let error = request::endpoint(
+        &base(),
+        &request::template_parts("/x/{id}", &[&""]).unwrap(),
+    )
+    .unwrap_err();
     assert_eq!(error.parameter, "id");
     assert!(request::template_parts("/x/{id}", &[]).is_err());
-    assert!(request::template_parts("/x/{id", &["1"]).is_err());
+    assert!(request::template_parts("/x/{id", &[&"1"]).is_err());
 }
 
 #[test]
@@ -181,7 +184,7 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
             &base(),
             &[
                 PathPart::Literal("/orgs/"),
-                PathPart::Parameter("org", value),
+                PathPart::Parameter("org", &value),
             ],
         )
         .unwrap_err();
@@ -192,8 +195,8 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
         &base(),
         &[
             PathPart::Literal("/files/"),
-            PathPart::Parameter("stem", "."),
-            PathPart::Parameter("extension", "."),
+            PathPart::Parameter("stem", &"."),
+            PathPart::Parameter("extension", &"."),
         ],
     )
     .unwrap_err();
@@ -203,12 +206,151 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
         &base(),
         &[
             PathPart::Literal("/files/"),
-            PathPart::Parameter("stem", "."),
+            PathPart::Parameter("stem", &"."),
             PathPart::Literal(".json"),
         ],
     )
     .unwrap();
     assert_eq!(url.path(), "/v1/files/..json");
+}
+
+/// A path value laid out by `style`, as sent.
+fn styled(name: &'static str, value: serde_json::Value, style: Style) -> String {
+    let mut path = String::new();
+    request::path_value(name, &value, style)
+        .unwrap()
+        .encode_into(&mut path);
+    path
+}
+
+/// OpenAPI 3.0.3's style examples (`color` = `"blue"`, `[3, 4, 5]`, an object), with the
+/// object's properties in key order (as a generated crate's serde_json sends them).
+#[test]
+fn label_and_matrix_path_values_follow_the_openapi_style_tables() {
+    let array = serde_json::json!([3, 4, 5]);
+    let object = serde_json::json!({"B": 150, "G": 200, "R": 100});
+    let label = |explode| Style::Label { explode };
+    let matrix = |explode| Style::Matrix { explode };
+    let cases = [
+        (serde_json::json!(5), label(false), ".5"),
+        (serde_json::json!(5), label(true), ".5"),
+        (array.clone(), label(false), ".3,4,5"),
+        (array.clone(), label(true), ".3.4.5"),
+        (object.clone(), label(false), ".B,150,G,200,R,100"),
+        (object.clone(), label(true), ".B=150.G=200.R=100"),
+        (serde_json::json!("blue"), matrix(false), ";color=blue"),
+        (serde_json::json!("blue"), matrix(true), ";color=blue"),
+        (array.clone(), matrix(false), ";color=3,4,5"),
+        (array, matrix(true), ";color=3;color=4;color=5"),
+        (object.clone(), matrix(false), ";color=B,150,G,200,R,100"),
+        (object, matrix(true), ";B=150;G=200;R=100"),
+        // Empty: `.` and the bare name, as the tables say.
+        (serde_json::json!(""), label(false), "."),
+        (serde_json::json!(""), matrix(false), ";color"),
+        (serde_json::json!(true), matrix(false), ";color=true"),
+    ];
+    for (value, style, sent) in cases {
+        assert_eq!(
+            styled("color", value.clone(), style),
+            sent,
+            "{value} {style:?}"
+        );
+    }
+    // An empty array or object, or `null`, is undefined: nothing is sent (RFC 6570).
+    for value in [
+        serde_json::json!([]),
+        serde_json::json!({}),
+        serde_json::Value::Null,
+    ] {
+        for style in [label(false), label(true), matrix(false), matrix(true)] {
+            assert_eq!(
+                styled("color", value.clone(), style),
+                "",
+                "{value} {style:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn styled_path_values_encode_reserved_characters_but_not_their_delimiters() {
+    let text = serde_json::json!("a/b;c,d e=f.g");
+    assert_eq!(
+        styled("id", text.clone(), Style::Label { explode: false }),
+        ".a%2Fb%3Bc%2Cd%20e%3Df.g"
+    );
+    assert_eq!(
+        styled("id", text, Style::Matrix { explode: false }),
+        ";id=a%2Fb%3Bc%2Cd%20e%3Df.g"
+    );
+    let list = serde_json::json!(["x,y", "p;q"]);
+    assert_eq!(
+        styled("id", list.clone(), Style::Label { explode: true }),
+        ".x%2Cy.p%3Bq"
+    );
+    assert_eq!(
+        styled("id", list, Style::Matrix { explode: false }),
+        ";id=x%2Cy,p%3Bq"
+    );
+    // Keys and the parameter's own name are encoded the same way.
+    let object = serde_json::json!({"k=1": "v/2"});
+    assert_eq!(
+        styled("a b", object.clone(), Style::Matrix { explode: false }),
+        ";a%20b=k%3D1,v%2F2"
+    );
+    assert_eq!(
+        styled("a b", object.clone(), Style::Matrix { explode: true }),
+        ";k%3D1=v%2F2"
+    );
+    assert_eq!(
+        styled("a b", object, Style::Label { explode: true }),
+        ".k%3D1=v%2F2"
+    );
+    // Any other style is `simple`, exactly as `path_text` sends it.
+    let array = serde_json::json!(["a,b", "c"]);
+    let mut simple = String::new();
+    request::path_text("id", &array)
+        .unwrap()
+        .encode_into(&mut simple);
+    assert_eq!(simple, "a%2Cb%2Cc");
+    assert_eq!(styled("id", array, Style::SIMPLE), simple);
+}
+
+#[test]
+fn a_label_value_that_would_make_a_dot_segment_is_refused() {
+    let endpoint = |value: serde_json::Value, style: Style| {
+        let value = request::path_value("id", &value, style).unwrap();
+        request::endpoint(
+            &base(),
+            &request::template_parts("/files/{id}", &[&value]).unwrap(),
+        )
+    };
+    let label = Style::Label { explode: false };
+    for value in [
+        serde_json::json!(""),
+        serde_json::json!("."),
+        serde_json::json!([]),
+    ] {
+        let error = endpoint(value.clone(), label).unwrap_err();
+        assert_eq!(error.parameter, "id", "{value}");
+    }
+    assert_eq!(
+        endpoint(serde_json::json!(".."), label).unwrap().path(),
+        "/v1/files/..."
+    );
+    assert_eq!(
+        endpoint(serde_json::json!(""), Style::Matrix { explode: false })
+            .unwrap()
+            .path(),
+        "/v1/files/;id"
+    );
+    let point = serde_json::json!({"x": 1, "y": 2});
+    assert_eq!(
+        endpoint(point, Style::Matrix { explode: true })
+            .unwrap()
+            .path(),
+        "/v1/files/;x=1;y=2"
+    );
 }
 
 #[test]

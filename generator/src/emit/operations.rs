@@ -8,7 +8,8 @@ use super::errors::{error_responses, error_type_name, status_label};
 use super::rust_type::{argument_into, argument_tokens, ident, type_tokens};
 use super::types::constraint_docs;
 use crate::ir::{
-    Api, BodyEncoding, ClientBehaviour, Operation, Parameter, ParameterLocation, Success, TypeRef,
+    Api, BodyEncoding, ClientBehaviour, Operation, Parameter, ParameterLocation, ParameterStyle,
+    Success, TypeRef,
 };
 
 /// The `operations` module.
@@ -50,10 +51,13 @@ pub fn operations_rs(
         };
     }
     let has_styles = api.operations.iter().any(|operation| {
-        operation
-            .parameters
-            .iter()
-            .any(|parameter| parameter.location != ParameterLocation::Path)
+        operation.parameters.iter().any(|parameter| {
+            parameter.location != ParameterLocation::Path
+                || matches!(
+                    parameter.style,
+                    ParameterStyle::Label { .. } | ParameterStyle::Matrix { .. }
+                )
+        })
     });
     let request_imports = has_styles.then(|| {
         quote!(

@@ -121,8 +121,9 @@ fn path_parts(operation: &Operation) -> (Vec<TokenStream>, TokenStream, Vec<Toke
     (path_values, quote!(#template), values)
 }
 
-/// A `&str` expression for path parameter `name`: the field itself for strings, else a
-/// local holding its text (declared in `path_values`).
+/// The value of path parameter `name` for `Call::method`: the field itself for strings
+/// in `simple` style, else a local (declared in `path_values`) holding its text, or for
+/// `label` and `matrix` its value with its style.
 fn path_value(
     operation: &Operation,
     name: &str,
@@ -134,26 +135,39 @@ fn path_value(
         .iter()
         .find(|parameter| parameter.location == ParameterLocation::Path && parameter.name == name);
     let rust_name = ident(parameter.map_or("value", |parameter| parameter.rust_name.as_str()));
-    match parameter.map(|parameter| &parameter.ty) {
-        Some(TypeRef::String) => quote!(&self.#rust_name),
+    let style = parameter.map_or(ParameterStyle::Simple { explode: false }, |parameter| {
+        parameter.style
+    });
+    let local = |suffix: &str| {
+        ident(&format!(
+            "{}_{suffix}",
+            rust_name.to_string().trim_end_matches('_')
+        ))
+    };
+    let (local, declaration) = match (style, parameter.map(|parameter| &parameter.ty)) {
+        (ParameterStyle::Label { .. } | ParameterStyle::Matrix { .. }, _) => {
+            let (local, style) = (local("value"), style_tokens(style));
+            let declaration =
+                quote!(let #local = crate::request::path_value(#name, &self.#rust_name, #style)?;);
+            (local, declaration)
+        }
+        (_, Some(TypeRef::String)) => return quote!(&self.#rust_name),
         // Anything else (numbers, UUIDs, dates, enums, unions) is spelled as its JSON
         // value, in `simple` style.
         _ => {
-            let local = ident(&format!(
-                "{}_text",
-                rust_name.to_string().trim_end_matches('_')
-            ));
+            let local = local("text");
             let declaration =
                 quote!(let #local = crate::request::path_text(#name, &self.#rust_name)?;);
-            if !path_values
-                .iter()
-                .any(|existing| existing.to_string() == declaration.to_string())
-            {
-                path_values.push(declaration);
-            }
-            quote!(&#local)
+            (local, declaration)
         }
+    };
+    if !path_values
+        .iter()
+        .any(|existing| existing.to_string() == declaration.to_string())
+    {
+        path_values.push(declaration);
     }
+    quote!(&#local)
 }
 
 fn style_tokens(style: ParameterStyle) -> TokenStream {
@@ -166,6 +180,10 @@ fn style_tokens(style: ParameterStyle) -> TokenStream {
         ParameterStyle::Simple { explode } => {
             quote!(Style::Simple { explode: #explode })
         }
+        ParameterStyle::Label { explode: false } => quote!(Style::LABEL),
+        ParameterStyle::Matrix { explode: false } => quote!(Style::MATRIX),
+        ParameterStyle::Label { explode } => quote!(Style::Label { explode: #explode }),
+        ParameterStyle::Matrix { explode } => quote!(Style::Matrix { explode: #explode }),
         ParameterStyle::SpaceDelimited => quote!(Style::SpaceDelimited),
         ParameterStyle::PipeDelimited => quote!(Style::PipeDelimited),
         ParameterStyle::DeepObject => quote!(Style::DeepObject),

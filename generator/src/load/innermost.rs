@@ -136,7 +136,8 @@ fn type_as(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)>
     match kind {
         Kind::PathItem => check::<openapiv3::PathItem>(value, pointer),
         Kind::Operation => check::<openapiv3::Operation>(value, pointer),
-        Kind::Parameter => check::<openapiv3::Parameter>(value, pointer),
+        Kind::Parameter => misplaced_style(value, pointer)
+            .or_else(|| check::<openapiv3::Parameter>(value, pointer)),
         Kind::RequestBody => check::<openapiv3::RequestBody>(value, pointer),
         Kind::Response => check::<openapiv3::Response>(value, pointer),
         Kind::Header => check::<openapiv3::Header>(value, pointer),
@@ -144,6 +145,37 @@ fn type_as(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)>
         Kind::Schema => check::<openapiv3::Schema>(value, pointer),
         Kind::SecurityScheme => check::<openapiv3::SecurityScheme>(value, pointer),
     }
+}
+
+/// A parameter `style` its location does not allow (`form` or `deepObject` in a path,
+/// `label` in a query, a misspelling), at the `style` itself: openapiv3 reads `in` as an
+/// enum tag, and serde's error for a style under it names only the parameter. No such
+/// style is sent as another: the client cannot honour it, so the spec is refused.
+fn misplaced_style(value: &Value, pointer: &str) -> Option<(String, String)> {
+    let location = value.get("in")?.as_str()?;
+    let style = value.get("style")?;
+    let allowed: &[&str] = match location {
+        "path" => &["matrix", "label", "simple"],
+        "query" => &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+        "header" => &["simple"],
+        "cookie" => &["form"],
+        _ => return None,
+    };
+    if style.as_str().is_some_and(|style| allowed.contains(&style)) {
+        return None;
+    }
+    let style = match style.as_str() {
+        Some(style) => format!("`{style}`"),
+        None => style.to_string(),
+    };
+    let allowed: Vec<String> = allowed.iter().map(|style| format!("`{style}`")).collect();
+    Some((
+        format!("{pointer}/style"),
+        format!(
+            "style {style} is not a {location} parameter style (OpenAPI 3.0 allows {})",
+            allowed.join(", ")
+        ),
+    ))
 }
 
 /// The line and column (1-based) where the node at `pointer` starts in `text`, as the

@@ -709,7 +709,9 @@ fn preferred_content(
 }
 
 /// Location and style of a parameter, with OpenAPI's defaults: `form` + explode for
-/// query and cookie, `simple` for path and header.
+/// query and cookie, `simple` for path and header. A style a location does not allow
+/// (`form` in a path, say) never gets here: typing the document refuses it, at its place
+/// (see `load/innermost.rs`).
 fn parameter_location_and_style(
     parameter: &openapiv3::Parameter,
 ) -> (ParameterLocation, ParameterStyle) {
@@ -732,12 +734,15 @@ fn parameter_location_and_style(
                 explode: explode.unwrap_or(true),
             },
         ),
-        openapiv3::Parameter::Path { .. } => (
-            ParameterLocation::Path,
-            ParameterStyle::Simple {
-                explode: explode.unwrap_or(false),
-            },
-        ),
+        openapiv3::Parameter::Path { style, .. } => {
+            let explode = explode.unwrap_or(false);
+            let style = match style {
+                openapiv3::PathStyle::Simple => ParameterStyle::Simple { explode },
+                openapiv3::PathStyle::Label => ParameterStyle::Label { explode },
+                openapiv3::PathStyle::Matrix => ParameterStyle::Matrix { explode },
+            };
+            (ParameterLocation::Path, style)
+        }
         openapiv3::Parameter::Header { .. } => (
             ParameterLocation::Header,
             ParameterStyle::Simple {

@@ -483,6 +483,9 @@ pub struct Operation {
     pub success: Success,
     /// The headers its success responses declare, as one struct, if any.
     pub headers: Option<OperationHeaders>,
+    /// The type of each event's `data`, when a success response offers
+    /// `text/event-stream` (`Request::send_stream`).
+    pub event_stream: Option<TypeRef>,
     /// JSON pointer of the operation.
     pub origin: String,
 }
@@ -680,6 +683,8 @@ pub struct Response {
     pub variant_name: String,
     /// The headers it declares (`Content-Type` aside), in spec order.
     pub headers: Vec<ResponseHeader>,
+    /// The type of each event's `data` when it offers `text/event-stream` (a 2xx).
+    pub event_stream: Option<TypeRef>,
 }
 
 /// The headers an operation's success responses declare, read into one struct.

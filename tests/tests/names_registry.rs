@@ -70,13 +70,19 @@ fn file<'a>(output: &'a generator::Output, path: &str) -> &'a str {
 
 #[test]
 fn every_request_builder_method_of_the_runtime_is_registered() {
-    let source =
-        std::fs::read_to_string(workspace_root().join("generator/runtime/src/call.rs")).unwrap();
-    let runtime: Vec<String> = methods(&source)
-        .into_iter()
+    // `Request`'s methods live in call.rs, and `send_stream` in sse.rs.
+    let runtime: Vec<String> = ["call.rs", "sse.rs"]
+        .iter()
+        .flat_map(|file| {
+            let source =
+                std::fs::read_to_string(workspace_root().join("generator/runtime/src").join(file))
+                    .unwrap();
+            methods(&source)
+        })
         .filter(|(self_type, _, _)| self_type == "Request")
         .map(|(_, _, method)| method)
         .collect();
+    assert!(runtime.contains(&"send_stream".to_string()), "{runtime:?}");
     assert!(runtime.contains(&"send".to_string()), "{runtime:?}");
     for method in &runtime {
         assert!(

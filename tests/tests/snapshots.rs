@@ -108,6 +108,16 @@ fn rule_declared_response_headers_are_typed() {
 }
 
 #[test]
+fn rule_event_streams_are_typed_streams() {
+    let output = generate(&fixture("event_streams.yaml"), "event_streams.yaml");
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+    insta::assert_snapshot!(
+        "event_streams_operations",
+        file(&output, "src/operations.rs")
+    );
+}
+
+#[test]
 fn rule_refs_below_a_component_root_are_types_of_their_own() {
     insta::assert_snapshot!("nested_refs_types", types_of("nested_refs.yaml"));
 }

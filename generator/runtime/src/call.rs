@@ -128,6 +128,13 @@ impl<P: fmt::Debug> fmt::Debug for Request<'_, P> {
     }
 }
 
+impl<'a, P> Request<'a, P> {
+    /// The client, the parameters and the per-call options.
+    pub(crate) fn into_parts(self) -> (&'a Core, P, RequestOptions) {
+        (self.core, self.params, self.options)
+    }
+}
+
 impl<'a, P: Operation> Request<'a, P> {
     /// Retries this call by `policy` instead of the client's retry policy, e.g.
     /// `RetryPolicy::never()`, or `RetryPolicy::default().retry_non_idempotent(true)` to
@@ -212,7 +219,7 @@ pub struct Call<'c> {
 }
 
 impl<'c> Call<'c> {
-    fn start(core: &'c Core) -> Self {
+    pub(crate) fn start(core: &'c Core) -> Self {
         Call {
             core,
             request: None,
@@ -394,7 +401,7 @@ impl<'c> Call<'c> {
     }
 
     /// The request, cookies joined into their header.
-    fn finish(self) -> Result<reqwest::RequestBuilder, InvalidRequest> {
+    pub(crate) fn finish(self) -> Result<reqwest::RequestBuilder, InvalidRequest> {
         let Some(mut request) = self.request else {
             return Err(InvalidRequest {
                 parameter: "path",

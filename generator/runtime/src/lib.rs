@@ -27,6 +27,7 @@ mod redact;
 mod request;
 mod response;
 mod retry;
+mod sse;
 mod transport;
 mod validation;
 mod wait;
@@ -37,6 +38,7 @@ pub use error::{BuildError, Error, InvalidRequest, RawResponse};
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::{HeaderError, Response, ResponseHeaders};
 pub use retry::RetryPolicy;
+pub use sse::{Event, EventStream, StreamError, StreamingOperation};
 pub use validation::{Limit, Rule, Validate, ValidationError};
 pub use wait::{WaitError, WaitOptions, Waiter};
 

@@ -206,6 +206,79 @@ pub(crate) async fn execute<E>(
     }
 }
 
+/// What [`open_stream`] got: the response still being received, when it is a 2xx event
+/// stream, or else the whole response.
+pub(crate) enum Opened {
+    /// A 2xx `text/event-stream`, its body not read yet.
+    Stream(reqwest::Response),
+    /// Any other response, read whole (up to the size limit).
+    Whole(RawResponse),
+}
+
+/// Sends `request` once, for a stream: a 2xx `text/event-stream` answer is handed back
+/// unread, anything else is read whole. Not retried: events already handed out cannot
+/// be taken back. No whole-request timeout unless the call sets one.
+pub(crate) async fn open_stream<E>(
+    http: &reqwest::Client,
+    config: &Config,
+    request: reqwest::RequestBuilder,
+    call: Call,
+    options: &RequestOptions,
+) -> Result<Opened, Error<E>> {
+    let limit = options
+        .max_response_bytes
+        .unwrap_or(config.max_response_bytes);
+    let mut request = request
+        .build()
+        .map_err(|error| Error::from(redacted(error, &config.secrets)))?;
+    request::join_cookies(request.headers_mut());
+    *request.timeout_mut() = options.timeout;
+    let observed = config.observer.as_ref().map(|observer| {
+        (
+            observer,
+            ObservedRequest::new(&request, call.operation_id, 1, &config.secrets),
+        )
+    });
+    if let Some((observer, observed)) = &observed {
+        observer.on_request(observed);
+    }
+    let started = Instant::now();
+    let response = match http.execute(request).await {
+        Ok(response) => response,
+        Err(error) => {
+            let error = redacted(error, &config.secrets);
+            if let Some((observer, observed)) = &observed {
+                observer.on_failure(observed, &error);
+            }
+            return Err(Error::from(error));
+        }
+    };
+    if let Some((observer, observed)) = &observed {
+        observer.on_response(
+            observed,
+            &ObservedResponse {
+                status: response.status(),
+                headers: crate::observe::without_credentials(
+                    response.headers(),
+                    Some(&config.secrets),
+                ),
+                elapsed: started.elapsed(),
+                request_id_header: config.request_id_header,
+            },
+        );
+    }
+    if response.status().is_success() && is_event_stream(&response) {
+        return Ok(Opened::Stream(response));
+    }
+    match request::read_response(response, limit, &config.secrets, config.request_id_header).await {
+        Ok(response) => Ok(Opened::Whole(response)),
+        Err(ReadError::Transport(error)) => Err(Error::from(redacted(error, &config.secrets))),
+        Err(ReadError::TooLarge { response, limit }) => {
+            Err(Error::ResponseTooLarge { response, limit })
+        }
+    }
+}
+
 /// An attempt that got no usable response.
 enum Failure {
     /// No response, or the connection broke while reading it.
@@ -230,4 +303,18 @@ fn redacted(mut error: reqwest::Error, secrets: &Secrets) -> reqwest::Error {
         request::redact_url(url, secrets);
     }
     error
+}
+
+/// Whether `response` is an event stream.
+fn is_event_stream(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(';')
+                .next()
+                .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/event-stream"))
+        })
 }

@@ -98,6 +98,8 @@ pub struct OptionalRuntime {
     pub patterns: bool,
     /// `base64_bytes.rs`: some schema has `format: byte`.
     pub base64: bool,
+    /// `sse.rs`: some operation answers with `text/event-stream`.
+    pub sse: bool,
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
@@ -218,6 +220,19 @@ fn lib_items(
     } else {
         (quote!(), quote!())
     };
+    let (sse_module, sse_export) = if optional.sse {
+        (
+            quote! {
+                #[rustfmt::skip]
+                mod sse;
+            },
+            quote! {
+                pub use sse::{Event, EventStream, StreamError, StreamingOperation};
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let pattern_module = optional.patterns.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -286,6 +301,7 @@ fn lib_items(
         #pattern_module
         #waiter_modules
         #base64_module
+        #sse_module
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod call;
@@ -319,6 +335,7 @@ fn lib_items(
         pub use observe::{ObservedRequest, ObservedResponse, Observer};
         pub use response::{HeaderError, Response, ResponseHeaders};
         pub use retry::RetryPolicy;
+        #sse_export
         pub use validation::{Limit, Rule, Validate, ValidationError};
         #waiter_exports
     }

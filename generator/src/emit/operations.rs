@@ -268,6 +268,12 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
         &operation_docs(operation),
         &argument_docs.join("\n"),
         &errors_docs(operation),
+        &(if operation.event_stream.is_some() {
+            "Also answers as a `text/event-stream`: [`send_stream`](Request::send_stream) gives its events as they arrive."
+        } else {
+            ""
+        })
+        .to_string(),
     ]);
     let deprecated = operation
         .deprecated
@@ -417,6 +423,23 @@ fn request_builder(
             }
         }
     });
+    // An event stream success: `send_stream` reads it as it arrives.
+    let streaming = operation.event_stream.as_ref().map(|event| {
+        let event_ty = type_tokens(event, false);
+        let constructor = if *event == TypeRef::String {
+            quote!(text)
+        } else {
+            quote!(json)
+        };
+        quote! {
+            impl crate::sse::StreamingOperation for #params {
+                type Event = #event_ty;
+                fn events(response: reqwest::Response) -> crate::sse::EventStream<#event_ty> {
+                    crate::sse::EventStream::#constructor(response)
+                }
+            }
+        }
+    });
     quote! {
         #struct_docs
         #[derive(#derived_debug Clone)]
@@ -425,6 +448,8 @@ fn request_builder(
         }
 
         #secret_debug
+
+        #streaming
 
         #setters
 

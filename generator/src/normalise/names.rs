@@ -93,6 +93,8 @@ pub mod reserved {
     pub const REQUEST_METHODS: &[&str] = &[
         "send",
         "send_with_response",
+        "send_stream",
+        "into_parts",
         "retry_policy",
         "timeout",
         "max_response_bytes",

@@ -185,6 +185,9 @@ impl<'a> Normaliser<'a> {
         let body = self.request_body(operation, pointer, &type_name)?;
         let responses = self.responses(operation, pointer, &type_name)?;
         let mut success = success(&responses, &type_name, builder_scope);
+        let event_stream = responses
+            .iter()
+            .find_map(|response| response.event_stream.clone());
         let headers = operation_headers(&responses, &type_name, builder_scope);
         if success == Success::Unit && headers.is_some() {
             success = Success::Headers;
@@ -206,6 +209,7 @@ impl<'a> Normaliser<'a> {
             responses,
             success,
             headers,
+            event_stream,
             origin: pointer.to_string(),
         })
     }
@@ -492,12 +496,23 @@ impl<'a> Normaliser<'a> {
             } else {
                 Vec::new()
             };
+            let event_stream = match response
+                .content
+                .iter()
+                .find(|(media_type, _)| essence(media_type) == "text/event-stream")
+            {
+                Some((media_type, media)) if success => {
+                    Some(self.event_data_type(media, &response_pointer, media_type, type_name)?)
+                }
+                _ => None,
+            };
             responses.push(Response {
                 status,
                 description: response.description.clone(),
                 body,
                 variant_name: variant_scope.claim(status_variant_name(status)),
                 headers,
+                event_stream,
             });
         }
         // A spec that documents no response at all says nothing about the body; any 2xx
@@ -509,6 +524,7 @@ impl<'a> Normaliser<'a> {
                 body: None,
                 variant_name: variant_scope.claim("Success".to_string()),
                 headers: Vec::new(),
+                event_stream: None,
             });
         }
         // With no 2xx documented, `default` is the only description of a success too
@@ -582,6 +598,31 @@ impl<'a> Normaliser<'a> {
             });
         }
         Ok(headers)
+    }
+
+    /// The type of each event's `data` in a `text/event-stream` response: the schema
+    /// given for the media type (the event's data, as specs write it), text when there
+    /// is none or it is a string.
+    fn event_data_type(
+        &mut self,
+        media: &'a openapiv3::MediaType,
+        response_pointer: &str,
+        media_type: &str,
+        type_name: &str,
+    ) -> Result<TypeRef, Diagnostic> {
+        let Some(schema) = &media.schema else {
+            return Ok(TypeRef::String);
+        };
+        let pointer = format!(
+            "{response_pointer}/content/{}/schema",
+            escape_token(media_type)
+        );
+        let shape = self.type_of(
+            SchemaRef::from(schema),
+            &pointer,
+            &format!("{type_name}Event"),
+        )?;
+        Ok(shape.ty)
     }
 
     /// Whether a header value can be read as `ty` (its Rust type has `FromStr`).

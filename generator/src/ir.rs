@@ -631,6 +631,23 @@ pub struct RequestBody {
     pub encoding: BodyEncoding,
     /// `description`.
     pub docs: Option<String>,
+    /// Other media types the spec offers for the same schema, which the caller may
+    /// choose instead; empty when there is no choice.
+    pub alternatives: Vec<BodyAlternative>,
+    /// The enum of the choice (`<Operation>MediaType`) and the variant of `media_type`,
+    /// when there are alternatives.
+    pub choice: Option<(String, String)>,
+}
+
+/// A media type a body can also be sent as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyAlternative {
+    /// The media type, sent as `Content-Type`.
+    pub media_type: String,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// Its variant in the operation's media type enum.
+    pub variant: String,
 }
 
 /// How a body is encoded, from its media type.

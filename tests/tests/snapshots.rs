@@ -118,6 +118,20 @@ fn rule_event_streams_are_typed_streams() {
 }
 
 #[test]
+fn rule_every_writable_request_media_type_is_a_choice() {
+    let output = generate(&fixture("media_types.yaml"), "media_types.yaml");
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: #/paths/~1pets/post/requestBody/content/application~1xml: the client cannot write this media type; the body is sent as `application/json` only",
+            "warning: #/paths/~1pets/post/requestBody/content/text~1plain: its schema differs from the one the client sends; the body is sent as `application/json` only",
+        ]
+    );
+    insta::assert_snapshot!("media_types_operations", file(&output, "src/operations.rs"));
+}
+
+#[test]
 fn rule_refs_below_a_component_root_are_types_of_their_own() {
     insta::assert_snapshot!("nested_refs_types", types_of("nested_refs.yaml"));
 }

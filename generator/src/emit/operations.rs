@@ -241,7 +241,12 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
             initialisers.push(quote!(body: None));
         }
         if body.encoding == BodyEncoding::Binary {
-            initialisers.push(quote!(content_type: None));
+            initialisers.push(quote!(body_content_type: None));
+        }
+        if let Some((enum_name, primary)) = &body.choice {
+            let enum_ident = ident(enum_name);
+            let primary = ident(primary);
+            initialisers.push(quote!(body_media_type: #enum_ident::#primary));
         }
     }
     // Say nothing where the spec says nothing: only described arguments are listed.
@@ -325,9 +330,49 @@ fn request_builder(
             });
         }
     }
+    let mut media_type_enum = None;
+    if let Some((body, (enum_name, primary))) = operation
+        .body
+        .as_ref()
+        .and_then(|body| Some((body, body.choice.as_ref()?)))
+    {
+        let enum_ident = ident(enum_name);
+        fields.push(quote!(body_media_type: #enum_ident,));
+        let docs = format!(
+            " Sends the body as another media type the spec offers for it; without it, {}.",
+            code(&body.media_type)
+        );
+        setters.push(quote! {
+            #[doc = #docs]
+            pub fn body_media_type(mut self, media_type: #enum_ident) -> Self {
+                self.params.body_media_type = media_type;
+                self
+            }
+        });
+        let primary_ident = ident(primary);
+        let primary_docs = format!(" {} (the default).", code(&body.media_type));
+        let variants = body.alternatives.iter().map(|alternative| {
+            let variant = ident(&alternative.variant);
+            let docs = format!(" {}.", code(&alternative.media_type));
+            quote!(#[doc = #docs] #variant,)
+        });
+        let enum_docs = format!(
+            " The media types the body of [`Client::{method}`] can be sent as, each with its own `Content-Type`."
+        );
+        media_type_enum = Some(quote! {
+            #[doc = #enum_docs]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            #[non_exhaustive]
+            pub enum #enum_ident {
+                #[doc = #primary_docs]
+                #primary_ident,
+                #(#variants)*
+            }
+        });
+    }
     if let Some(body) = &operation.body {
         if body.encoding == BodyEncoding::Binary {
-            fields.push(quote!(content_type: Option<String>,));
+            fields.push(quote!(body_content_type: Option<String>,));
             let docs = format!(
                 " The `Content-Type` the body is sent with; without it, {}.",
                 code(&super::send::binary_content_type(&body.media_type))
@@ -335,7 +380,7 @@ fn request_builder(
             setters.push(quote! {
                 #[doc = #docs]
                 pub fn body_content_type(mut self, content_type: impl Into<String>) -> Self {
-                    self.params.content_type = Some(content_type.into());
+                    self.params.body_content_type = Some(content_type.into());
                     self
                 }
             });
@@ -409,8 +454,12 @@ fn request_builder(
         });
         let body = operation.body.as_ref().map(|body| {
             let content_type = (body.encoding == BodyEncoding::Binary)
-                .then(|| quote!(.field("content_type", &self.content_type)));
-            quote!(.field("body", &self.body) #content_type)
+                .then(|| quote!(.field("body_content_type", &self.body_content_type)));
+            let media_type = body
+                .choice
+                .as_ref()
+                .map(|_| quote!(.field("body_media_type", &self.body_media_type)));
+            quote!(.field("body", &self.body) #content_type #media_type)
         });
         quote! {
             impl std::fmt::Debug for #params {
@@ -450,6 +499,8 @@ fn request_builder(
         #secret_debug
 
         #streaming
+
+        #media_type_enum
 
         #setters
 

@@ -22,8 +22,34 @@ pub fn build_body(api: &Api, operation: &Operation) -> TokenStream {
     let mut chain = vec![quote!(method(reqwest::Method::#http_method, #template, &[#(#values),*]))];
     chain.extend(parameter_calls(operation));
     let mut before = path_values;
+    if let Some((body, (enum_name, primary_variant))) = operation
+        .body
+        .as_ref()
+        .and_then(|body| Some((body, body.choice.as_ref()?)))
+    {
+        // The caller chose the media type: one arm per offered one.
+        let enum_ident = ident(enum_name);
+        let primary_variant = ident(primary_variant);
+        let mut arms = vec![{
+            let (statement, call) = body_call(api, body, body.encoding, &body.media_type);
+            quote!(#enum_ident::#primary_variant => { #statement call.#call })
+        }];
+        for alternative in &body.alternatives {
+            let variant = ident(&alternative.variant);
+            let (statement, call) =
+                body_call(api, body, alternative.encoding, &alternative.media_type);
+            arms.push(quote!(#enum_ident::#variant => { #statement call.#call }));
+        }
+        return quote! {
+            #(#before)*
+            let call = call #(.#chain?)*;
+            match self.body_media_type {
+                #(#arms)*
+            }
+        };
+    }
     if let Some(body) = &operation.body {
-        let (statement, call) = body_call(api, body);
+        let (statement, call) = body_call(api, body, body.encoding, &body.media_type);
         before.extend(statement);
         chain.push(call);
     }
@@ -214,14 +240,18 @@ fn parameter_calls(operation: &Operation) -> Vec<TokenStream> {
 
 /// The request body's call, encoded as its media type says, and for multipart the
 /// statement that builds the form first.
-fn body_call(api: &Api, body: &RequestBody) -> (Option<TokenStream>, TokenStream) {
-    let media_type = &body.media_type;
+fn body_call(
+    api: &Api,
+    body: &RequestBody,
+    encoding: BodyEncoding,
+    media_type: &str,
+) -> (Option<TokenStream>, TokenStream) {
     let value = if body.required {
         quote!(Some(&self.body))
     } else {
         quote!(self.body.as_ref())
     };
-    match body.encoding {
+    match encoding {
         // `application/merge-patch+json` and the like go out under their own name.
         BodyEncoding::Json if media_essence(media_type) != "application/json" => {
             (None, quote!(json_as(#media_type, #value)))
@@ -236,7 +266,7 @@ fn body_call(api: &Api, body: &RequestBody) -> (Option<TokenStream>, TokenStream
             let fallback = binary_content_type(media_type);
             (
                 None,
-                quote!(bytes(self.content_type.as_deref().unwrap_or(#fallback), #value)),
+                quote!(bytes(self.body_content_type.as_deref().unwrap_or(#fallback), #value)),
             )
         }
         BodyEncoding::Multipart => {

@@ -107,6 +107,7 @@ pub mod reserved {
         "core",
         "body",
         "body_content_type",
+        "body_media_type",
         "validate",
         "build",
         "decode",

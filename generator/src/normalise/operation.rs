@@ -10,9 +10,9 @@ use super::schema::{SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{
-    BodyEncoding, Operation, OperationHeaders, Parameter, ParameterLocation, ParameterStyle,
-    PathSegment, RequestBody, Response, ResponseBody, ResponseHeader, StatusMatch, Success,
-    TemplatePart, TypeRef,
+    BodyAlternative, BodyEncoding, Operation, OperationHeaders, Parameter, ParameterLocation,
+    ParameterStyle, PathSegment, RequestBody, Response, ResponseBody, ResponseHeader, StatusMatch,
+    Success, TemplatePart, TypeRef,
 };
 use crate::resolve::escape_token;
 
@@ -182,7 +182,7 @@ impl<'a> Normaliser<'a> {
             _ => (1, None),
         });
 
-        let body = self.request_body(operation, pointer, &type_name)?;
+        let body = self.request_body(operation, pointer, &type_name, builder_scope)?;
         let responses = self.responses(operation, pointer, &type_name)?;
         let mut success = success(&responses, &type_name, builder_scope);
         let event_stream = responses
@@ -354,6 +354,7 @@ impl<'a> Normaliser<'a> {
         operation: &'a SpecOperation,
         pointer: &str,
         type_name: &str,
+        builder_scope: &mut Scope,
     ) -> Result<Option<RequestBody>, Diagnostic> {
         let Some(item) = &operation.request_body else {
             return Ok(None);
@@ -385,12 +386,57 @@ impl<'a> Normaliser<'a> {
                 "a multipart body that is not an object is sent as one JSON part named `body`",
             );
         }
+        // Every other media type offered is either a choice the caller has (the same
+        // schema, in an encoding the client writes) or said to be left out: none is
+        // dropped silently.
+        let mut variants = Scope::with_reserved(&[]);
+        let primary_variant = variants.claim(encoding_variant(encoding).to_string());
+        let mut alternatives = Vec::new();
+        for (other_type, other) in &body.content {
+            if other_type == media_type {
+                continue;
+            }
+            let other_encoding = body_encoding(other_type);
+            let other_pointer = format!("{body_pointer}/content/{}", escape_token(other_type));
+            let writable = match other_encoding {
+                BodyEncoding::Json | BodyEncoding::FormUrlEncoded => true,
+                BodyEncoding::Multipart => self.is_struct(&ty),
+                BodyEncoding::Text | BodyEncoding::Binary => false,
+            };
+            let same_schema = other.schema == content.schema;
+            let primary_structured = !matches!(encoding, BodyEncoding::Text | BodyEncoding::Binary);
+            if writable && same_schema && primary_structured {
+                alternatives.push(BodyAlternative {
+                    media_type: other_type.clone(),
+                    encoding: other_encoding,
+                    variant: variants.claim(encoding_variant(other_encoding).to_string()),
+                });
+            } else {
+                let why = if same_schema {
+                    "the client cannot write this media type"
+                } else {
+                    "its schema differs from the one the client sends"
+                };
+                self.warn(
+                    &other_pointer,
+                    &format!("{why}; the body is sent as `{media_type}` only"),
+                );
+            }
+        }
+        let choice = (!alternatives.is_empty()).then(|| {
+            (
+                builder_scope.claim(format!("{type_name}MediaType")),
+                primary_variant,
+            )
+        });
         Ok(Some(RequestBody {
             ty,
             required: body.required,
             media_type: media_type.clone(),
             encoding,
             docs: body.description.clone(),
+            alternatives,
+            choice,
         }))
     }
 
@@ -717,25 +763,39 @@ fn success(responses: &[Response], type_name: &str, builder_scope: &mut Scope) -
     }
 }
 
+/// How a body of `media_type` is encoded.
+fn body_encoding(media_type: &str) -> BodyEncoding {
+    let essence = essence(media_type);
+    if is_json(&essence) {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::FormUrlEncoded
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Binary
+    }
+}
+
+/// The media type enum's variant name for an encoding (numbered when two share it).
+fn encoding_variant(encoding: BodyEncoding) -> &'static str {
+    match encoding {
+        BodyEncoding::Json => "Json",
+        BodyEncoding::FormUrlEncoded => "Form",
+        BodyEncoding::Multipart => "Multipart",
+        BodyEncoding::Text => "Text",
+        BodyEncoding::Binary => "Binary",
+    }
+}
+
 /// The media type to use among `content`, in order of preference: JSON (`+json`
 /// included), form, multipart, text, then anything else as bytes.
 fn preferred_content(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&String, &openapiv3::MediaType, BodyEncoding)> {
-    let encoding_of = |media_type: &str| {
-        let essence = essence(media_type);
-        if is_json(&essence) {
-            BodyEncoding::Json
-        } else if essence == "application/x-www-form-urlencoded" {
-            BodyEncoding::FormUrlEncoded
-        } else if essence == "multipart/form-data" {
-            BodyEncoding::Multipart
-        } else if essence.starts_with("text/") {
-            BodyEncoding::Text
-        } else {
-            BodyEncoding::Binary
-        }
-    };
+    let encoding_of = body_encoding;
     let rank = |encoding: BodyEncoding| match encoding {
         BodyEncoding::Json => 0,
         BodyEncoding::FormUrlEncoded => 1,

@@ -681,6 +681,20 @@ pub(crate) fn text_part<T: serde::Serialize + ?Sized>(
     Ok(part)
 }
 
+/// As [`text_part`], sent as `content_type` (the spec's `encoding` for the property).
+pub(crate) fn typed_part<T: serde::Serialize + ?Sized>(
+    name: &'static str,
+    value: &T,
+    content_type: &'static str,
+) -> Result<reqwest::multipart::Part, InvalidRequest> {
+    text_part(name, value)?
+        .mime_str(content_type)
+        .map_err(|_| InvalidRequest {
+            parameter: name,
+            reason: format!("`{content_type}` is not a media type"),
+        })
+}
+
 fn to_json<T: serde::Serialize + ?Sized>(
     name: &'static str,
     value: &T,

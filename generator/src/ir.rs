@@ -390,6 +390,9 @@ pub enum TypeRef {
     /// Bytes that are base64 text in JSON (`format: byte`) -> the runtime's
     /// `Base64Bytes`.
     Base64,
+    /// A file part of a `multipart/form-data` body (`format: binary` there) -> the
+    /// runtime's `FilePart` (bytes, file name, content type).
+    File,
     /// `type: array`.
     Array(Box<TypeRef>),
     /// An object of arbitrary keys (`additionalProperties` only).
@@ -637,6 +640,9 @@ pub struct RequestBody {
     /// The enum of the choice (`<Operation>MediaType`) and the variant of `media_type`,
     /// when there are alternatives.
     pub choice: Option<(String, String)>,
+    /// Multipart only: the `Content-Type` the spec's `encoding` gives a property's part,
+    /// by JSON property name.
+    pub part_types: Vec<(String, String)>,
 }
 
 /// A media type a body can also be sent as.

@@ -20,6 +20,7 @@ mod call;
 #[allow(unused_macros, unused_imports)]
 mod enum_impls;
 mod error;
+mod file_part;
 mod observe;
 mod pagination;
 mod pattern;
@@ -35,6 +36,7 @@ mod wait;
 pub use base64_bytes::Base64Bytes;
 pub use call::{Call, Operation, Request};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
+pub use file_part::FilePart;
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::{HeaderError, Response, ResponseHeaders};
 pub use retry::RetryPolicy;

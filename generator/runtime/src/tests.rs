@@ -756,3 +756,14 @@ fn declared_response_headers_parse_as_their_types_and_name_what_is_wrong() {
         "header `X-Flag` does not parse: provided string was not `true` or `false`"
     );
 }
+
+#[test]
+fn a_file_part_shows_its_size_not_its_bytes() {
+    let file = crate::file_part::FilePart::new(vec![7u8; 3]).file_name("a.bin");
+    assert_eq!(
+        format!("{file:?}"),
+        r#"FilePart { bytes: 3 bytes, file_name: Some("a.bin"), content_type: None }"#
+    );
+    assert!(file.part("upload", "not a media type").is_err());
+    assert!(file.part("upload", "image/png").is_ok());
+}

@@ -100,6 +100,8 @@ pub struct OptionalRuntime {
     pub base64: bool,
     /// `sse.rs`: some operation answers with `text/event-stream`.
     pub sse: bool,
+    /// `file_part.rs`: some multipart body has a file part.
+    pub files: bool,
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
@@ -233,6 +235,19 @@ fn lib_items(
     } else {
         (quote!(), quote!())
     };
+    let (file_module, file_export) = if optional.files {
+        (
+            quote! {
+                #[rustfmt::skip]
+                mod file_part;
+            },
+            quote! {
+                pub use file_part::FilePart;
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let pattern_module = optional.patterns.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -302,6 +317,7 @@ fn lib_items(
         #waiter_modules
         #base64_module
         #sse_module
+        #file_module
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod call;
@@ -332,6 +348,7 @@ fn lib_items(
         pub use call::{Call, Operation, Request};
         pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
+        #file_export
         pub use observe::{ObservedRequest, ObservedResponse, Observer};
         pub use response::{HeaderError, Response, ResponseHeaders};
         pub use retry::RetryPolicy;

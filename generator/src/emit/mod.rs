@@ -11,7 +11,7 @@
 //! | `src/errors.rs` | [`errors`]      | one enum of documented error statuses per operation|
 //! | `src/constraints.rs` | [`validation`] | `Validate` impls from each schema's constraints |
 //! | `src/waiters.rs` | [`waiters`]    | `wait_until_*` on request builders (settings)     |
-//! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/base64_bytes.rs`, `src/sse.rs`, `src/pagination.rs`, `src/wait.rs` only where used) |
+//! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/base64_bytes.rs`, `src/sse.rs`, `src/file_part.rs`, `src/pagination.rs`, `src/wait.rs` only where used) |
 //!
 //! Pagination streams ([`pagination`]) are emitted into `src/operations.rs`, beside the
 //! request builders whose fields they read.
@@ -108,6 +108,10 @@ const BASE64: (&str, &str) = (
     "src/base64_bytes.rs",
     include_str!("../../runtime/src/base64_bytes.rs"),
 );
+const FILE_PART: (&str, &str) = (
+    "src/file_part.rs",
+    include_str!("../../runtime/src/file_part.rs"),
+);
 const SSE: (&str, &str) = ("src/sse.rs", include_str!("../../runtime/src/sse.rs"));
 const WAIT: (&str, &str) = ("src/wait.rs", include_str!("../../runtime/src/wait.rs"));
 
@@ -146,6 +150,10 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
     if uses_base64 {
         runtime.push(BASE64);
     }
+    let uses_files = texts.iter().any(|text| text.contains("crate :: FilePart"));
+    if uses_files {
+        runtime.push(FILE_PART);
+    }
     let uses_sse = texts.iter().any(|text| text.contains("crate :: sse ::"));
     if uses_sse {
         runtime.push(SSE);
@@ -164,6 +172,7 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
         patterns: uses_patterns,
         base64: uses_base64,
         sse: uses_sse,
+        files: uses_files,
     };
     let lib = manifest::lib_rs(api, behaviour, crate_name, optional);
     let mut texts: Vec<String> = generated

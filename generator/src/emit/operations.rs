@@ -234,7 +234,9 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
             let ty = argument_tokens(&body.ty, false);
             parameters.push(quote!(body: #ty));
             initialisers.push(match body.ty {
-                TypeRef::String | TypeRef::Bytes | TypeRef::Base64 => quote!(body: body.into()),
+                TypeRef::String | TypeRef::Bytes | TypeRef::Base64 | TypeRef::File => {
+                    quote!(body: body.into())
+                }
                 _ => quote!(body),
             });
         } else {

@@ -35,6 +35,7 @@ pub fn type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Bytes => quote!(bytes::Bytes),
         TypeRef::Base64 => quote!(crate::Base64Bytes),
+        TypeRef::File => quote!(crate::FilePart),
         TypeRef::Array(item) => {
             let item = type_tokens(item, local);
             quote!(Vec<#item>)
@@ -81,6 +82,7 @@ pub fn argument_tokens(ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::String => quote!(impl Into<String>),
         TypeRef::Bytes => quote!(impl Into<bytes::Bytes>),
         TypeRef::Base64 => quote!(impl Into<crate::Base64Bytes>),
+        TypeRef::File => quote!(impl Into<crate::FilePart>),
         other => type_tokens(other, local),
     }
 }
@@ -88,7 +90,9 @@ pub fn argument_tokens(ty: &TypeRef, local: bool) -> TokenStream {
 /// Converts an argument taken as [`argument_tokens`] into the stored type.
 pub fn argument_into(ty: &TypeRef, value: &Ident) -> TokenStream {
     match ty {
-        TypeRef::String | TypeRef::Bytes | TypeRef::Base64 => quote!(#value.into()),
+        TypeRef::String | TypeRef::Bytes | TypeRef::Base64 | TypeRef::File => {
+            quote!(#value.into())
+        }
         _ => quote!(#value),
     }
 }

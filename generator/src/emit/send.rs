@@ -270,7 +270,7 @@ fn body_call(
             )
         }
         BodyEncoding::Multipart => {
-            let form = multipart_form(api, &body.ty);
+            let form = multipart_form(api, &body.ty, &body.part_types);
             let statement = if body.required {
                 quote!(let form = { let body = &self.body; #form };)
             } else {
@@ -293,7 +293,7 @@ fn body_call(
 
 /// A `multipart/form-data` form from `body`: one part per property of the body's struct,
 /// bytes parts for `format: binary` properties, text (or JSON text) for the rest.
-fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
+fn multipart_form(api: &Api, ty: &TypeRef, part_types: &[(String, String)]) -> TokenStream {
     let structure = match ty {
         TypeRef::Named(name) => {
             api.type_named(name)
@@ -312,18 +312,32 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let parts = structure.fields.iter().map(|field| {
         let name = ident(&field.rust_name);
         let wire = &field.json_name;
+        // The spec's `encoding` for this part, if it names a `Content-Type`.
+        let part_type = part_types
+            .iter()
+            .find(|(property, _)| property == wire)
+            .map(|(_, content_type)| content_type.as_str());
+        let file_type = part_type.unwrap_or("application/octet-stream");
         // `owner` is where the value lives (for `.to_vec()`), `reference` a `&T` to it.
         let add = |owner: TokenStream, reference: TokenStream, ty: &TypeRef| match ty {
+            TypeRef::File => quote! {
+                form = form.part(#wire, #owner.part(#wire, #file_type)?);
+            },
+            TypeRef::Array(item) if **item == TypeRef::File => quote! {
+                for file in #reference {
+                    form = form.part(#wire, file.part(#wire, #file_type)?);
+                }
+            },
             TypeRef::Bytes => quote! {
                 form = form.part(#wire, reqwest::multipart::Part::bytes(#owner.to_vec()).file_name(#wire));
             },
-            TypeRef::Array(item) if **item == TypeRef::Bytes => quote! {
-                for file in #reference {
-                    form = form.part(#wire, reqwest::multipart::Part::bytes(file.to_vec()).file_name(#wire));
-                }
-            },
-            _ => quote! {
-                form = form.part(#wire, crate::request::text_part(#wire, #reference)?);
+            _ => match part_type {
+                Some(content_type) => quote! {
+                    form = form.part(#wire, crate::request::typed_part(#wire, #reference, #content_type)?);
+                },
+                None => quote! {
+                    form = form.part(#wire, crate::request::text_part(#wire, #reference)?);
+                },
             },
         };
         match field.form {

@@ -187,7 +187,10 @@ fn struct_def(
                     argument_tokens(&field.ty, true)
                 };
                 parameters.push(quote!(#field_name: #argument_ty));
-                if matches!(field.ty, TypeRef::String | TypeRef::Bytes | TypeRef::Base64) {
+                if matches!(
+                    field.ty,
+                    TypeRef::String | TypeRef::Bytes | TypeRef::Base64 | TypeRef::File
+                ) {
                     quote!(#field_name: #field_name.into())
                 } else {
                     quote!(#field_name)

@@ -429,6 +429,15 @@ impl<'a> Normaliser<'a> {
                 primary_variant,
             )
         });
+        // A multipart part's `Content-Type`, where the spec's `encoding` names one.
+        let part_types = content
+            .encoding
+            .iter()
+            .filter_map(|(property, encoding)| {
+                let content_type = encoding.content_type.as_deref()?.split(',').next()?.trim();
+                (!content_type.is_empty()).then(|| (property.clone(), content_type.to_string()))
+            })
+            .collect();
         Ok(Some(RequestBody {
             ty,
             required: body.required,
@@ -437,6 +446,7 @@ impl<'a> Normaliser<'a> {
             docs: body.description.clone(),
             alternatives,
             choice,
+            part_types,
         }))
     }
 

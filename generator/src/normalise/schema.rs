@@ -130,7 +130,8 @@ impl<'a> Normaliser<'a> {
                 | TypeRef::Ipv6
                 | TypeRef::Ip
                 | TypeRef::Bytes
-                | TypeRef::Base64,
+                | TypeRef::Base64
+                | TypeRef::File,
                 value,
             ) => value.is_string(),
             (TypeRef::Integer(_), Value::Number(number)) => {
@@ -317,7 +318,7 @@ impl<'a> Normaliser<'a> {
             openapiv3::VariantOrUnknownOrEmpty::Empty => None,
         };
         let mut shape = if values.is_empty() && self.binary_as_bytes && format == Some("binary") {
-            Shape::of(TypeRef::Bytes)
+            Shape::of(TypeRef::File)
         } else if values.is_empty() {
             Shape::of(string_format_type(format))
         } else {

@@ -381,7 +381,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Ipv6 => "Ipv6".to_string(),
         TypeRef::Ip => "Ip".to_string(),
         TypeRef::Json => "Value".to_string(),
-        TypeRef::Bytes | TypeRef::Base64 => "Bytes".to_string(),
+        TypeRef::Bytes | TypeRef::Base64 | TypeRef::File => "Bytes".to_string(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
         TypeRef::Nullable(inner) => variant_name(inner),

@@ -170,6 +170,11 @@ impl<'a> Resolver<'a> {
         self.dangling(item)
     }
 
+    /// The `$ref` of a request body that points at no request body component, if it is one.
+    pub fn dangling_request_body<'r>(&self, item: &'r ReferenceOr<RequestBody>) -> Option<&'r str> {
+        self.dangling(item)
+    }
+
     /// The `$ref` of a response that points at no response component, if it is one.
     pub fn dangling_response<'r>(&self, item: &'r ReferenceOr<Response>) -> Option<&'r str> {
         self.dangling(item)

@@ -360,6 +360,24 @@ impl<'a> Normaliser<'a> {
             return Ok(None);
         };
         let body_pointer = format!("{pointer}/requestBody");
+        if let Some(reference) = self.resolver.dangling_request_body(item) {
+            // What the body is, nobody can say; that there is one, the spec does. JSON of
+            // any shape keeps the operation callable.
+            self.warn(
+                &body_pointer,
+                &format!("`$ref: {reference}` points at nothing; the body is any JSON (`serde_json::Value`)"),
+            );
+            return Ok(Some(RequestBody {
+                ty: TypeRef::Json,
+                required: false,
+                media_type: "application/json".to_string(),
+                encoding: BodyEncoding::Json,
+                docs: None,
+                alternatives: Vec::new(),
+                choice: None,
+                part_types: Vec::new(),
+            }));
+        }
         let body = self.resolver.request_body(item, &body_pointer)?;
         let Some((media_type, content, encoding)) = preferred_content(&body.content) else {
             return Ok(None);

@@ -179,15 +179,7 @@ pub(crate) async fn execute<E>(
             match (responded, &outcome) {
                 (Some(response), _) => observer.on_response(
                     observed,
-                    &ObservedResponse {
-                        status: response.status(),
-                        headers: crate::observe::without_credentials(
-                            response.headers(),
-                            Some(&config.secrets),
-                        ),
-                        elapsed: started.elapsed(),
-                        request_id_header: config.request_id_header,
-                    },
+                    &observed_response(config, response.status(), response.headers(), started),
                 ),
                 (None, Err(Failure::Transport(error))) => observer.on_failure(observed, error),
                 (None, _) => {}
@@ -259,15 +251,7 @@ pub(crate) async fn open_stream<E>(
     if let Some((observer, observed)) = &observed {
         observer.on_response(
             observed,
-            &ObservedResponse {
-                status: response.status(),
-                headers: crate::observe::without_credentials(
-                    response.headers(),
-                    Some(&config.secrets),
-                ),
-                elapsed: started.elapsed(),
-                request_id_header: config.request_id_header,
-            },
+            &observed_response(config, response.status(), response.headers(), started),
         );
     }
     if response.status().is_success() && is_event_stream(&response) {
@@ -279,6 +263,22 @@ pub(crate) async fn open_stream<E>(
         Err(ReadError::TooLarge { response, limit }) => {
             Err(Error::ResponseTooLarge { response, limit })
         }
+    }
+}
+
+/// What observers see of a response: its status, its headers without credentials, and
+/// how long it took since `started`.
+fn observed_response(
+    config: &Config,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    started: Instant,
+) -> ObservedResponse {
+    ObservedResponse {
+        status,
+        headers: crate::observe::without_credentials(headers, Some(&config.secrets)),
+        elapsed: started.elapsed(),
+        request_id_header: config.request_id_header,
     }
 }
 

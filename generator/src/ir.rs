@@ -829,3 +829,14 @@ pub struct WaiterState {
     /// Wire values from which success cannot follow: the wait fails at once.
     pub failure: Vec<String>,
 }
+
+/// A media type without its parameters, lowercased: `Text/Plain; charset=utf-8` ->
+/// `text/plain`. Media types compare by this (RFC 9110, 8.3.1).
+pub fn media_type_essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}

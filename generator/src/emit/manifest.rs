@@ -226,6 +226,7 @@ fn lib_items(
         (
             quote! {
                 #[rustfmt::skip]
+                #[allow(dead_code)]
                 mod sse;
             },
             quote! {

@@ -253,7 +253,7 @@ fn body_call(
     };
     match encoding {
         // `application/merge-patch+json` and the like go out under their own name.
-        BodyEncoding::Json if media_essence(media_type) != "application/json" => {
+        BodyEncoding::Json if crate::ir::media_type_essence(media_type) != "application/json" => {
             (None, quote!(json_as(#media_type, #value)))
         }
         BodyEncoding::Json => (None, quote!(json(#value))),
@@ -462,16 +462,6 @@ pub fn outcome_enum(operation: &Operation) -> Option<TokenStream> {
             #(#variants)*
         }
     })
-}
-
-/// A media type without its parameters, lowercased.
-fn media_essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// The `Content-Type` a binary body is sent with when the caller names none: the spec's

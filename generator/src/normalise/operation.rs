@@ -9,6 +9,7 @@ use super::names::{reserved, snake, upper_camel, Scope};
 use super::schema::{SchemaRef, Shape};
 use super::Normaliser;
 use crate::diagnostics::Diagnostic;
+use crate::ir::media_type_essence as essence;
 use crate::ir::{
     BodyAlternative, BodyEncoding, Operation, OperationHeaders, Parameter, ParameterLocation,
     ParameterStyle, PathSegment, RequestBody, Response, ResponseBody, ResponseHeader, StatusMatch,
@@ -885,16 +886,6 @@ fn parameter_location_and_style(
 fn is_json(media_type: &str) -> bool {
     let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json")
-}
-
-/// A media type without its parameters, lowercased: `Text/Plain; charset=utf-8` -> `text/plain`.
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 fn same_location(a: &openapiv3::Parameter, b: &openapiv3::Parameter) -> bool {

@@ -262,7 +262,8 @@ fn body_call(api: &Api, body: &RequestBody) -> (Option<TokenStream>, TokenStream
 }
 
 /// A `multipart/form-data` form from `body`: one part per property of the body's struct,
-/// bytes parts for `format: binary` properties, text (or JSON text) for the rest.
+/// file parts (`application/octet-stream`) for `format: binary` properties, text (or JSON
+/// text) for the rest.
 fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let structure = match ty {
         TypeRef::Named(name) => {
@@ -282,14 +283,14 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
     let parts = structure.fields.iter().map(|field| {
         let name = ident(&field.rust_name);
         let wire = &field.json_name;
-        // `owner` is where the value lives (for `.to_vec()`), `reference` a `&T` to it.
-        let add = |owner: TokenStream, reference: TokenStream, ty: &TypeRef| match ty {
+        // `reference` is a `&T` to the value.
+        let add = |reference: TokenStream, ty: &TypeRef| match ty {
             TypeRef::Bytes => quote! {
-                form = form.part(#wire, reqwest::multipart::Part::bytes(#owner.to_vec()).file_name(#wire));
+                form = form.part(#wire, crate::request::file_part(#wire, #reference)?);
             },
             TypeRef::Array(item) if **item == TypeRef::Bytes => quote! {
                 for file in #reference {
-                    form = form.part(#wire, reqwest::multipart::Part::bytes(file.to_vec()).file_name(#wire));
+                    form = form.part(#wire, crate::request::file_part(#wire, file)?);
                 }
             },
             _ => quote! {
@@ -299,16 +300,14 @@ fn multipart_form(api: &Api, ty: &TypeRef) -> TokenStream {
         match field.form {
             // `Option<T>` (or `Option<Option<T>>`): absent or null parts are left out.
             FieldForm::OptionalNullable => {
-                let inner = add(quote!(value), quote!(value), &field.ty);
+                let inner = add(quote!(value), &field.ty);
                 quote!(if let Some(Some(value)) = &body.#name { #inner })
             }
             FieldForm::Optional | FieldForm::RequiredNullable => {
-                let inner = add(quote!(value), quote!(value), &field.ty);
+                let inner = add(quote!(value), &field.ty);
                 quote!(if let Some(value) = &body.#name { #inner })
             }
-            FieldForm::Plain | FieldForm::Defaulted => {
-                add(quote!(body.#name), quote!(&body.#name), &field.ty)
-            }
+            FieldForm::Plain | FieldForm::Defaulted => add(quote!(&body.#name), &field.ty),
         }
     });
     quote! {

@@ -50,6 +50,21 @@ pub struct Check {
     // Read by tests/fixtures_compile.rs; the corpus sweep only checks.
     #[allow(dead_code)]
     pub program_output: String,
+    /// The test programs cargo built (with `cargo test --no-run`, for instance).
+    // Read by `cargo xtask conformance`, which runs them itself.
+    #[allow(dead_code)]
+    pub executables: Vec<Executable>,
+}
+
+/// A test program cargo built: a `compiler-artifact` message with an `executable`.
+#[derive(Debug, Clone)]
+pub struct Executable {
+    /// The directory of the package's `Cargo.toml`.
+    pub package_dir: PathBuf,
+    /// The target's name (`roundtrip` for `tests/roundtrip.rs`).
+    pub target: String,
+    /// The program.
+    pub path: PathBuf,
 }
 
 impl Check {
@@ -181,6 +196,7 @@ impl Workspace {
             return Ok(Check {
                 success: output.status.success(),
                 diagnostics: parse_messages(&stdout),
+                executables: test_executables(&stdout),
                 stderr,
                 program_output,
             });
@@ -211,8 +227,26 @@ fn parse_messages(stdout: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The test programs among the `compiler-artifact` lines of cargo's JSON output.
+pub fn test_executables(stdout: &str) -> Vec<Executable> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|value| value["reason"] == "compiler-artifact" && value["profile"]["test"] == true)
+        .filter_map(|value| {
+            let path = value["executable"].as_str()?;
+            let manifest = Path::new(value["manifest_path"].as_str()?);
+            Some(Executable {
+                package_dir: manifest.parent()?.to_path_buf(),
+                target: value["target"]["name"].as_str()?.to_owned(),
+                path: PathBuf::from(path),
+            })
+        })
+        .collect()
+}
+
 /// The cargo that runs us (`CARGO`), else `cargo` from `PATH`.
-fn cargo() -> OsString {
+pub fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"))
 }
 

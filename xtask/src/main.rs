@@ -4,10 +4,13 @@
 //! - `cargo xtask test`
 //! - `cargo xtask corpus [DIR] [--filter SUBSTRING]`
 //! - `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`
+//! - `cargo xtask conformance`
 
 mod bench;
 mod codegen;
+mod conformance;
 mod corpus;
+mod fixture_crates;
 mod generated_workspace;
 mod test;
 
@@ -39,6 +42,10 @@ enum Task {
     /// Time the generator on a fixed set of real-world specs and print each one's ratio to
     /// the committed baseline. A measurement: exits 0 whatever the times are.
     Bench(bench::Args),
+    /// Check the requests of the generated clients (spec/openapi.yaml's and the fixture
+    /// specs') with Prism, an independent validating mock server, and that its answers
+    /// decode. Needs Node and npm; installs Prism itself.
+    Conformance,
 }
 
 fn main() -> ExitCode {
@@ -55,6 +62,7 @@ fn main() -> ExitCode {
         Task::Test => test::run(&root),
         Task::Corpus(args) => corpus::run(&root, &args),
         Task::Bench(args) => bench::run(&root, &args),
+        Task::Conformance => conformance::run(&root),
     }
 }
 

@@ -329,7 +329,7 @@ fn multipart_form(api: &Api, ty: &TypeRef, part_types: &[(String, String)]) -> T
                 }
             },
             TypeRef::Bytes => quote! {
-                form = form.part(#wire, reqwest::multipart::Part::bytes(#owner.to_vec()).file_name(#wire));
+                form = form.part(#wire, crate::request::file_part(#wire, &#owner)?);
             },
             _ => match part_type {
                 Some(content_type) => quote! {

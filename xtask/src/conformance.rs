@@ -787,6 +787,13 @@ fn last_lines(path: &Path, count: usize) -> String {
     lines[lines.len().saturating_sub(count)..].join("\n")
 }
 
+/// Prism's problem types that are about Prism failing to build its own answer, not about
+/// the request it was sent.
+const MOCK_FAILURES: &[&str] = &["NO_COMPLEX_OBJECT_TEXT", "NO_RESPONSE_DEFINED"];
+
+/// How an exchange Prism could not answer (one of [`MOCK_FAILURES`]) is said.
+const MOCK_FAILURE_NOTE: &str = "Prism could not make an answer";
+
 /// One line of a report judged: flagged when Prism's `sl-violations` names a request
 /// violation or Prism answered with an error of its own (its problem `type`), undecodable
 /// when the line says the client could not read the answer.
@@ -838,6 +845,14 @@ fn judge(line: &Value) -> Exchange {
         if let Ok(problem) = serde_json::from_str::<Value>(&body) {
             let kind = problem["type"].as_str().unwrap_or_default();
             if let Some(name) = kind.strip_prefix(PRISM_ERRORS) {
+                // Prism failing to make an answer (an object schema it cannot write as an
+                // event stream, say) says nothing about our request: not checked.
+                if MOCK_FAILURES.contains(&name) {
+                    exchange.error = Some(format!(
+                        "{MOCK_FAILURE_NOTE} ({name}), so it judged nothing"
+                    ));
+                    return exchange;
+                }
                 let mut said = format!(
                     "{name}: {}",
                     problem["detail"]
@@ -1006,6 +1021,11 @@ fn print_findings(rows: &[Row]) -> usize {
                 Some(why) if !row.crashes.is_empty() => {
                     println!("not checked: {at}\n    {why} (Prism crashed, see below)");
                 }
+                // Prism's mock could not write an answer (see `MOCK_FAILURES`): a limit of
+                // Prism, said, not a finding about the request.
+                Some(why) if why.starts_with(MOCK_FAILURE_NOTE) => {
+                    println!("not checked: {at}\n    {why}");
+                }
                 Some(why) => problem(format!("not checked: {at}\n    {why}")),
                 None => {}
             }
@@ -1173,6 +1193,23 @@ mod tests {
         assert_eq!(
             operation_of(&operations, "POST", "/items/7").map(|_| ()),
             None
+        );
+    }
+
+    #[test]
+    fn prism_failing_to_make_an_answer_is_not_a_flag_on_the_request() {
+        let problem = json!({
+            "type": "https://stoplight.io/prism/errors#NO_COMPLEX_OBJECT_TEXT",
+            "title": "Cannot serialise complex objects as text",
+        });
+        let exchange = judge(&json!({
+            "test": "t", "request": "POST /completions HTTP/1.1", "status": 500,
+            "content_type": "application/problem+json", "body": problem.to_string()
+        }));
+        assert_eq!(exchange.flagged, None);
+        assert_eq!(
+            exchange.error.as_deref(),
+            Some("Prism could not make an answer (NO_COMPLEX_OBJECT_TEXT), so it judged nothing")
         );
     }
 

@@ -213,6 +213,7 @@ fn lib_items(
         (
             quote! {
                 #[rustfmt::skip]
+                #[allow(dead_code)]
                 mod base64_bytes;
             },
             quote! {
@@ -240,6 +241,7 @@ fn lib_items(
         (
             quote! {
                 #[rustfmt::skip]
+                #[allow(dead_code)]
                 mod file_part;
             },
             quote! {

@@ -366,25 +366,7 @@ fn print_table(results: &[(&str, Result<Timing, String>)], baseline: &Map<String
             ]
         })
         .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.len());
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:width$}"))
-            .collect();
-        println!("| {} |", padded.join(" | "));
-    };
-    line(&header.map(str::to_owned));
-    line(&widths.map(|width| "-".repeat(width)));
-    for row in &rows {
-        line(row);
-    }
+    crate::table::print(&header, &rows);
     if ratios.is_empty() {
         println!("bench: no {PROFILE} baseline for these specs (run with --save to record one)");
     } else {

@@ -1125,26 +1125,7 @@ fn print_table(rows: &[Row]) {
             ]
         })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|cell| cell.chars().count()).collect();
-    for row in &cells {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, &width)| format!("{cell:width$}"))
-            .collect();
-        format!("| {} |", padded.join(" | ")).trim_end().to_owned()
-    };
-    println!("{}", line(&header.map(str::to_owned)));
-    let rule: Vec<String> = widths.iter().map(|&width| "-".repeat(width)).collect();
-    println!("{}", line(&rule));
-    for row in &cells {
-        println!("{}", line(row));
-    }
+    crate::table::print(&header, &cells);
     println!("undecodable `-`: the wire tests decode their own canned answers, not Prism's");
 }
 

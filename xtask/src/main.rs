@@ -12,6 +12,7 @@ mod conformance;
 mod corpus;
 mod fixture_crates;
 mod generated_workspace;
+mod table;
 mod test;
 
 use std::path::{Path, PathBuf};

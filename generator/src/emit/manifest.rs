@@ -91,6 +91,27 @@ fn is_plain_semver(version: &str) -> bool {
             .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// An optional runtime module's declaration (copied verbatim, so `rustfmt::skip`; only
+/// partly used where one area alone is enabled, so `allow(dead_code)`) and its re-export,
+/// or nothing when the crate does not use it.
+fn optional_module(
+    used: bool,
+    module: TokenStream,
+    export: TokenStream,
+) -> (TokenStream, TokenStream) {
+    if !used {
+        return (quote!(), quote!());
+    }
+    (
+        quote! {
+            #[rustfmt::skip]
+            #[allow(dead_code)]
+            #module
+        },
+        export,
+    )
+}
+
 /// Which optional runtime files a crate carries (only those its code uses).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OptionalRuntime {
@@ -209,48 +230,33 @@ fn lib_items(
         .then(|| quote!(#![allow(dead_code)]));
     // Brace-delimited `quote!`: rustfmt leaves its tokens alone (with parentheses it
     // reformats them, and drops the `#[rustfmt::skip]` attributes inside).
-    let (base64_module, base64_export) = if optional.base64 {
-        (
-            quote! {
-                #[rustfmt::skip]
-                #[allow(dead_code)]
-                mod base64_bytes;
-            },
-            quote! {
-                pub use base64_bytes::Base64Bytes;
-            },
-        )
-    } else {
-        (quote!(), quote!())
-    };
-    let (sse_module, sse_export) = if optional.sse {
-        (
-            quote! {
-                #[rustfmt::skip]
-                #[allow(dead_code)]
-                mod sse;
-            },
-            quote! {
-                pub use sse::{Event, EventStream, StreamError, StreamingOperation};
-            },
-        )
-    } else {
-        (quote!(), quote!())
-    };
-    let (file_module, file_export) = if optional.files {
-        (
-            quote! {
-                #[rustfmt::skip]
-                #[allow(dead_code)]
-                mod file_part;
-            },
-            quote! {
-                pub use file_part::FilePart;
-            },
-        )
-    } else {
-        (quote!(), quote!())
-    };
+    let (base64_module, base64_export) = optional_module(
+        optional.base64,
+        quote!(
+            mod base64_bytes;
+        ),
+        quote!(
+            pub use base64_bytes::Base64Bytes;
+        ),
+    );
+    let (sse_module, sse_export) = optional_module(
+        optional.sse,
+        quote!(
+            mod sse;
+        ),
+        quote!(
+            pub use sse::{Event, EventStream, StreamError, StreamingOperation};
+        ),
+    );
+    let (file_module, file_export) = optional_module(
+        optional.files,
+        quote!(
+            mod file_part;
+        ),
+        quote!(
+            pub use file_part::FilePart;
+        ),
+    );
     let pattern_module = optional.patterns.then(|| {
         quote! {
             #[rustfmt::skip]

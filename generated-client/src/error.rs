@@ -133,9 +133,10 @@ impl RawResponse {
         }
     }
 
-    /// Parses the body as the success type `T`.
+    /// Parses the body as the success type `T`. An empty body is read as `null`, so a
+    /// success type that can be nothing (`Option`, JSON) takes it without an error.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        match serde_json::from_slice(&self.0.body) {
+        match serde_json::from_slice(json_or_null(&self.0.body)) {
             Ok(value) => Ok(value),
             Err(source) => {
                 // serde_json's message can quote the body: take it from the redacted
@@ -163,7 +164,7 @@ impl RawResponse {
         if !self.status().is_success() {
             return Err(Error::UnexpectedStatus(self));
         }
-        match serde_json::from_slice(&self.0.body) {
+        match serde_json::from_slice(json_or_null(&self.0.body)) {
             Ok(value) => Ok(value),
             Err(_) => Err(Error::UndocumentedSuccess(self)),
         }
@@ -284,6 +285,16 @@ impl RawResponse {
             error: variant(body),
             response: self,
         }
+    }
+}
+
+/// `body`, or `null` when it is empty (whitespace only): a server that answers a
+/// success with no body at all means "nothing", not "broken JSON".
+fn json_or_null(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
     }
 }
 

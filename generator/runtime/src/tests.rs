@@ -767,3 +767,19 @@ fn a_file_part_shows_its_size_not_its_bytes() {
     assert!(file.part("upload", "not a media type").is_err());
     assert!(file.part("upload", "image/png").is_ok());
 }
+
+#[test]
+fn an_empty_success_body_is_nothing_not_broken_json() {
+    let empty = || RawResponse::new(StatusCode::OK, HeaderMap::new(), Bytes::new());
+    let nothing: Option<serde_json::Value> = empty().json::<_, ()>().unwrap();
+    assert_eq!(nothing, None);
+    let value: serde_json::Value = empty().json::<_, ()>().unwrap();
+    assert_eq!(value, serde_json::Value::Null);
+    #[derive(Debug, serde::Deserialize)]
+    struct Thing {
+        #[allow(dead_code)]
+        id: u32,
+    }
+    let error = empty().json::<Thing, ()>().unwrap_err();
+    assert!(matches!(error, Error::InvalidBody { .. }), "{error:?}");
+}

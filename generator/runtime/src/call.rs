@@ -360,7 +360,10 @@ impl<'c> Call<'c> {
         body: Option<&T>,
     ) -> Result<Self, InvalidRequest> {
         Ok(match body {
-            Some(body) => self.with(|request| request.form(body)),
+            Some(body) => {
+                let pairs = request::form_pairs(body)?;
+                self.with(|request| request.form(&pairs))
+            }
             None => self,
         })
     }

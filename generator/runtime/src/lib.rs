@@ -16,6 +16,7 @@
 
 mod base64_bytes;
 mod call;
+mod date_header;
 // Used by the enums a generated crate has, if any.
 #[allow(unused_macros, unused_imports)]
 mod enum_impls;

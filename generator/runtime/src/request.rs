@@ -731,6 +731,43 @@ fn join(parts: impl Iterator<Item = String>, separator: &str) -> String {
 }
 
 /// A JSON scalar as parameter text; nested arrays and objects as JSON text.
+/// An `application/x-www-form-urlencoded` body's pairs, as OpenAPI's default encoding
+/// for it says (`style: form`, `explode: true`): a property per pair, an array as one
+/// pair per item, an object as its JSON text; absent and `null` properties left out.
+///
+/// # Errors
+/// A body that is not an object.
+pub(crate) fn form_pairs<T: serde::Serialize + ?Sized>(
+    body: &T,
+) -> Result<Vec<(String, String)>, InvalidRequest> {
+    let serde_json::Value::Object(object) = to_json("body", body)? else {
+        return Err(InvalidRequest {
+            parameter: "body",
+            reason: "a form body must be an object".to_string(),
+        });
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in object {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    let text = match &item {
+                        serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                            item.to_string()
+                        }
+                        scalar => scalar_text(scalar),
+                    };
+                    pairs.push((name.clone(), text));
+                }
+            }
+            serde_json::Value::Object(_) => pairs.push((name, value.to_string())),
+            scalar => pairs.push((name, scalar_text(&scalar))),
+        }
+    }
+    Ok(pairs)
+}
+
 fn scalar_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(text) => text.clone(),

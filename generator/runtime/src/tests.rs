@@ -783,3 +783,50 @@ fn an_empty_success_body_is_nothing_not_broken_json() {
     let error = empty().json::<Thing, ()>().unwrap_err();
     assert!(matches!(error, Error::InvalidBody { .. }), "{error:?}");
 }
+
+#[test]
+fn form_bodies_repeat_array_keys_and_leave_out_nulls() {
+    let body = serde_json::json!({"name": "a b", "list": ["x", "y"], "gone": null, "n": 2, "meta": {"k": 1}});
+    // Key order is serde_json's (sorted, or insertion order with `preserve_order`).
+    let mut pairs = request::form_pairs(&body).unwrap();
+    pairs.sort();
+    let expected: Vec<(String, String)> = [
+        ("list", "x"),
+        ("list", "y"),
+        ("meta", r#"{"k":1}"#),
+        ("n", "2"),
+        ("name", "a b"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+    .collect();
+    assert_eq!(pairs, expected);
+    assert!(request::form_pairs(&serde_json::json!([1])).is_err());
+}
+
+#[test]
+fn date_time_headers_take_rfc_3339_and_http_dates() {
+    use crate::date_header::{optional_date_header, required_date_header};
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "last-modified",
+        HeaderValue::from_static("Tue, 15 Nov 1994 08:12:31 GMT"),
+    );
+    headers.insert(
+        "x-expires",
+        HeaderValue::from_static("2026-11-30T12:00:00Z"),
+    );
+    headers.insert("x-bad", HeaderValue::from_static("yesterday"));
+    let modified = required_date_header(&headers, "Last-Modified").unwrap();
+    assert_eq!(modified.to_rfc3339(), "1994-11-15T08:12:31+00:00");
+    let expires = optional_date_header(&headers, "X-Expires")
+        .unwrap()
+        .unwrap();
+    assert_eq!(expires.to_rfc3339(), "2026-11-30T12:00:00+00:00");
+    assert_eq!(optional_date_header(&headers, "X-None").unwrap(), None);
+    let error = required_date_header(&headers, "X-Bad").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "header `X-Bad` is neither an RFC 3339 date-time nor an HTTP date"
+    );
+}

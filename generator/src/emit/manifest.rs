@@ -123,6 +123,8 @@ pub struct OptionalRuntime {
     pub sse: bool,
     /// `file_part.rs`: some multipart body has a file part.
     pub files: bool,
+    /// `date_header.rs`: some response header is a `date-time`.
+    pub date_headers: bool,
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
@@ -257,6 +259,13 @@ fn lib_items(
             pub use file_part::FilePart;
         ),
     );
+    let (date_header_module, _) = optional_module(
+        optional.date_headers,
+        quote!(
+            mod date_header;
+        ),
+        quote!(),
+    );
     let pattern_module = optional.patterns.then(|| {
         quote! {
             #[rustfmt::skip]
@@ -327,6 +336,7 @@ fn lib_items(
         #base64_module
         #sse_module
         #file_module
+        #date_header_module
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod call;

@@ -11,7 +11,7 @@
 //! | `src/errors.rs` | [`errors`]      | one enum of documented error statuses per operation|
 //! | `src/constraints.rs` | [`validation`] | `Validate` impls from each schema's constraints |
 //! | `src/waiters.rs` | [`waiters`]    | `wait_until_*` on request builders (settings)     |
-//! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/base64_bytes.rs`, `src/sse.rs`, `src/file_part.rs`, `src/pagination.rs`, `src/wait.rs` only where used) |
+//! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/base64_bytes.rs`, `src/sse.rs`, `src/file_part.rs`, `src/date_header.rs`, `src/pagination.rs`, `src/wait.rs` only where used) |
 //!
 //! Pagination streams ([`pagination`]) are emitted into `src/operations.rs`, beside the
 //! request builders whose fields they read.
@@ -112,6 +112,10 @@ const FILE_PART: (&str, &str) = (
     "src/file_part.rs",
     include_str!("../../runtime/src/file_part.rs"),
 );
+const DATE_HEADER: (&str, &str) = (
+    "src/date_header.rs",
+    include_str!("../../runtime/src/date_header.rs"),
+);
 const SSE: (&str, &str) = ("src/sse.rs", include_str!("../../runtime/src/sse.rs"));
 const WAIT: (&str, &str) = ("src/wait.rs", include_str!("../../runtime/src/wait.rs"));
 
@@ -154,6 +158,12 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
     if uses_files {
         runtime.push(FILE_PART);
     }
+    let uses_date_headers = texts
+        .iter()
+        .any(|text| text.contains("crate :: date_header ::"));
+    if uses_date_headers {
+        runtime.push(DATE_HEADER);
+    }
     let uses_sse = texts.iter().any(|text| text.contains("crate :: sse ::"));
     if uses_sse {
         runtime.push(SSE);
@@ -173,6 +183,7 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
         base64: uses_base64,
         sse: uses_sse,
         files: uses_files,
+        date_headers: uses_date_headers,
     };
     let lib = manifest::lib_rs(api, behaviour, crate_name, optional);
     let mut texts: Vec<String> = generated

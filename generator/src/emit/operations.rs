@@ -133,10 +133,16 @@ fn headers_struct(operation: &Operation) -> Option<TokenStream> {
     let reads = declared.headers.iter().map(|header| {
         let field = ident(&header.rust_name);
         let wire = &header.name;
-        if header.required {
-            quote!(#field: crate::response::required_header(headers, #wire)?,)
-        } else {
-            quote!(#field: crate::response::optional_header(headers, #wire)?,)
+        let date = header.ty == TypeRef::DateTime;
+        match (header.required, date) {
+            (true, false) => quote!(#field: crate::response::required_header(headers, #wire)?,),
+            (false, false) => quote!(#field: crate::response::optional_header(headers, #wire)?,),
+            (true, true) => {
+                quote!(#field: crate::date_header::required_date_header(headers, #wire)?,)
+            }
+            (false, true) => {
+                quote!(#field: crate::date_header::optional_date_header(headers, #wire)?,)
+            }
         }
     });
     Some(quote! {

@@ -266,7 +266,12 @@ impl<'a> Normaliser<'a> {
                 json_name: json_name.clone(),
                 rust_name: scope.claim(snake(json_name)),
                 docs: shape.docs,
-                form: FieldForm::of(required && !one_way, shape.nullable, default.is_some()),
+                // A read-only default is the server's to fill in: a request leaves it out.
+                form: FieldForm::of(
+                    required && !one_way,
+                    shape.nullable,
+                    default.is_some() && shape.direction != Direction::ReadOnly,
+                ),
                 demanded: required
                     && shape.direction == Direction::WriteOnly
                     && !shape.nullable

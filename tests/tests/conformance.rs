@@ -20,10 +20,7 @@ use ai_agent_client::errors::{
     CreateSandboxError, DeleteSandboxError, GetSandboxError, GetSandboxMetricsError,
     ListSandboxesError, PauseSandboxError, ResumeSandboxError,
 };
-use ai_agent_client::types::{
-    CreateSandboxRequest, EnvVar, PauseSandboxRequest, SandboxEgressConfig,
-    SandboxEgressConfigMode, SandboxEgressRule, SandboxEgressRuleProtocol, SandboxResources,
-};
+use ai_agent_client::types::{CreateSandboxRequest, PauseSandboxRequest};
 use ai_agent_client::{
     Client, Error, ObservedRequest, ObservedResponse, Observer, Operation, Request, RetryPolicy,
 };
@@ -76,23 +73,7 @@ async fn every_operation_against_prism() {
         ListSandboxesError::status,
     )
     .await;
-    let full = CreateSandboxRequest::new("dev-box")
-        .with_region("eu-west-1")
-        .with_env(vec![EnvVar::new("GREETING", "hello world")])
-        .with_resources(
-            SandboxResources::default()
-                .with_cpu(0.5)
-                .with_memory_gb(2)
-                .with_disk_gb(20),
-        )
-        .with_egress(
-            SandboxEgressConfig::default()
-                .with_mode(SandboxEgressConfigMode::AllowList)
-                .with_allow(vec![SandboxEgressRule::new("example.com")
-                    .with_ports(vec![443])
-                    .with_protocol(SandboxEgressRuleProtocol::Tcp)]),
-        )
-        .with_sandbox_template_id("sb-ubuntu-24-04");
+    let full = integration_tests::sample::full_create_request();
     let creates = [
         ("create with every property", full),
         (

@@ -11,9 +11,8 @@ use ai_agent_client::errors::{
     ListSandboxesError, PauseSandboxError, ResumeSandboxError,
 };
 use ai_agent_client::types::{
-    CreateSandboxRequest, EnvVar, PauseSandboxRequest, SandboxEgressConfig,
-    SandboxEgressConfigMode, SandboxEgressRule, SandboxEgressRuleProtocol, SandboxPhase,
-    SandboxResources,
+    CreateSandboxRequest, PauseSandboxRequest, SandboxEgressConfigMode, SandboxEgressRuleProtocol,
+    SandboxPhase,
 };
 use ai_agent_client::{Client, Error, InvalidRequest, Limit, RawResponse, Rule, ValidationError};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -308,23 +307,7 @@ async fn base_url_is_the_one_given() {
 #[tokio::test]
 async fn create_sends_the_spec_body_and_reads_the_sandbox() {
     let (server, client) = setup().await;
-    let request = CreateSandboxRequest::new("dev-box")
-        .with_region("eu-west-1")
-        .with_env(vec![EnvVar::new("GREETING", "hello world")])
-        .with_resources(
-            SandboxResources::default()
-                .with_cpu(0.5)
-                .with_memory_gb(2)
-                .with_disk_gb(20),
-        )
-        .with_egress(
-            SandboxEgressConfig::default()
-                .with_mode(SandboxEgressConfigMode::AllowList)
-                .with_allow(vec![SandboxEgressRule::new("example.com")
-                    .with_ports(vec![443])
-                    .with_protocol(SandboxEgressRuleProtocol::Tcp)]),
-        )
-        .with_sandbox_template_id("sb-ubuntu-24-04");
+    let request = integration_tests::sample::full_create_request();
 
     let sandbox = client
         .create_sandbox(ORG, PROJECT, request)

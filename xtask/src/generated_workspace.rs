@@ -110,7 +110,8 @@ impl Workspace {
         for member in members {
             let _ = writeln!(manifest, "    {member:?},");
         }
-        manifest.push_str("]\n");
+        // Same reason as the repository's own profile: no debug info, less disk.
+        manifest.push_str("]\n\n[profile.dev]\ndebug = false\n");
         let manifest_path = root.join("Cargo.toml");
         write_if_changed(&manifest_path, &manifest)?;
         let lock_copy = root.join("Cargo.lock");

@@ -643,6 +643,62 @@ pub struct RequestBody {
     /// Multipart only: the `Content-Type` the spec's `encoding` gives a property's part,
     /// by JSON property name.
     pub part_types: Vec<(String, String)>,
+    /// When the media types offered carry different schemas (JSON or `text/plain`, say):
+    /// the body is this enum, one variant per media type, and the variant the caller
+    /// builds says what is sent. Then `ty`, `media_type`, `encoding` and `part_types`
+    /// describe its first variant (the default), and there is no `choice`.
+    pub body_enum: Option<BodyEnum>,
+}
+
+impl RequestBody {
+    /// The types a body can hold: its one type, or each of its enum's variants'.
+    pub fn types(&self) -> Vec<&TypeRef> {
+        match &self.body_enum {
+            Some(body_enum) => body_enum
+                .variants
+                .iter()
+                .map(|variant| &variant.ty)
+                .collect(),
+            None => vec![&self.ty],
+        }
+    }
+
+    /// Whether some media type it can be sent as is raw bytes, whose `Content-Type` the
+    /// caller may set.
+    pub fn sends_bytes(&self) -> bool {
+        match &self.body_enum {
+            Some(body_enum) => body_enum
+                .variants
+                .iter()
+                .any(|variant| variant.encoding == BodyEncoding::Binary),
+            None => self.encoding == BodyEncoding::Binary,
+        }
+    }
+}
+
+/// A request body that is one of several media types, each with its own schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyEnum {
+    /// The enum's name in the operations module, e.g. `AddPetRequestBody`.
+    pub name: String,
+    /// One per media type the client can write, the default first.
+    pub variants: Vec<BodyVariant>,
+}
+
+/// One media type of a [`BodyEnum`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyVariant {
+    /// The variant's name, e.g. `Json`, `Text`.
+    pub variant: String,
+    /// The media type, sent as `Content-Type`.
+    pub media_type: String,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// What the variant holds: the media type's schema (`String` for text, `Bytes` for
+    /// binary).
+    pub ty: TypeRef,
+    /// Multipart only: each part's `Content-Type` from the spec's `encoding`.
+    pub part_types: Vec<(String, String)>,
 }
 
 /// A media type a body can also be sent as.

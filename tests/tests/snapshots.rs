@@ -124,11 +124,26 @@ fn rule_every_writable_request_media_type_is_a_choice() {
     assert_eq!(
         warnings,
         [
-            "warning: #/paths/~1pets/post/requestBody/content/application~1xml: the client cannot write this media type; the body is sent as `application/json` only",
-            "warning: #/paths/~1pets/post/requestBody/content/text~1plain: its schema differs from the one the client sends; the body is sent as `application/json` only",
+            "warning: #/paths/~1pets/post/requestBody/content/application~1xml: the client cannot write this media type; the body is sent as `application/json` and the other media types offered only",
         ]
     );
     insta::assert_snapshot!("media_types_operations", file(&output, "src/operations.rs"));
+}
+
+#[test]
+fn rule_media_types_with_different_schemas_are_a_body_enum() {
+    let output = generate(&fixture("mixed_media_types.yaml"), "mixed_media_types.yaml");
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: #/paths/~1notes/post/requestBody/content/application~1xml: the client cannot write this media type; the body is sent as `application/json` and the other media types offered only",
+        ]
+    );
+    insta::assert_snapshot!(
+        "mixed_media_types_operations",
+        file(&output, "src/operations.rs")
+    );
 }
 
 #[test]

@@ -166,7 +166,9 @@ fn operation_roots(operation: &Operation) -> Vec<String> {
         names_in(&parameter.ty, &mut roots);
     }
     if let Some(body) = &operation.body {
-        names_in(&body.ty, &mut roots);
+        for ty in body.types() {
+            names_in(ty, &mut roots);
+        }
     }
     for response in &operation.responses {
         if let Some(body) = &response.body {

@@ -8,7 +8,7 @@ use super::errors::{error_responses, error_type_name, status_label};
 use super::rust_type::{argument_into, argument_tokens, ident, type_tokens};
 use super::types::constraint_docs;
 use crate::ir::{
-    Api, BodyEncoding, ClientBehaviour, Operation, Parameter, ParameterLocation, ParameterStyle,
+    Api, BodyEnum, ClientBehaviour, Operation, Parameter, ParameterLocation, ParameterStyle,
     Success, TypeRef,
 };
 
@@ -236,7 +236,11 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
         initialisers.push(quote!(#name: None));
     }
     if let Some(body) = &operation.body {
-        if body.required {
+        if let (true, Some(body_enum)) = (body.required, &body.body_enum) {
+            let enum_ident = ident(&body_enum.name);
+            parameters.push(quote!(body: impl Into<#enum_ident>));
+            initialisers.push(quote!(body: body.into()));
+        } else if body.required {
             let ty = argument_tokens(&body.ty, false);
             parameters.push(quote!(body: #ty));
             initialisers.push(match body.ty {
@@ -248,7 +252,7 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
         } else {
             initialisers.push(quote!(body: None));
         }
-        if body.encoding == BodyEncoding::Binary {
+        if body.sends_bytes() {
             initialisers.push(quote!(body_content_type: None));
         }
         if let Some((enum_name, primary)) = &body.choice {
@@ -266,9 +270,24 @@ fn client_method(operation: &Operation, cfg: &TokenStream) -> TokenStream {
         })
         .collect();
     if let Some(body) = operation.body.as_ref().filter(|body| body.required) {
+        let media_types = match &body.body_enum {
+            Some(body_enum) => format!(
+                "[`{0}`](crate::operations::{0}), sent as {1}",
+                body_enum.name,
+                {
+                    let mut media_types: Vec<String> = body_enum
+                        .variants
+                        .iter()
+                        .map(|variant| code(&variant.media_type))
+                        .collect();
+                    let last = media_types.pop().unwrap_or_default();
+                    format!("{} or {last}", media_types.join(", "))
+                }
+            ),
+            None => code(&body.media_type),
+        };
         argument_docs.push(format!(
-            "- `body`: {}{}",
-            code(&body.media_type),
+            "- `body`: {media_types}{}",
             body.docs
                 .as_deref()
                 .map(|docs| format!(". {}", spec_text(docs).replace('\n', " ")))
@@ -378,12 +397,32 @@ fn request_builder(
             }
         });
     }
+    if let Some(body_enum) = operation
+        .body
+        .as_ref()
+        .and_then(|body| body.body_enum.as_ref())
+    {
+        media_type_enum = Some(body_enum_tokens(body_enum, method));
+    }
     if let Some(body) = &operation.body {
-        if body.encoding == BodyEncoding::Binary {
+        if body.sends_bytes() {
             fields.push(quote!(body_content_type: Option<String>,));
+            // The media type of the raw-bytes body: the body's own, or its enum's
+            // bytes variant's.
+            let bytes_media_type = body
+                .body_enum
+                .iter()
+                .flat_map(|body_enum| &body_enum.variants)
+                .find(|variant| variant.encoding == crate::ir::BodyEncoding::Binary)
+                .map_or(&body.media_type, |variant| &variant.media_type);
+            let when = if body.body_enum.is_some() {
+                " when it is raw bytes"
+            } else {
+                ""
+            };
             let docs = format!(
-                " The `Content-Type` the body is sent with; without it, {}.",
-                code(&super::send::binary_content_type(&body.media_type))
+                " The `Content-Type` the body is sent with{when}; without it, {}.",
+                code(&super::send::binary_content_type(bytes_media_type))
             );
             setters.push(quote! {
                 #[doc = #docs]
@@ -393,20 +432,31 @@ fn request_builder(
                 }
             });
         }
-        let ty = type_tokens(&body.ty, false);
+        let (ty, argument, value, media_types) = match &body.body_enum {
+            Some(body_enum) => {
+                let enum_ident = ident(&body_enum.name);
+                (
+                    quote!(#enum_ident),
+                    quote!(impl Into<#enum_ident>),
+                    quote!(body.into()),
+                    format!("[`{}`]", body_enum.name),
+                )
+            }
+            None => (
+                type_tokens(&body.ty, false),
+                argument_tokens(&body.ty, false),
+                argument_into(&body.ty, &ident("body")),
+                code(&body.media_type),
+            ),
+        };
         if body.required {
             fields.push(quote!(body: #ty,));
         } else {
             fields.push(quote!(body: Option<#ty>,));
             let docs = doc_attrs(&[
                 &spec_text(body.docs.as_deref().unwrap_or("")),
-                &format!(
-                    "Sets the optional {} request body; without it none is sent.",
-                    code(&body.media_type)
-                ),
+                &format!("Sets the optional {media_types} request body; without it none is sent."),
             ]);
-            let argument = argument_tokens(&body.ty, false);
-            let value = argument_into(&body.ty, &ident("body"));
             setters.push(quote! {
                 #docs
                 pub fn body(mut self, body: #argument) -> Self {
@@ -461,7 +511,8 @@ fn request_builder(
             }
         });
         let body = operation.body.as_ref().map(|body| {
-            let content_type = (body.encoding == BodyEncoding::Binary)
+            let content_type = body
+                .sends_bytes()
                 .then(|| quote!(.field("body_content_type", &self.body_content_type)));
             let media_type = body
                 .choice
@@ -528,6 +579,53 @@ fn request_builder(
                 #decode
             }
         }
+    }
+}
+
+/// The enum of a body offered in media types with different schemas: one variant per
+/// media type, and `From` the default's type, so the common call reads as if there
+/// were one.
+fn body_enum_tokens(body_enum: &BodyEnum, method: &str) -> TokenStream {
+    let enum_ident = ident(&body_enum.name);
+    let docs = format!(
+        " The request body of [`Client::{method}`]: one of the media types the spec offers, each with its own schema and sent with its own `Content-Type`."
+    );
+    let variants = body_enum
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(position, variant)| {
+            let name = ident(&variant.variant);
+            let ty = type_tokens(&variant.ty, false);
+            let docs = if position == 0 {
+                format!(
+                    " {} (the default: the value converts into this).",
+                    code(&variant.media_type)
+                )
+            } else {
+                format!(" {}.", code(&variant.media_type))
+            };
+            quote!(#[doc = #docs] #name(#ty),)
+        });
+    let default = body_enum.variants.first().map(|variant| {
+        let name = ident(&variant.variant);
+        let ty = type_tokens(&variant.ty, false);
+        quote! {
+            impl From<#ty> for #enum_ident {
+                fn from(body: #ty) -> Self {
+                    Self::#name(body)
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #docs]
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum #enum_ident {
+            #(#variants)*
+        }
+        #default
     }
 }
 

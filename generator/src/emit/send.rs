@@ -22,6 +22,55 @@ pub fn build_body(api: &Api, operation: &Operation) -> TokenStream {
     let mut chain = vec![quote!(method(reqwest::Method::#http_method, #template, &[#(#values),*]))];
     chain.extend(parameter_calls(operation));
     let mut before = path_values;
+    if let Some(body) = &operation.body {
+        if let Some(body_enum) = &body.body_enum {
+            // The caller's value says which media type it is: one arm per variant.
+            let enum_ident = ident(&body_enum.name);
+            let mut arms: Vec<TokenStream> = body_enum
+                .variants
+                .iter()
+                .map(|variant| {
+                    let name = ident(&variant.variant);
+                    let (statement, call) = body_call(
+                        api,
+                        &variant.ty,
+                        &variant.part_types,
+                        variant.encoding,
+                        &variant.media_type,
+                        BodyValue::Bound,
+                    );
+                    let pattern = if body.required {
+                        quote!(#enum_ident::#name(body))
+                    } else {
+                        quote!(Some(#enum_ident::#name(body)))
+                    };
+                    quote!(#pattern => { #statement call.#call })
+                })
+                .collect();
+            if !body.required {
+                arms.push(quote!(None => Ok(call),));
+            }
+            return quote! {
+                #(#before)*
+                let call = call #(.#chain?)*;
+                match &self.body {
+                    #(#arms)*
+                }
+            };
+        }
+    }
+    let field = |body: &RequestBody, encoding, media_type: &str| {
+        body_call(
+            api,
+            &body.ty,
+            &body.part_types,
+            encoding,
+            media_type,
+            BodyValue::Field {
+                required: body.required,
+            },
+        )
+    };
     if let Some((body, (enum_name, primary_variant))) = operation
         .body
         .as_ref()
@@ -31,13 +80,12 @@ pub fn build_body(api: &Api, operation: &Operation) -> TokenStream {
         let enum_ident = ident(enum_name);
         let primary_variant = ident(primary_variant);
         let mut arms = vec![{
-            let (statement, call) = body_call(api, body, body.encoding, &body.media_type);
+            let (statement, call) = field(body, body.encoding, &body.media_type);
             quote!(#enum_ident::#primary_variant => { #statement call.#call })
         }];
         for alternative in &body.alternatives {
             let variant = ident(&alternative.variant);
-            let (statement, call) =
-                body_call(api, body, alternative.encoding, &alternative.media_type);
+            let (statement, call) = field(body, alternative.encoding, &alternative.media_type);
             arms.push(quote!(#enum_ident::#variant => { #statement call.#call }));
         }
         return quote! {
@@ -49,7 +97,7 @@ pub fn build_body(api: &Api, operation: &Operation) -> TokenStream {
         };
     }
     if let Some(body) = &operation.body {
-        let (statement, call) = body_call(api, body, body.encoding, &body.media_type);
+        let (statement, call) = field(body, body.encoding, &body.media_type);
         before.extend(statement);
         chain.push(call);
     }
@@ -238,18 +286,29 @@ fn parameter_calls(operation: &Operation) -> Vec<TokenStream> {
         .collect()
 }
 
+/// Where the body's value is, for [`body_call`].
+#[derive(Clone, Copy)]
+enum BodyValue {
+    /// `self.body`, an `Option` unless `required`.
+    Field { required: bool },
+    /// A local `body: &T`, bound by a match on the body enum.
+    Bound,
+}
+
 /// The request body's call, encoded as its media type says, and for multipart the
 /// statement that builds the form first.
 fn body_call(
     api: &Api,
-    body: &RequestBody,
+    ty: &TypeRef,
+    part_types: &[(String, String)],
     encoding: BodyEncoding,
     media_type: &str,
+    source: BodyValue,
 ) -> (Option<TokenStream>, TokenStream) {
-    let value = if body.required {
-        quote!(Some(&self.body))
-    } else {
-        quote!(self.body.as_ref())
+    let value = match source {
+        BodyValue::Field { required: true } => quote!(Some(&self.body)),
+        BodyValue::Field { required: false } => quote!(self.body.as_ref()),
+        BodyValue::Bound => quote!(Some(body)),
     };
     match encoding {
         // `application/merge-patch+json` and the like go out under their own name.
@@ -270,23 +329,26 @@ fn body_call(
             )
         }
         BodyEncoding::Multipart => {
-            let form = multipart_form(api, &body.ty, &body.part_types);
-            let statement = if body.required {
-                quote!(let form = { let body = &self.body; #form };)
-            } else {
-                quote! {
-                    let form = match &self.body {
-                        Some(body) => Some({ #form }),
-                        None => None,
-                    };
-                }
-            };
-            let call = if body.required {
-                quote!(multipart(Some(form)))
-            } else {
-                quote!(multipart(form))
-            };
-            (Some(statement), call)
+            let form = multipart_form(api, ty, part_types);
+            match source {
+                BodyValue::Field { required: true } => (
+                    Some(quote!(let form = { let body = &self.body; #form };)),
+                    quote!(multipart(Some(form))),
+                ),
+                BodyValue::Field { required: false } => (
+                    Some(quote! {
+                        let form = match &self.body {
+                            Some(body) => Some({ #form }),
+                            None => None,
+                        };
+                    }),
+                    quote!(multipart(form)),
+                ),
+                BodyValue::Bound => (
+                    Some(quote!(let form = { #form };)),
+                    quote!(multipart(Some(form))),
+                ),
+            }
         }
     }
 }

@@ -434,7 +434,56 @@ pub fn request_checks(
             quote!(if let Some(value) = &self.#member { #scoped })
         });
     }
-    if let Some(body) = &operation.body {
+    if let Some((body, body_enum)) = operation
+        .body
+        .as_ref()
+        .and_then(|body| Some((body, body.body_enum.as_ref()?)))
+    {
+        // Each variant is checked as its own type would be, bound to `value`.
+        let enum_ident = ident(&body_enum.name);
+        let arms: Vec<(TokenStream, TokenStream)> = body_enum
+            .variants
+            .iter()
+            .filter_map(|variant| {
+                let name = ident(&variant.variant);
+                let checks = if only_nested(api, &variant.ty, &Constraints::default(), checked) {
+                    quote!(value.validate_at(&FieldPath::root("body"))?;)
+                } else {
+                    let checks = local_checks(api, &variant.ty, &Constraints::default(), checked);
+                    if checks.is_empty() {
+                        return None;
+                    }
+                    quote!(let field = FieldPath::root("body"); #checks)
+                };
+                let pattern = if body.required {
+                    quote!(#enum_ident::#name(value))
+                } else {
+                    quote!(Some(#enum_ident::#name(value)))
+                };
+                Some((pattern, checks))
+            })
+            .collect();
+        let every_case = body.required && arms.len() == body_enum.variants.len();
+        match arms.as_slice() {
+            [] => {}
+            // One checked variant among others: `if let` (clippy's `single_match`).
+            [(pattern, checks)] if !every_case => {
+                statements.push(quote!(if let #pattern = &self.body { #checks }));
+            }
+            _ => {
+                let arms = arms
+                    .iter()
+                    .map(|(pattern, checks)| quote!(#pattern => { #checks }));
+                let rest = (!every_case).then(|| quote!(_ => {}));
+                statements.push(quote! {
+                    match &self.body {
+                        #(#arms)*
+                        #rest
+                    }
+                });
+            }
+        }
+    } else if let Some(body) = &operation.body {
         let checks = local_checks(api, &body.ty, &Constraints::default(), checked);
         if only_nested(api, &body.ty, &Constraints::default(), checked) {
             statements.push(quote!(self.body.validate_at(&FieldPath::root("body"))?;));

@@ -11,9 +11,9 @@ use super::Normaliser;
 use crate::diagnostics::Diagnostic;
 use crate::ir::media_type_essence as essence;
 use crate::ir::{
-    BodyAlternative, BodyEncoding, Operation, OperationHeaders, Parameter, ParameterLocation,
-    ParameterStyle, PathSegment, RequestBody, Response, ResponseBody, ResponseHeader, StatusMatch,
-    Success, TemplatePart, TypeRef,
+    BodyAlternative, BodyEncoding, BodyEnum, BodyVariant, Operation, OperationHeaders, Parameter,
+    ParameterLocation, ParameterStyle, PathSegment, RequestBody, Response, ResponseBody,
+    ResponseHeader, StatusMatch, Success, TemplatePart, TypeRef,
 };
 use crate::resolve::escape_token;
 
@@ -377,6 +377,7 @@ impl<'a> Normaliser<'a> {
                 alternatives: Vec::new(),
                 choice: None,
                 part_types: Vec::new(),
+                body_enum: None,
             }));
         }
         let body = self.resolver.request_body(item, &body_pointer)?;
@@ -405,68 +406,130 @@ impl<'a> Normaliser<'a> {
                 "a multipart body that is not an object is sent as one JSON part named `body`",
             );
         }
-        // Every other media type offered is either a choice the caller has (the same
-        // schema, in an encoding the client writes) or said to be left out: none is
-        // dropped silently.
-        let mut variants = Scope::with_reserved(&[]);
-        let primary_variant = variants.claim(encoding_variant(encoding).to_string());
-        let mut alternatives = Vec::new();
+        // Every other media type offered is a choice the caller has, or said to be left
+        // out: none is dropped silently. Which media types the client can write at all:
+        let mut others = Vec::new();
         for (other_type, other) in &body.content {
             if other_type == media_type {
                 continue;
             }
             let other_encoding = body_encoding(other_type);
             let other_pointer = format!("{body_pointer}/content/{}", escape_token(other_type));
-            let writable = match other_encoding {
-                BodyEncoding::Json | BodyEncoding::FormUrlEncoded => true,
-                BodyEncoding::Multipart => self.is_struct(&ty),
-                BodyEncoding::Text | BodyEncoding::Binary => false,
-            };
-            let same_schema = other.schema == content.schema;
-            let primary_structured = !matches!(encoding, BodyEncoding::Text | BodyEncoding::Binary);
-            if writable && same_schema && primary_structured {
-                alternatives.push(BodyAlternative {
-                    media_type: other_type.clone(),
-                    encoding: other_encoding,
-                    variant: variants.claim(encoding_variant(other_encoding).to_string()),
-                });
+            // Bytes are bytes whatever the media type; but an object schema under, say,
+            // `application/xml` asks for a serializer the client does not have.
+            let writable = other_encoding != BodyEncoding::Binary
+                || other.schema.as_ref().is_none_or(is_inline_string);
+            if writable {
+                others.push((other_type, other, other_encoding, other_pointer));
             } else {
-                let why = if same_schema {
-                    "the client cannot write this media type"
-                } else {
-                    "its schema differs from the one the client sends"
-                };
                 self.warn(
                     &other_pointer,
-                    &format!("{why}; the body is sent as `{media_type}` only"),
+                    &format!("the client cannot write this media type; the body is sent as `{media_type}` and the other media types offered only"),
                 );
             }
         }
-        let choice = (!alternatives.is_empty()).then(|| {
-            (
-                builder_scope.claim(format!("{type_name}MediaType")),
-                primary_variant,
+        let structured = |encoding: BodyEncoding| {
+            matches!(
+                encoding,
+                BodyEncoding::Json | BodyEncoding::FormUrlEncoded | BodyEncoding::Multipart
             )
-        });
-        // A multipart part's `Content-Type`, where the spec's `encoding` names one.
-        let part_types = content
-            .encoding
-            .iter()
-            .filter_map(|(property, encoding)| {
-                let content_type = encoding.content_type.as_deref()?.split(',').next()?.trim();
-                (!content_type.is_empty()).then(|| (property.clone(), content_type.to_string()))
-            })
-            .collect();
-        Ok(Some(RequestBody {
+        };
+        // Why two designs: when every media type carries the same schema, the caller
+        // builds that one type and only picks an encoding (`body_media_type`); when the
+        // schemas differ, the value itself must say which it is, so the body is an enum.
+        let one_schema = structured(encoding)
+            && others.iter().all(|(_, other, other_encoding, _)| {
+                other.schema == content.schema
+                    && structured(*other_encoding)
+                    && (*other_encoding != BodyEncoding::Multipart || self.is_struct(&ty))
+            });
+        let mut request_body = RequestBody {
             ty,
             required: body.required,
             media_type: media_type.clone(),
             encoding,
             docs: body.description.clone(),
-            alternatives,
-            choice,
-            part_types,
-        }))
+            alternatives: Vec::new(),
+            choice: None,
+            part_types: part_types(content),
+            body_enum: None,
+        };
+        if others.is_empty() {
+            return Ok(Some(request_body));
+        }
+        let mut variant_names = Scope::with_reserved(&[]);
+        let mut variant_name = |encoding: BodyEncoding, media_type: &str| {
+            let plain = encoding_variant(encoding);
+            if variant_names.contains(plain) {
+                // A second JSON (or text, ...) media type is named after its subtype.
+                let subtype = essence(media_type);
+                let subtype = subtype.split('/').nth(1).unwrap_or(&subtype).to_string();
+                variant_names.claim(upper_camel(&subtype))
+            } else {
+                variant_names.claim(plain.to_string())
+            }
+        };
+        let primary_variant = variant_name(encoding, media_type);
+        if one_schema {
+            request_body.alternatives = others
+                .iter()
+                .map(|(other_type, _, other_encoding, _)| BodyAlternative {
+                    media_type: (*other_type).clone(),
+                    encoding: *other_encoding,
+                    variant: variant_name(*other_encoding, other_type),
+                })
+                .collect();
+            request_body.choice = Some((
+                builder_scope.claim(format!("{type_name}MediaType")),
+                primary_variant,
+            ));
+            return Ok(Some(request_body));
+        }
+        let mut variants = vec![BodyVariant {
+            variant: primary_variant,
+            media_type: media_type.clone(),
+            encoding,
+            ty: request_body.ty.clone(),
+            part_types: request_body.part_types.clone(),
+        }];
+        for (other_type, other, other_encoding, other_pointer) in others {
+            let variant = variant_name(other_encoding, other_type);
+            let ty = match (other_encoding, &other.schema) {
+                (BodyEncoding::Binary, _) => TypeRef::Bytes,
+                (BodyEncoding::Text, _) => TypeRef::String,
+                // The same schema as the default's is the same type, not a copy.
+                (_, schema) if *schema == content.schema => request_body.ty.clone(),
+                (_, Some(schema)) => {
+                    self.binary_as_bytes = other_encoding == BodyEncoding::Multipart;
+                    let shape = self.type_of(
+                        SchemaRef::from(schema),
+                        &format!("{other_pointer}/schema"),
+                        &format!("{type_name}{variant}Body"),
+                    );
+                    self.binary_as_bytes = false;
+                    shape?.ty
+                }
+                (_, None) => TypeRef::Json,
+            };
+            if other_encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
+                self.warn(
+                    &format!("{other_pointer}/schema"),
+                    "a multipart body that is not an object is sent as one JSON part named `body`",
+                );
+            }
+            variants.push(BodyVariant {
+                variant,
+                media_type: other_type.clone(),
+                encoding: other_encoding,
+                ty,
+                part_types: part_types(other),
+            });
+        }
+        request_body.body_enum = Some(BodyEnum {
+            name: builder_scope.claim(format!("{type_name}RequestBody")),
+            variants,
+        });
+        Ok(Some(request_body))
     }
 
     fn responses(
@@ -806,6 +869,30 @@ fn body_encoding(media_type: &str) -> BodyEncoding {
     } else {
         BodyEncoding::Binary
     }
+}
+
+/// A multipart part's `Content-Type`, by property, where the spec's `encoding` names one
+/// (the first, when it lists several).
+fn part_types(content: &openapiv3::MediaType) -> Vec<(String, String)> {
+    content
+        .encoding
+        .iter()
+        .filter_map(|(property, encoding)| {
+            let content_type = encoding.content_type.as_deref()?.split(',').next()?.trim();
+            (!content_type.is_empty()).then(|| (property.clone(), content_type.to_string()))
+        })
+        .collect()
+}
+
+/// An inline `type: string` schema (binary or not): what a raw-bytes body can carry.
+fn is_inline_string(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
+    matches!(
+        schema,
+        ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(_)),
+            ..
+        })
+    )
 }
 
 /// The media type enum's variant name for an encoding (numbered when two share it).

@@ -336,3 +336,32 @@ paths:
         "{manifest}"
     );
 }
+
+/// `send_stream` has one event type: a second success stream with another schema is
+/// read as the first's, and the generator says so at the second's place.
+#[test]
+fn event_streams_with_different_schemas_are_a_warning_at_the_second() {
+    let text = r#"openapi: 3.0.3
+info: {title: x, version: '1'}
+paths:
+  /events:
+    get:
+      responses:
+        '200':
+          description: ticks
+          content:
+            text/event-stream:
+              schema: {type: object, properties: {tick: {type: integer}}}
+        '206':
+          description: texts
+          content:
+            text/event-stream:
+              schema: {type: string}
+"#;
+    let output = generate(text, "streams.yaml").expect("generates");
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["warning: #/paths/~1events/get/responses/206/content/text~1event-stream: this event stream's data has another schema than the first success's; `send_stream` decodes every stream's events as the first's"]
+    );
+}

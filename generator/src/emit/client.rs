@@ -53,14 +53,28 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
         setters: token_setter,
         debug: token_debug,
         checks: token_checks,
-        secret_query,
+        mut secret_query,
     } = credentials;
+    // `format: password` query parameters are secrets too: a URL in an error or an
+    // observer's event must not show them.
+    for parameter in api
+        .operations
+        .iter()
+        .flat_map(|operation| &operation.parameters)
+    {
+        if parameter.secret
+            && parameter.location == crate::ir::ParameterLocation::Query
+            && !secret_query.contains(&parameter.name)
+        {
+            secret_query.push(parameter.name.clone());
+        }
+    }
     let request_id_header = match &behaviour.request_id_header {
         Some(name) => quote!(Some(#name)),
         None => quote!(None),
     };
-    // Query parameters that carry an API key: their values are `[redacted]` in the URLs
-    // observers and errors show.
+    // Query parameters that carry an API key or a password: their values are
+    // `[redacted]` in the URLs observers and errors show.
     let credentials_mut = (!token_checks.is_empty()).then(|| quote!(mut));
     let new_secrets = if secret_query.is_empty() {
         quote!(crate::redact::Secrets::default())

@@ -393,6 +393,22 @@ fn multipart_form(api: &Api, ty: &TypeRef, part_types: &[(String, String)]) -> T
             TypeRef::Bytes => quote! {
                 form = form.part(#wire, crate::request::file_part(#wire, &#owner)?);
             },
+            // An array is one part per item, each typed as its item is (OpenAPI: an
+            // array's default `contentType` is its items'), as browsers send a
+            // multi-valued field.
+            TypeRef::Array(_) => {
+                let item_part = match part_type {
+                    Some(content_type) => {
+                        quote!(crate::request::typed_part(#wire, item, #content_type)?)
+                    }
+                    None => quote!(crate::request::text_part(#wire, item)?),
+                };
+                quote! {
+                    for item in #reference {
+                        form = form.part(#wire, #item_part);
+                    }
+                }
+            }
             _ => match part_type {
                 Some(content_type) => quote! {
                     form = form.part(#wire, crate::request::typed_part(#wire, #reference, #content_type)?);

@@ -186,9 +186,25 @@ impl<'a> Normaliser<'a> {
         let body = self.request_body(operation, pointer, &type_name, builder_scope)?;
         let responses = self.responses(operation, pointer, &type_name)?;
         let mut success = success(&responses, &type_name, builder_scope);
-        let event_stream = responses
+        let mut streams = responses
             .iter()
-            .find_map(|response| response.event_stream.clone());
+            .filter_map(|response| Some((response.status, response.event_stream.as_ref()?)));
+        let event_stream = streams.next().map(|(_, data)| data.clone());
+        // `send_stream` has one event type; a second stream of another schema is read
+        // as the first's, which the caller must hear of.
+        for (status, data) in streams {
+            if Some(data) != event_stream.as_ref() {
+                let key = match status {
+                    StatusMatch::Code(code) => code.to_string(),
+                    StatusMatch::Range(digit) => format!("{digit}XX"),
+                    StatusMatch::Default => "default".to_string(),
+                };
+                self.warn(
+                    &format!("{pointer}/responses/{key}/content/text~1event-stream"),
+                    "this event stream's data has another schema than the first success's; `send_stream` decodes every stream's events as the first's",
+                );
+            }
+        }
         let headers = operation_headers(&responses, &type_name, builder_scope);
         if success == Success::Unit && headers.is_some() {
             success = Success::Headers;

@@ -73,12 +73,19 @@ pub enum GenerateError {
         /// What is wrong.
         message: String,
     },
-    /// The document is not OpenAPI 3.0.x (Swagger 2.0, OpenAPI 3.1, or no version at all).
-    #[error("{file}: {message}")]
+    /// The document's version is not one the generator reads (Swagger 2.0, OpenAPI
+    /// 3.0.x and 3.1.x are), or it has none.
+    #[error("{file}:{line}:{column}: {pointer}: {message}")]
     UnsupportedVersion {
         /// The file.
         file: String,
-        /// Which version was found and what is supported.
+        /// The version field (`#/openapi`, `#/swagger`), or `#` when there is none.
+        pointer: String,
+        /// 1-based line of the field.
+        line: usize,
+        /// 1-based column of the field.
+        column: usize,
+        /// Which version was found and which are read.
         message: String,
     },
     /// The settings file (`codegen.toml`) cannot be read, is not valid TOML, or names

@@ -21,6 +21,7 @@ pub mod normalise;
 pub mod repair;
 pub mod resolve;
 pub mod settings;
+pub mod upgrade;
 pub mod write;
 
 use std::collections::BTreeMap;

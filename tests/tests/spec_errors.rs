@@ -136,23 +136,38 @@ fn a_style_a_path_parameter_cannot_have_is_an_error_at_the_style() {
     );
 }
 
+/// A version the generator cannot read is refused at its field, with line:column.
 #[test]
-fn swagger_2_and_openapi_3_1_are_refused_by_name() {
-    let swagger = error_text(
-        "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
-        "old.yaml",
-    );
-    assert_eq!(swagger, "old.yaml: this is a Swagger 2.0 document; only OpenAPI 3.0.x is supported (convert it first)");
+fn unreadable_versions_are_refused_at_the_version_field() {
     let newer = error_text(
-        "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+        "info: {title: x, version: '1'}\nopenapi: 3.2.0\npaths: {}\n",
         "new.yaml",
     );
     assert_eq!(
         newer,
-        "new.yaml: OpenAPI 3.1.0 is not supported; only OpenAPI 3.0.x is"
+        "new.yaml:2:10: #/openapi: OpenAPI 3.2.0 is not supported; Swagger 2.0, OpenAPI 3.0.x and 3.1.x are read"
     );
-    let none = error_text("{}", "empty.json");
-    assert!(none.contains("no `openapi` version field"), "{none}");
+    let old = error_text(
+        "{\n  \"swaggerVersion\": \"1.2\",\n  \"apis\": []\n}\n",
+        "listing.json",
+    );
+    assert_eq!(
+        old,
+        "listing.json:2:21: #/swaggerVersion: this is a Swagger 1.2 resource listing, which is not supported; Swagger 2.0, OpenAPI 3.0.x and 3.1.x are read"
+    );
+    let swagger_1 = error_text("swagger: '1.2'\n", "one.yaml");
+    assert!(
+        swagger_1.starts_with("one.yaml:1:10: #/swagger: Swagger 1.2 is not supported"),
+        "{swagger_1}"
+    );
+    let none = error_text(
+        "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"}",
+        "schema.json",
+    );
+    assert!(
+        none.starts_with("schema.json:1:1: #: no `openapi` or `swagger` version field"),
+        "{none}"
+    );
 }
 
 #[test]

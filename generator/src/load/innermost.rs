@@ -191,7 +191,8 @@ pub fn locate(text: &str, json: bool, pointer: &str) -> Option<(usize, usize)> {
     if json {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let error = seed.deserialize(&mut deserializer).err()?;
-        (error.to_string().contains(FOUND)).then(|| (error.line(), error.column()))
+        (error.to_string().contains(FOUND))
+            .then(|| json_scalar_start(text, error.line(), error.column()))
     } else {
         let error = seed
             .deserialize(serde_yaml::Deserializer::from_str(text))
@@ -199,6 +200,46 @@ pub fn locate(text: &str, json: bool, pointer: &str) -> Option<(usize, usize)> {
         let location = error.location()?;
         (error.to_string().contains(FOUND)).then(|| (location.line(), location.column()))
     }
+}
+
+/// serde_json reports a scalar's place after its last character; a reader wants where
+/// it starts. `(line, column)` of the character that ends a string (its closing quote)
+/// or a number or literal, moved back to its first character; any other place as is.
+fn json_scalar_start(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let Some(line_text) = text.lines().nth(line.saturating_sub(1)) else {
+        return (line, column);
+    };
+    let chars: Vec<char> = line_text.chars().collect();
+    // `column` is 1-based and names the scalar's last character.
+    let Some(end) = column.checked_sub(1).filter(|&end| end < chars.len()) else {
+        return (line, column);
+    };
+    let mut start = end;
+    if chars[end] == '"' {
+        // Back to the opening quote, past escaped ones (`\"`).
+        start = end.saturating_sub(1);
+        while start > 0 {
+            let escaped = chars[..start]
+                .iter()
+                .rev()
+                .take_while(|&&c| c == '\\')
+                .count()
+                % 2
+                == 1;
+            if chars[start] == '"' && !escaped {
+                break;
+            }
+            start -= 1;
+        }
+    } else {
+        while start > 0
+            && (chars[start - 1].is_ascii_alphanumeric()
+                || matches!(chars[start - 1], '-' | '+' | '.'))
+        {
+            start -= 1;
+        }
+    }
+    (line, start + 1)
 }
 
 const FOUND: &str = "the node sought is here";

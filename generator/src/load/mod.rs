@@ -53,8 +53,9 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, GenerateError> {
 ///
 /// # Errors
 /// [`GenerateError::Syntax`] for invalid YAML/JSON or a document that does not have the
-/// shape of OpenAPI 3.0 (with line:column and the JSON pointer of the element), and
-/// [`GenerateError::UnsupportedVersion`] for Swagger 2.0, OpenAPI 3.1 or a missing version.
+/// shape of OpenAPI 3.0 once upgraded (with line:column and the JSON pointer of the
+/// element), and [`GenerateError::UnsupportedVersion`] for a version other than Swagger
+/// 2.0, OpenAPI 3.0.x and 3.1.x, or none.
 pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
     let file = path.display().to_string();
     let is_json = path
@@ -66,11 +67,21 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
     // First as an untyped tree, to give a version error before a shape error: a Swagger
     // 2.0 file fails openapiv3's parse with a confusing message otherwise.
     let Tree(mut tree) = parse(text, format).map_err(|e| e.into_error(&file))?;
-    check_version(&tree, &file)?;
-    let warnings = crate::repair::repair(&mut tree);
-    // Typed from the text when nothing was repaired, so that errors keep line:column;
-    // from the repaired tree otherwise, with the error's place looked up in the text.
-    let typed = if warnings.is_empty() {
+    let version = crate::upgrade::source_version(&tree).map_err(|error| {
+        let (line, column) = innermost::locate(text, is_json, &error.pointer).unwrap_or((1, 1));
+        GenerateError::UnsupportedVersion {
+            file: file.clone(),
+            pointer: error.pointer,
+            line,
+            column,
+            message: error.message,
+        }
+    })?;
+    let mut warnings = crate::upgrade::upgrade(&mut tree, version);
+    warnings.extend(crate::repair::repair(&mut tree));
+    // Typed from the text when nothing was upgraded or repaired, so that errors keep
+    // line:column; from the tree otherwise, with the error's place looked up in the text.
+    let typed = if warnings.is_empty() && version == crate::upgrade::SourceVersion::OpenApi30 {
         parse(text, format)
     } else {
         serde_path_to_error::deserialize(&tree).map_err(|error| ParseFailure {
@@ -335,27 +346,4 @@ fn nested_schema_refs(
         }
     }
     found
-}
-
-fn check_version(tree: &serde_json::Value, file: &str) -> Result<(), GenerateError> {
-    let unsupported = |message: String| GenerateError::UnsupportedVersion {
-        file: file.to_string(),
-        message,
-    };
-    if let Some(swagger) = tree.get("swagger") {
-        return Err(unsupported(format!(
-            "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first)",
-            swagger.as_str().unwrap_or("2.0")
-        )));
-    }
-    match tree.get("openapi").and_then(serde_json::Value::as_str) {
-        Some(version) if version.starts_with("3.0.") || version == "3.0" => Ok(()),
-        Some(version) => Err(unsupported(format!(
-            "OpenAPI {version} is not supported; only OpenAPI 3.0.x is"
-        ))),
-        None => Err(unsupported(
-            "no `openapi` version field: this does not look like an OpenAPI 3.0 document"
-                .to_string(),
-        )),
-    }
 }

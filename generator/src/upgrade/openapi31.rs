@@ -1,13 +1,694 @@
 //! OpenAPI 3.1 -> 3.0, one rule per construct.
+//!
+//! 3.1's schemas are JSON Schema 2020-12; 3.0's are a subset with its own spellings
+//! (`nullable`, boolean `exclusiveMinimum`). Each rule below rewrites one 3.1 spelling
+//! as the 3.0 one that means the same, so the normaliser reads one language. Where 3.0
+//! has no spelling for a constraint (`if`/`then`/`else`, `patternProperties`'s key
+//! patterns), the shape is kept and the constraint dropped, with a warning: the client
+//! then accepts more than the server may, never less.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::diagnostics::Warning;
+use crate::resolve::escape_token;
+
+/// Keywords whose value is one schema.
+const SCHEMA_KEYWORDS: [&str; 9] = [
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+];
+
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LIST_KEYWORDS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
+
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAP_KEYWORDS: [&str; 4] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "dependentSchemas",
+];
+
+/// JSON Schema keywords that only annotate or identify; 3.0 has no place for them and
+/// nothing is lost without them.
+const DROPPED_QUIETLY: [&str; 6] = [
+    "$schema",
+    "$id",
+    "$anchor",
+    "$comment",
+    "$vocabulary",
+    "$dynamicAnchor",
+];
+
+/// Validation keywords 3.0 cannot spell. The shape stays; these checks are left to the
+/// server.
+const DROPPED_CHECKS: [&str; 9] = [
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+];
+
+/// The keywords that only apply to a value of one JSON type, for splitting a schema of
+/// several types (`type: [string, integer]`) into one member per type.
+fn keyword_type(keyword: &str) -> Option<&'static str> {
+    Some(match keyword {
+        "minLength" | "maxLength" | "pattern" => "string",
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => "number",
+        "items" | "minItems" | "maxItems" | "uniqueItems" => "array",
+        "properties" | "required" | "additionalProperties" | "minProperties" | "maxProperties" => {
+            "object"
+        }
+        _ => return None,
+    })
+}
 
 /// Rewrites a 3.1 document as 3.0, in place.
 pub fn upgrade(tree: &mut Value) -> Vec<Warning> {
-    if let Some(version) = tree.get_mut("openapi") {
-        *version = Value::String("3.0.3".to_string());
+    let mut upgrade = Upgrade::default();
+    let Value::Object(document) = tree else {
+        return upgrade.warnings;
+    };
+    document.insert("openapi".to_string(), Value::String("3.0.3".to_string()));
+    upgrade.document(document);
+    upgrade.walk(tree, "#", false);
+    upgrade.warnings
+}
+
+#[derive(Default)]
+struct Upgrade {
+    warnings: Vec<Warning>,
+}
+
+impl Upgrade {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
     }
-    Vec::new()
+
+    /// The document-level differences.
+    fn document(&mut self, document: &mut Map<String, Value>) {
+        // The dialect names the JSON Schema vocabulary of every schema. OpenAPI's own
+        // (the default) is what the rules below read; another one may mean more.
+        if let Some(dialect) = document.remove("jsonSchemaDialect") {
+            let default = "https://spec.openapis.org/oas/3.1/dialect/base";
+            if dialect.as_str() != Some(default) {
+                self.warn(
+                    "#/jsonSchemaDialect",
+                    format!("schemas are read as OpenAPI's own dialect ({default}), not {dialect}"),
+                );
+            }
+        }
+        // `info.summary` and `license.identifier` are 3.1's; docs keep the description.
+        if let Some(Value::Object(info)) = document.get_mut("info") {
+            info.remove("summary");
+            if let Some(Value::Object(license)) = info.get_mut("license") {
+                if let Some(Value::String(identifier)) = license.remove("identifier") {
+                    license.entry("url").or_insert_with(|| {
+                        format!("https://spdx.org/licenses/{identifier}.html").into()
+                    });
+                }
+            }
+        }
+        self.path_item_refs(document);
+        self.security_schemes(document);
+    }
+
+    /// A path item given as `$ref` to `#/components/pathItems/X` (3.1) is that path
+    /// item, in place; `components.pathItems` itself has no 3.0 home.
+    fn path_item_refs(&mut self, document: &mut Map<String, Value>) {
+        let path_items = document
+            .get_mut("components")
+            .and_then(Value::as_object_mut)
+            .and_then(|components| components.remove("pathItems"));
+        let Some(Value::Object(path_items)) = path_items else {
+            return;
+        };
+        for (section, pointer) in [("paths", "#/paths"), ("webhooks", "#/webhooks")] {
+            let Some(Value::Object(items)) = document.get_mut(section) else {
+                continue;
+            };
+            for (path, item) in items.iter_mut() {
+                let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
+                    continue;
+                };
+                let Some(name) = reference.strip_prefix("#/components/pathItems/") else {
+                    continue;
+                };
+                let name = name.replace("~1", "/").replace("~0", "~");
+                match path_items.get(&name) {
+                    Some(Value::Object(target)) => {
+                        let mut target = target.clone();
+                        // The `$ref`'s own `summary`/`description` override the target's.
+                        if let Value::Object(siblings) = item {
+                            for key in ["summary", "description"] {
+                                if let Some(value) = siblings.get(key) {
+                                    target.insert(key.to_string(), value.clone());
+                                }
+                            }
+                        }
+                        *item = Value::Object(target);
+                    }
+                    _ => {
+                        let at = format!("{pointer}/{}", escape_token(path));
+                        self.warn(
+                            &at,
+                            format!("`$ref: {reference}` points at nothing; the path is left out"),
+                        );
+                        *item = Value::Object(Map::new());
+                    }
+                }
+            }
+        }
+    }
+
+    /// `mutualTLS` (3.1) is a TLS client certificate, which the client is built with
+    /// (`ClientBuilder`'s reqwest options), not a credential it sends per request.
+    fn security_schemes(&mut self, document: &mut Map<String, Value>) {
+        let Some(Value::Object(schemes)) = document
+            .get_mut("components")
+            .and_then(|components| components.get_mut("securitySchemes"))
+        else {
+            return;
+        };
+        let mutual: Vec<String> = schemes
+            .iter()
+            .filter(|(_, scheme)| scheme.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in mutual {
+            schemes.remove(&name);
+            self.warn(
+                &format!("#/components/securitySchemes/{}", escape_token(&name)),
+                "a `mutualTLS` scheme is a TLS client certificate: configure it on the HTTP client; the generated client sends no credential for it",
+            );
+        }
+    }
+
+    /// Visits every schema in `value`: `in_schema` says whether `value` is one.
+    fn walk(&mut self, value: &mut Value, pointer: &str, in_schema: bool) {
+        if in_schema {
+            self.schema(value, pointer);
+        }
+        let Value::Object(map) = value else {
+            if let Value::Array(items) = value {
+                if !in_schema {
+                    for (index, item) in items.iter_mut().enumerate() {
+                        self.walk(item, &format!("{pointer}/{index}"), false);
+                    }
+                }
+            }
+            return;
+        };
+        for (key, child) in map.iter_mut() {
+            let at = format!("{pointer}/{}", escape_token(key));
+            if in_schema {
+                // 3.0 has boolean `additionalProperties` too: nothing to rewrite.
+                if key == "additionalProperties" && child.is_boolean() {
+                    continue;
+                }
+                if SCHEMA_KEYWORDS.contains(&key.as_str()) {
+                    self.walk(child, &at, true);
+                } else if SCHEMA_LIST_KEYWORDS.contains(&key.as_str()) {
+                    if let Value::Array(items) = child {
+                        for (index, item) in items.iter_mut().enumerate() {
+                            self.walk(item, &format!("{at}/{index}"), true);
+                        }
+                    }
+                } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
+                    if let Value::Object(entries) = child {
+                        for (name, item) in entries.iter_mut() {
+                            self.walk(item, &format!("{at}/{}", escape_token(name)), true);
+                        }
+                    }
+                }
+                continue;
+            }
+            match key.as_str() {
+                // Values, not documents: never read as OpenAPI.
+                "example" | "examples" | "default" | "enum" | "const" => {}
+                "schema" => self.walk(child, &at, true),
+                "schemas" if pointer == "#/components" => {
+                    if let Value::Object(entries) = child {
+                        for (name, item) in entries.iter_mut() {
+                            self.walk(item, &format!("{at}/{}", escape_token(name)), true);
+                        }
+                    }
+                }
+                _ => self.walk(child, &at, false),
+            }
+        }
+    }
+
+    /// The rules for one schema, before its subschemas are visited.
+    fn schema(&mut self, value: &mut Value, pointer: &str) {
+        // A boolean schema: `true` accepts anything (an empty schema); `false` nothing,
+        // which a client type cannot say: it is taken as anything, with a warning.
+        if let Value::Bool(accepts) = value {
+            if !*accepts {
+                self.warn(
+                    pointer,
+                    "the schema `false` accepts no value; it is read as any JSON",
+                );
+            }
+            *value = Value::Object(Map::new());
+            return;
+        }
+        let Value::Object(schema) = value else {
+            return;
+        };
+        for keyword in DROPPED_QUIETLY {
+            schema.remove(keyword);
+        }
+        self.reference_siblings(schema);
+        self.types(schema, pointer);
+        constant(schema);
+        examples(schema);
+        exclusive_bounds(schema);
+        content_encoding(schema);
+        self.tuple(schema, pointer);
+        unevaluated_properties(schema);
+        self.pattern_properties(schema, pointer);
+        // `items: false` after `prefixItems` has been read says "no more items".
+        if schema.get("items") == Some(&Value::Bool(false)) {
+            schema.remove("items");
+        }
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            // A property whose schema is `false` must be absent: no field at all.
+            properties.retain(|_, property| *property != Value::Bool(false));
+        }
+        let dropped: Vec<&str> = DROPPED_CHECKS
+            .into_iter()
+            .filter(|keyword| schema.remove(*keyword).is_some())
+            .collect();
+        if !dropped.is_empty() {
+            let names: Vec<String> = dropped
+                .iter()
+                .map(|keyword| format!("`{keyword}`"))
+                .collect();
+            self.warn(
+                pointer,
+                format!("{} cannot be said in OpenAPI 3.0: the shape is kept, the check is left to the server", names.join(", ")),
+            );
+        }
+        if schema.contains_key("$dynamicRef") {
+            schema.remove("$dynamicRef");
+            self.warn(
+                pointer,
+                "`$dynamicRef` is not followed; the schema is read without it",
+            );
+        }
+    }
+
+    /// 3.1 lets a `$ref` have siblings (`description`, `nullable`, ...) that 3.0 drops.
+    /// `allOf: [{$ref}]` beside them says the same in 3.0, and the normaliser reads a
+    /// lone `allOf` member as that type, so nothing is lost.
+    fn reference_siblings(&mut self, schema: &mut Map<String, Value>) {
+        if !schema.contains_key("$ref") || schema.len() == 1 {
+            return;
+        }
+        let Some(reference) = schema.remove("$ref") else {
+            return;
+        };
+        let mut member = Map::new();
+        member.insert("$ref".to_string(), reference);
+        match schema.get_mut("allOf") {
+            Some(Value::Array(members)) => members.insert(0, Value::Object(member)),
+            _ => {
+                schema.insert(
+                    "allOf".to_string(),
+                    Value::Array(vec![Value::Object(member)]),
+                );
+            }
+        }
+    }
+
+    /// `type: [T, "null"]` is `type: T, nullable: true`; `type: "null"` alone is a
+    /// nullable schema of no type; several other types are a union, each member with
+    /// the keywords that apply to its type.
+    fn types(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        let types: Vec<String> = match schema.get("type") {
+            Some(Value::Array(types)) => types
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            Some(Value::String(single)) if single == "null" => vec!["null".to_string()],
+            _ => return,
+        };
+        let nullable = types.iter().any(|name| name == "null");
+        let mut others: Vec<String> = types.into_iter().filter(|name| name != "null").collect();
+        // `[integer, number]` is a number.
+        if others.contains(&"integer".to_string()) && others.contains(&"number".to_string()) {
+            others.retain(|name| name != "integer");
+        }
+        if nullable {
+            schema.insert("nullable".to_string(), Value::Bool(true));
+            // `null` in an `enum` is spelled by `nullable` now.
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                values.retain(|value| !value.is_null());
+            }
+        }
+        match others.as_slice() {
+            [] => {
+                schema.remove("type");
+            }
+            [single] => {
+                schema.insert("type".to_string(), Value::String(single.clone()));
+            }
+            several => {
+                schema.remove("type");
+                let mut members = Vec::new();
+                for name in several {
+                    let mut member = Map::new();
+                    member.insert("type".to_string(), Value::String(name.clone()));
+                    for (keyword, value) in schema.iter() {
+                        let applies = match keyword_type(keyword) {
+                            Some("number") => name == "number" || name == "integer",
+                            Some(owner) => owner == name,
+                            None => keyword == "format" && name != "object" && name != "array",
+                        };
+                        if applies {
+                            member.insert(keyword.clone(), value.clone());
+                        }
+                    }
+                    members.push(Value::Object(member));
+                }
+                schema.retain(|keyword, _| keyword_type(keyword).is_none() && keyword != "format");
+                if schema.contains_key("anyOf") || schema.contains_key("oneOf") {
+                    // Both a type list and a union: the union wins; say so.
+                    self.warn(
+                        pointer,
+                        "a list of types beside `anyOf`/`oneOf`: the types are left out",
+                    );
+                } else {
+                    schema.insert("anyOf".to_string(), Value::Array(members));
+                }
+            }
+        }
+    }
+
+    /// `prefixItems` fixes the schema of each position. 3.0 has one `items` schema, so
+    /// a tuple whose positions share a schema is an array of it; any other is an array
+    /// of any JSON, with a warning.
+    fn tuple(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Array(positions)) = schema.remove("prefixItems") else {
+            return;
+        };
+        let rest = schema.get("items").cloned();
+        let first = positions.first().cloned();
+        let all_same = positions
+            .iter()
+            .all(|position| Some(position) == first.as_ref())
+            && rest
+                .as_ref()
+                .is_none_or(|rest| *rest == Value::Bool(false) || Some(rest) == first.as_ref());
+        schema.insert("type".to_string(), Value::String("array".to_string()));
+        match first {
+            Some(item) if all_same => {
+                schema.insert("items".to_string(), item);
+            }
+            _ => {
+                schema.insert("items".to_string(), Value::Object(Map::new()));
+                self.warn(
+                    pointer,
+                    "a tuple (`prefixItems`) of different schemas is an array of any JSON (`serde_json::Value`)",
+                );
+            }
+        }
+        if rest == Some(Value::Bool(false)) && !schema.contains_key("maxItems") {
+            schema.insert("maxItems".to_string(), Value::from(positions.len()));
+        }
+    }
+
+    /// `patternProperties` maps names matching a pattern to a schema. Without
+    /// `properties` it is a map (`additionalProperties`) of that schema; the pattern
+    /// itself is not checked. Beside `properties`, its keys land in the extra keys.
+    fn pattern_properties(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Object(patterns)) = schema.remove("patternProperties") else {
+            return;
+        };
+        let mut values = patterns.values();
+        let single = match (values.next(), values.next()) {
+            (Some(only), None) => only.clone(),
+            _ => Value::Object(Map::new()),
+        };
+        if !schema.contains_key("additionalProperties") {
+            schema.insert("additionalProperties".to_string(), single);
+        }
+        self.warn(
+            pointer,
+            "`patternProperties` is read as a map of its values (`additionalProperties`); key patterns are not checked",
+        );
+    }
+}
+
+/// `const: v` is a one-value `enum`; a discriminator's fixed tag is written this way.
+fn constant(schema: &mut Map<String, Value>) {
+    if let Some(value) = schema.remove("const") {
+        if value.is_null() {
+            schema.insert("nullable".to_string(), Value::Bool(true));
+        }
+        schema
+            .entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
+    }
+}
+
+/// A schema's `examples` (a list) is 3.0's `example` (one): the first is kept.
+fn examples(schema: &mut Map<String, Value>) {
+    if let Some(Value::Array(mut list)) = schema.remove("examples") {
+        if !list.is_empty() && !schema.contains_key("example") {
+            schema.insert("example".to_string(), list.swap_remove(0));
+        }
+    }
+}
+
+/// `exclusiveMinimum: 5` (a number, 3.1) is `minimum: 5, exclusiveMinimum: true` (3.0);
+/// beside a stricter `minimum` it adds nothing.
+fn exclusive_bounds(schema: &mut Map<String, Value>) {
+    for (exclusive, inclusive, stricter) in [
+        ("exclusiveMinimum", "minimum", std::cmp::Ordering::Greater),
+        ("exclusiveMaximum", "maximum", std::cmp::Ordering::Less),
+    ] {
+        let Some(bound) = schema
+            .get(exclusive)
+            .filter(|value| value.is_number())
+            .cloned()
+        else {
+            continue;
+        };
+        schema.remove(exclusive);
+        let bound_value = bound.as_f64().unwrap_or_default();
+        let existing = schema.get(inclusive).and_then(Value::as_f64);
+        match existing {
+            Some(current) if current.partial_cmp(&bound_value) == Some(stricter) => {}
+            _ => {
+                schema.insert(inclusive.to_string(), bound);
+                schema.insert(exclusive.to_string(), Value::Bool(true));
+            }
+        }
+    }
+}
+
+/// `contentEncoding: base64` is 3.0's `format: byte`; a string with a
+/// `contentMediaType` and no encoding is raw bytes, 3.0's `format: binary`.
+fn content_encoding(schema: &mut Map<String, Value>) {
+    let encoding = schema.remove("contentEncoding");
+    let media_type = schema.remove("contentMediaType");
+    let format = match (encoding.as_ref().and_then(Value::as_str), media_type) {
+        (Some("base64" | "base64url"), _) => "byte",
+        (None, Some(_)) => "binary",
+        _ => return,
+    };
+    schema
+        .entry("format")
+        .or_insert_with(|| Value::String(format.to_string()));
+    schema
+        .entry("type")
+        .or_insert_with(|| Value::String("string".to_string()));
+}
+
+/// `unevaluatedProperties` is, for the shapes a client reads, `additionalProperties`.
+fn unevaluated_properties(schema: &mut Map<String, Value>) {
+    if let Some(value) = schema.remove("unevaluatedProperties") {
+        schema.entry("additionalProperties").or_insert(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The 3.0 form of one component schema, and the warnings.
+    fn schema(input: Value) -> (Value, Vec<String>) {
+        let mut tree = json!({"openapi": "3.1.0", "components": {"schemas": {"S": input}}});
+        let warnings = upgrade(&mut tree);
+        let output = tree["components"]["schemas"]["S"].clone();
+        (output, warnings.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn type_lists_become_nullable_or_unions() {
+        assert_eq!(
+            schema(json!({"type": ["string", "null"]})).0,
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(schema(json!({"type": "null"})).0, json!({"nullable": true}));
+        assert_eq!(
+            schema(json!({"type": ["string", "integer"], "maxLength": 3, "minimum": 1})).0,
+            json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 1}]})
+        );
+        assert_eq!(
+            schema(json!({"type": ["string", "null"], "enum": ["a", null]})).0,
+            json!({"type": "string", "nullable": true, "enum": ["a"]})
+        );
+    }
+
+    #[test]
+    fn constants_examples_and_exclusive_bounds() {
+        assert_eq!(schema(json!({"const": "cat"})).0, json!({"enum": ["cat"]}));
+        assert_eq!(schema(json!({"examples": [1, 2]})).0, json!({"example": 1}));
+        assert_eq!(
+            schema(json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10})).0,
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 10, "exclusiveMaximum": true})
+        );
+        // A stricter inclusive bound stands.
+        assert_eq!(
+            schema(json!({"type": "number", "minimum": 5, "exclusiveMinimum": 1})).0,
+            json!({"type": "number", "minimum": 5})
+        );
+    }
+
+    #[test]
+    fn references_keep_their_siblings() {
+        assert_eq!(
+            schema(json!({"$ref": "#/components/schemas/T", "description": "d", "nullable": true}))
+                .0,
+            json!({"description": "d", "nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+        assert_eq!(
+            schema(json!({"$ref": "#/components/schemas/T"})).0,
+            json!({"$ref": "#/components/schemas/T"})
+        );
+    }
+
+    #[test]
+    fn bytes_tuples_and_maps() {
+        assert_eq!(
+            schema(json!({"type": "string", "contentEncoding": "base64"})).0,
+            json!({"type": "string", "format": "byte"})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "contentMediaType": "image/png"})).0,
+            json!({"type": "string", "format": "binary"})
+        );
+        assert_eq!(
+            schema(
+                json!({"prefixItems": [{"type": "number"}, {"type": "number"}], "items": false})
+            )
+            .0,
+            json!({"type": "array", "items": {"type": "number"}, "maxItems": 2})
+        );
+        let (tuple, warnings) =
+            schema(json!({"prefixItems": [{"type": "string"}, {"type": "number"}]}));
+        assert_eq!(tuple, json!({"type": "array", "items": {}}));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let (map, warnings) =
+            schema(json!({"type": "object", "patternProperties": {"^x-": {"type": "string"}}}));
+        assert_eq!(
+            map,
+            json!({"type": "object", "additionalProperties": {"type": "string"}})
+        );
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            schema(json!({"type": "object", "unevaluatedProperties": false})).0,
+            json!({"type": "object", "additionalProperties": false})
+        );
+    }
+
+    #[test]
+    fn boolean_schemas_and_conditionals() {
+        let (output, warnings) = schema(json!({
+            "type": "object",
+            "properties": {"any": true, "never": false, "n": {"type": "integer"}},
+            "if": {"required": ["n"]}, "then": {"required": ["any"]}
+        }));
+        assert_eq!(
+            output,
+            json!({"type": "object", "properties": {"any": {}, "n": {"type": "integer"}}})
+        );
+        assert_eq!(
+            warnings,
+            ["warning: #/components/schemas/S: `if`, `then` cannot be said in OpenAPI 3.0: the shape is kept, the check is left to the server"]
+        );
+    }
+
+    #[test]
+    fn schemas_are_found_wherever_they_are() {
+        let mut tree = json!({
+            "openapi": "3.1.0",
+            "paths": {"/a": {"get": {
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": ["integer", "null"]}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"type": "array", "items": {"const": 1}},
+                    "examples": {"one": {"value": {"type": ["not", "a", "schema"]}}}
+                }}}}
+            }}}
+        });
+        assert!(upgrade(&mut tree).is_empty());
+        let get = &tree["paths"]["/a"]["get"];
+        assert_eq!(
+            get["parameters"][0]["schema"],
+            json!({"type": "integer", "nullable": true})
+        );
+        let media = &get["responses"]["200"]["content"]["application/json"];
+        assert_eq!(media["schema"]["items"], json!({"enum": [1]}));
+        assert_eq!(
+            media["examples"]["one"]["value"]["type"],
+            json!(["not", "a", "schema"]),
+            "examples are values"
+        );
+        assert_eq!(tree["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn path_items_by_reference_and_mutual_tls() {
+        let mut tree = json!({
+            "openapi": "3.1.0",
+            "paths": {"/a": {"$ref": "#/components/pathItems/A", "summary": "mine"}},
+            "components": {
+                "pathItems": {"A": {"summary": "theirs", "get": {"responses": {"204": {"description": "ok"}}}}},
+                "securitySchemes": {"mtls": {"type": "mutualTLS"}, "key": {"type": "apiKey", "in": "header", "name": "k"}}
+            }
+        });
+        let warnings = upgrade(&mut tree);
+        assert_eq!(tree["paths"]["/a"]["summary"], "mine");
+        assert!(tree["paths"]["/a"]["get"].is_object());
+        assert!(tree["components"].get("pathItems").is_none());
+        assert_eq!(
+            tree["components"]["securitySchemes"]
+                .as_object()
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].pointer.ends_with("/mtls"));
+    }
 }

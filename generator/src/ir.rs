@@ -23,6 +23,23 @@ pub struct Api {
     pub type_index: std::collections::BTreeMap<String, usize>,
     /// Operations, in spec order (paths, then methods in a fixed order).
     pub operations: Vec<Operation>,
+    /// Webhooks (OpenAPI 3.1): requests the API makes to the user. The client has no
+    /// methods for them; their payload types are generated and listed in the crate docs.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook the API calls: its name in `webhooks`, its method, and the Rust type of
+/// the request body it sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// The key in the spec's `webhooks`, e.g. `newPet`.
+    pub name: String,
+    /// `POST`, ...
+    pub method: String,
+    /// The operation's summary.
+    pub summary: Option<String>,
+    /// The payload's type in `types`, when the spec gives the body a schema.
+    pub payload: Option<String>,
 }
 
 impl Api {

@@ -82,7 +82,23 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Outpu
     let resolver = resolve::Resolver::new(&loaded.document, &loaded.nested_schemas);
     let normalised = normalise::normalise(&loaded.document, &resolver)
         .map_err(|diagnostic| loaded.locate(diagnostic))?;
-    let api = normalised.api;
+    let mut api = normalised.api;
+    // A webhook's payload is named by the type its schema became.
+    api.webhooks = loaded
+        .webhooks
+        .iter()
+        .map(|webhook| ir::Webhook {
+            name: webhook.name.clone(),
+            method: webhook.method.clone(),
+            summary: webhook.summary.clone(),
+            payload: webhook.payload.as_ref().and_then(|pointer| {
+                api.types
+                    .iter()
+                    .find(|definition| definition.origin == *pointer)
+                    .map(|definition| definition.name.clone())
+            }),
+        })
+        .collect();
     let behaviour = settings::load(options.settings.as_deref(), &api)?;
     let header = format::Header {
         generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),

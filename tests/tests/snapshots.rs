@@ -147,6 +147,30 @@ fn rule_media_types_with_different_schemas_are_a_body_enum() {
 }
 
 #[test]
+fn rule_openapi_3_1_is_read_as_the_3_0_that_means_the_same() {
+    let output = generate(&fixture("openapi31.yaml"), "openapi31.yaml");
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: #/components/securitySchemes/mtls: a `mutualTLS` scheme is a TLS client certificate: configure it on the HTTP client; the generated client sends no credential for it",
+            "warning: #/components/schemas/Styles: `patternProperties` is read as a map of its values (`additionalProperties`); key patterns are not checked",
+            "warning: #/components/schemas/Mixed: a tuple (`prefixItems`) of different schemas is an array of any JSON (`serde_json::Value`)",
+            "warning: #/components/schemas/Conditional: `if`, `then` cannot be said in OpenAPI 3.0: the shape is kept, the check is left to the server",
+        ]
+    );
+    insta::assert_snapshot!("openapi31_types", file(&output, "src/types.rs"));
+    let docs = file(&output, "src/lib.rs");
+    let webhooks = docs
+        .lines()
+        .skip_while(|line| !line.starts_with("//! ## Webhooks"))
+        .take_while(|line| line.starts_with("//!"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("openapi31_webhooks_docs", webhooks);
+}
+
+#[test]
 fn rule_refs_below_a_component_root_are_types_of_their_own() {
     insta::assert_snapshot!("nested_refs_types", types_of("nested_refs.yaml"));
 }

@@ -216,7 +216,42 @@ fn crate_docs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<S
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
     paragraphs.extend(super::guide::sections(api, behaviour, &crate_ident));
     paragraphs.extend(areas_section(api, crate_name));
+    paragraphs.extend(webhooks_section(api));
     paragraphs
+}
+
+/// The "Webhooks" section: requests the API makes to the user, which the client has no
+/// methods for, and the types their payloads decode to.
+fn webhooks_section(api: &Api) -> Option<String> {
+    if api.webhooks.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = api
+        .webhooks
+        .iter()
+        .map(|webhook| {
+            let payload = match &webhook.payload {
+                Some(name) => format!("payload [`types::{name}`](crate::types::{name})"),
+                None => "no payload schema".to_string(),
+            };
+            let summary = webhook
+                .summary
+                .as_deref()
+                .map(|summary| format!(": {}", spec_text(summary).replace('\n', " ")))
+                .unwrap_or_default();
+            format!(
+                "- `{}` (`{}`), {payload}{summary}",
+                webhook.name, webhook.method
+            )
+        })
+        .collect();
+    Some(format!(
+        "## Webhooks\n\n\
+         The API also sends requests of its own to a server you run (the spec's `webhooks`). \
+         The client has no methods for them; decode a request's JSON body into its payload \
+         type with `serde_json::from_slice`:\n\n{}",
+        lines.join("\n")
+    ))
 }
 
 fn lib_items(

@@ -21,8 +21,10 @@ pub struct LoadedSpec {
     /// `#/components/schemas/Tag/allOf/0`), keyed by that `$ref`. openapiv3 only types
     /// whole components, so these are read from the untyped tree here.
     pub nested_schemas: std::collections::BTreeMap<String, openapiv3::Schema>,
-    /// What the repair stage fixed on the way (see `repair`), each at its pointer.
+    /// What the upgrade and repair stages changed on the way, each at its pointer.
     pub warnings: Vec<crate::diagnostics::Warning>,
+    /// A 3.1 document's webhooks, which have no place in the 3.0 document.
+    pub webhooks: Vec<crate::upgrade::WebhookSource>,
 }
 
 impl LoadedSpec {
@@ -77,7 +79,8 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
             message: error.message,
         }
     })?;
-    let mut warnings = crate::upgrade::upgrade(&mut tree, version);
+    let upgraded = crate::upgrade::upgrade(&mut tree, version);
+    let mut warnings = upgraded.warnings;
     warnings.extend(crate::repair::repair(&mut tree));
     // Typed from the text when nothing was upgraded or repaired, so that errors keep
     // line:column; from the tree otherwise, with the error's place looked up in the text.
@@ -122,6 +125,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
         sha256,
         nested_schemas,
         warnings,
+        webhooks: upgraded.webhooks,
     })
 }
 

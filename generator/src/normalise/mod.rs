@@ -70,6 +70,8 @@ pub fn normalise(document: &OpenAPI, resolver: &Resolver<'_>) -> Result<Normalis
             auth,
             types,
             operations,
+            // Filled from the upgrade stage's list, once types have their names.
+            webhooks: Vec::new(),
         },
         warnings,
     })

@@ -163,7 +163,8 @@ impl<'a> Normaliser<'a> {
     /// The property that tells the members apart, if any.
     ///
     /// - A declared `discriminator` over `$ref` members: the `mapping` values or, without
-    ///   a mapping entry, the component's name (as OpenAPI defines).
+    ///   a mapping entry, the value the member fixes the property to, else the
+    ///   component's name (as OpenAPI defines).
     /// - Otherwise, inferred: a property every member requires and fixes to one string
     ///   (`enum: [value]`), a different one per member. This is how many specs write a
     ///   tagged union without a `discriminator` (Oxide's `type`/`kind` properties, for
@@ -195,13 +196,22 @@ impl<'a> Normaliser<'a> {
                             .map(|(value, _)| value.clone())
                             .collect();
                         if values.is_empty() {
-                            values.push(
+                            // Without a mapping entry OpenAPI takes the component's
+                            // name; but a member that fixes the property itself
+                            // (`kind: {const: circle}`) could never carry that name, so
+                            // its own value is what the server sends.
+                            let own = self
+                                .object_view(SchemaRef::Reference(reference), pointer)
+                                .and_then(|object| {
+                                    self.fixed_string(&object, &discriminator.property_name)
+                                });
+                            values.push(own.unwrap_or_else(|| {
                                 reference
                                     .rsplit('/')
                                     .next()
                                     .unwrap_or(reference)
-                                    .to_string(),
-                            );
+                                    .to_string()
+                            }));
                         }
                         values
                     })

@@ -76,13 +76,38 @@ pub fn source_version(tree: &Value) -> Result<SourceVersion, VersionError> {
     }
 }
 
-/// Brings `tree` (of `version`) to the OpenAPI 3.0 shape, in place; a warning for each
-/// place where meaning is lost.
-pub fn upgrade(tree: &mut Value, version: SourceVersion) -> Vec<Warning> {
+/// A webhook of a 3.1 document, which 3.0 has no place for: kept aside for the crate
+/// docs, its payload schema moved to `#/components/schemas` so that it gets a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookSource {
+    /// The key in `webhooks`.
+    pub name: String,
+    /// The HTTP method, uppercase.
+    pub method: String,
+    /// The operation's summary.
+    pub summary: Option<String>,
+    /// `#/components/schemas/<name>` of its JSON request body, when it has one.
+    pub payload: Option<String>,
+}
+
+/// What upgrading found besides the 3.0 document itself.
+#[derive(Debug, Default)]
+pub struct Upgraded {
+    /// One per place where meaning is lost.
+    pub warnings: Vec<Warning>,
+    /// The document's webhooks (3.1).
+    pub webhooks: Vec<WebhookSource>,
+}
+
+/// Brings `tree` (of `version`) to the OpenAPI 3.0 shape, in place.
+pub fn upgrade(tree: &mut Value, version: SourceVersion) -> Upgraded {
     match version {
-        SourceVersion::OpenApi30 => Vec::new(),
+        SourceVersion::OpenApi30 => Upgraded::default(),
         SourceVersion::OpenApi31 => openapi31::upgrade(tree),
-        SourceVersion::Swagger2 => swagger2::upgrade(tree),
+        SourceVersion::Swagger2 => Upgraded {
+            warnings: swagger2::upgrade(tree),
+            webhooks: Vec::new(),
+        },
     }
 }
 

@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value};
 
+use super::{Upgraded, WebhookSource};
 use crate::diagnostics::Warning;
 use crate::resolve::escape_token;
 
@@ -76,20 +77,24 @@ fn keyword_type(keyword: &str) -> Option<&'static str> {
 }
 
 /// Rewrites a 3.1 document as 3.0, in place.
-pub fn upgrade(tree: &mut Value) -> Vec<Warning> {
+pub fn upgrade(tree: &mut Value) -> Upgraded {
     let mut upgrade = Upgrade::default();
     let Value::Object(document) = tree else {
-        return upgrade.warnings;
+        return Upgraded::default();
     };
     document.insert("openapi".to_string(), Value::String("3.0.3".to_string()));
     upgrade.document(document);
     upgrade.walk(tree, "#", false);
-    upgrade.warnings
+    Upgraded {
+        warnings: upgrade.warnings,
+        webhooks: upgrade.webhooks,
+    }
 }
 
 #[derive(Default)]
 struct Upgrade {
     warnings: Vec<Warning>,
+    webhooks: Vec<WebhookSource>,
 }
 
 impl Upgrade {
@@ -126,6 +131,107 @@ impl Upgrade {
         }
         self.path_item_refs(document);
         self.security_schemes(document);
+        self.webhooks(document);
+    }
+
+    /// `webhooks` are requests the API makes, not ones the client sends: no methods.
+    /// Their JSON payloads still deserve types, so an inline payload schema moves to
+    /// `#/components/schemas/<name>Payload`; the list goes to the crate docs.
+    fn webhooks(&mut self, document: &mut Map<String, Value>) {
+        let Some(Value::Object(webhooks)) = document.remove("webhooks") else {
+            return;
+        };
+        const METHODS: [&str; 8] = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        for (name, item) in webhooks {
+            for method in METHODS {
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                let mut body = operation.get("requestBody").cloned();
+                // A body by `$ref` is the one in `#/components/requestBodies`.
+                if let Some(reference) = body
+                    .as_ref()
+                    .and_then(|body| body.get("$ref"))
+                    .and_then(Value::as_str)
+                {
+                    body = reference
+                        .strip_prefix("#/components/requestBodies/")
+                        .and_then(|key| document.get("components")?.get("requestBodies")?.get(key))
+                        .cloned();
+                }
+                let schema = body.as_ref().and_then(|body| {
+                    let content = body.get("content")?.as_object()?;
+                    content
+                        .iter()
+                        .find(|(media_type, _)| {
+                            let essence = crate::ir::media_type_essence(media_type);
+                            essence == "application/json" || essence.ends_with("+json")
+                        })
+                        .or_else(|| content.iter().next())
+                        .and_then(|(_, media)| media.get("schema"))
+                        .cloned()
+                });
+                let payload = match schema {
+                    Some(Value::Object(schema)) => match schema.get("$ref").and_then(Value::as_str)
+                    {
+                        Some(reference) if schema.len() == 1 => Some(reference.to_string()),
+                        _ => Some(self.component_schema(
+                            document,
+                            &name,
+                            method,
+                            Value::Object(schema),
+                        )),
+                    },
+                    _ => None,
+                };
+                self.webhooks.push(WebhookSource {
+                    name: name.clone(),
+                    method: method.to_ascii_uppercase(),
+                    summary: operation
+                        .get("summary")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    payload,
+                });
+            }
+        }
+    }
+
+    /// Puts `schema` into `#/components/schemas` under a free key made from the
+    /// webhook's name; returns its `$ref`.
+    fn component_schema(
+        &mut self,
+        document: &mut Map<String, Value>,
+        name: &str,
+        method: &str,
+        schema: Value,
+    ) -> String {
+        let components = document
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(components) = components else {
+            return String::new();
+        };
+        let schemas = components
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(schemas) = schemas else {
+            return String::new();
+        };
+        let mut key = format!("{name}Payload");
+        if schemas.contains_key(&key) {
+            key = format!("{name}{}Payload", method.to_ascii_uppercase());
+        }
+        let mut counter = 2;
+        let base = key.clone();
+        while schemas.contains_key(&key) {
+            key = format!("{base}{counter}");
+            counter += 1;
+        }
+        schemas.insert(key.clone(), schema);
+        format!("#/components/schemas/{}", escape_token(&key))
     }
 
     /// A path item given as `$ref` to `#/components/pathItems/X` (3.1) is that path
@@ -458,15 +564,31 @@ impl Upgrade {
 }
 
 /// `const: v` is a one-value `enum`; a discriminator's fixed tag is written this way.
+/// A `const` implies its value's type, which 3.0's typed enums need spelled out.
 fn constant(schema: &mut Map<String, Value>) {
-    if let Some(value) = schema.remove("const") {
-        if value.is_null() {
+    let Some(value) = schema.remove("const") else {
+        return;
+    };
+    let implied = match &value {
+        Value::Null => {
             schema.insert("nullable".to_string(), Value::Bool(true));
+            None
         }
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(number) if number.is_i64() || number.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        Value::Array(_) => Some("array"),
+        Value::Object(_) => Some("object"),
+    };
+    if let Some(implied) = implied {
         schema
-            .entry("enum")
-            .or_insert_with(|| Value::Array(vec![value]));
+            .entry("type")
+            .or_insert_with(|| Value::String(implied.to_string()));
     }
+    schema
+        .entry("enum")
+        .or_insert_with(|| Value::Array(vec![value]));
 }
 
 /// A schema's `examples` (a list) is 3.0's `example` (one): the first is kept.
@@ -538,7 +660,7 @@ mod tests {
     /// The 3.0 form of one component schema, and the warnings.
     fn schema(input: Value) -> (Value, Vec<String>) {
         let mut tree = json!({"openapi": "3.1.0", "components": {"schemas": {"S": input}}});
-        let warnings = upgrade(&mut tree);
+        let warnings = upgrade(&mut tree).warnings;
         let output = tree["components"]["schemas"]["S"].clone();
         (output, warnings.iter().map(ToString::to_string).collect())
     }
@@ -562,7 +684,10 @@ mod tests {
 
     #[test]
     fn constants_examples_and_exclusive_bounds() {
-        assert_eq!(schema(json!({"const": "cat"})).0, json!({"enum": ["cat"]}));
+        assert_eq!(
+            schema(json!({"const": "cat"})).0,
+            json!({"type": "string", "enum": ["cat"]})
+        );
         assert_eq!(schema(json!({"examples": [1, 2]})).0, json!({"example": 1}));
         assert_eq!(
             schema(json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10})).0,
@@ -651,14 +776,17 @@ mod tests {
                 }}}}
             }}}
         });
-        assert!(upgrade(&mut tree).is_empty());
+        assert!(upgrade(&mut tree).warnings.is_empty());
         let get = &tree["paths"]["/a"]["get"];
         assert_eq!(
             get["parameters"][0]["schema"],
             json!({"type": "integer", "nullable": true})
         );
         let media = &get["responses"]["200"]["content"]["application/json"];
-        assert_eq!(media["schema"]["items"], json!({"enum": [1]}));
+        assert_eq!(
+            media["schema"]["items"],
+            json!({"type": "integer", "enum": [1]})
+        );
         assert_eq!(
             media["examples"]["one"]["value"]["type"],
             json!(["not", "a", "schema"]),
@@ -677,7 +805,7 @@ mod tests {
                 "securitySchemes": {"mtls": {"type": "mutualTLS"}, "key": {"type": "apiKey", "in": "header", "name": "k"}}
             }
         });
-        let warnings = upgrade(&mut tree);
+        let warnings = upgrade(&mut tree).warnings;
         assert_eq!(tree["paths"]["/a"]["summary"], "mine");
         assert!(tree["paths"]["/a"]["get"].is_object());
         assert!(tree["components"].get("pathItems").is_none());

@@ -24,6 +24,13 @@ pub fn repair(tree: &mut Value) -> Vec<Warning> {
     let Value::Object(document) = tree else {
         return repairs.warnings;
     };
+    // Response headers by `$ref` into `#/components/parameters` read header parameters.
+    repairs.parameters = document
+        .get("components")
+        .and_then(|components| components.get("parameters"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     repairs.info(document);
     repairs.paths(document);
     if let Some(Value::Object(responses)) = document
@@ -42,6 +49,8 @@ pub fn repair(tree: &mut Value) -> Vec<Warning> {
 #[derive(Default)]
 struct Repairs {
     warnings: Vec<Warning>,
+    /// `#/components/parameters`, for headers that point there.
+    parameters: Map<String, Value>,
 }
 
 impl Repairs {
@@ -165,7 +174,41 @@ impl Repairs {
                 response.insert("description".to_string(), Value::String(String::new()));
                 self.warn(pointer, "response has no `description`; taken as empty");
             }
+            if let Some(Value::Object(headers)) = response.get_mut("headers") {
+                for (name, header) in headers.iter_mut() {
+                    let at = format!("{pointer}/headers/{}", escape_token(name));
+                    self.header_from_parameter(header, &at);
+                }
+            }
         }
+    }
+
+    /// A response header written as `$ref` to a header *parameter* (Iceberg's REST
+    /// catalog does this): a header object is a parameter without `name` and `in`, so the
+    /// parameter says what the header is.
+    fn header_from_parameter(&mut self, header: &mut Value, pointer: &str) {
+        let Some(reference) = header.get("$ref").and_then(Value::as_str) else {
+            return;
+        };
+        let Some(key) = reference.strip_prefix("#/components/parameters/") else {
+            return;
+        };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let Some(Value::Object(parameter)) = self.parameters.get(&key) else {
+            return;
+        };
+        if parameter.get("in").and_then(Value::as_str) != Some("header") {
+            return;
+        }
+        let mut object = parameter.clone();
+        object.remove("name");
+        object.remove("in");
+        let reference = reference.to_string();
+        *header = Value::Object(object);
+        self.warn(
+            pointer,
+            format!("`$ref: {reference}` is a parameter, not a header; read as the header it describes"),
+        );
     }
 
     /// Repairs inside schemas, wherever they are: the walk visits every object, and

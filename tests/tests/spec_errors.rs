@@ -380,3 +380,30 @@ paths:
         ["warning: #/paths/~1events/get/responses/206/content/text~1event-stream: this event stream's data has another schema than the first success's; `send_stream` decodes every stream's events as the first's"]
     );
 }
+
+/// A response header given as `$ref` to a header parameter is read as that header.
+#[test]
+fn a_header_given_as_a_header_parameter_is_read_as_the_header() {
+    let text = r#"openapi: 3.0.3
+info: {title: x, version: '1'}
+paths:
+  /t:
+    get:
+      responses:
+        '200':
+          description: ok
+          headers:
+            etag: {$ref: '#/components/parameters/etag'}
+components:
+  parameters:
+    etag: {name: etag, in: header, required: true, schema: {type: string}}
+"#;
+    let output = generate(text, "headers.yaml").expect("generates");
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["warning: #/paths/~1t/get/responses/200/headers/etag: `$ref: #/components/parameters/etag` is a parameter, not a header; read as the header it describes"]
+    );
+    let operations = &output.files[std::path::Path::new("src/operations.rs")];
+    assert!(operations.contains("pub etag: String"), "a required string header: {operations}");
+}

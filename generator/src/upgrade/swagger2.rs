@@ -1015,3 +1015,562 @@ impl Upgrade {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `document` upgraded; its warnings as `pointer: message` lines.
+    fn upgraded(mut document: Value) -> (Value, Vec<String>) {
+        let warnings = upgrade(&mut document);
+        let lines = warnings
+            .iter()
+            .map(|warning| format!("{}: {}", warning.pointer, warning.message))
+            .collect();
+        (document, lines)
+    }
+
+    /// A document of `paths` only.
+    fn with_paths(paths: Value) -> Value {
+        json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": paths})
+    }
+
+    /// The one operation `GET /a` of `document`.
+    fn get_a(document: &Value) -> &Value {
+        &document["paths"]["/a"]["get"]
+    }
+
+    #[test]
+    fn top_level_fields_move_to_their_3_0_places() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "Pets", "version": "1"},
+            "host": "api.example.com:8443",
+            "basePath": "/v1/",
+            "schemes": ["http", "https"],
+            "tags": [{"name": "pets"}],
+            "externalDocs": {"url": "https://docs.example.com"},
+            "security": [{"key": []}],
+            "x-logo": "logo.png",
+            "paths": {},
+            "definitions": {"Pet": {"type": "object"}},
+            "securityDefinitions": {"key": {"type": "apiKey", "name": "X-Key", "in": "header"}},
+        }));
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(
+            document,
+            json!({
+                "openapi": "3.0.3",
+                "info": {"title": "Pets", "version": "1"},
+                "externalDocs": {"url": "https://docs.example.com"},
+                "servers": [
+                    {"url": "https://api.example.com:8443/v1"},
+                    {"url": "http://api.example.com:8443/v1"},
+                ],
+                "tags": [{"name": "pets"}],
+                "security": [{"key": []}],
+                "paths": {},
+                "components": {
+                    "schemas": {"Pet": {"type": "object"}},
+                    "securitySchemes": {"key": {"type": "apiKey", "name": "X-Key", "in": "header"}},
+                },
+                "x-logo": "logo.png",
+            })
+        );
+    }
+
+    #[test]
+    fn servers_without_host_or_schemes() {
+        let servers = |document: Value| upgraded(document).0.get("servers").cloned();
+        let base = |extra: Value| {
+            let mut document = with_paths(json!({}));
+            document
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            document
+        };
+        assert_eq!(
+            servers(base(json!({"basePath": "/v2"}))),
+            Some(json!([{"url": "/v2"}]))
+        );
+        assert_eq!(servers(base(json!({"basePath": "/"}))), None);
+        assert_eq!(servers(base(json!({}))), None);
+        assert_eq!(
+            servers(base(json!({"host": "h.example"}))),
+            Some(json!([{"url": "https://h.example"}]))
+        );
+    }
+
+    #[test]
+    fn refs_point_at_the_new_places() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/parameters/limit"}],
+                "responses": {
+                    "200": {"description": "ok", "schema": {"$ref": "#/definitions/Pet"}},
+                    "default": {"$ref": "#/responses/Failure"},
+                },
+            }}},
+            "parameters": {"limit": {"name": "limit", "in": "query", "type": "integer"}},
+            "responses": {"Failure": {"description": "bad", "schema": {"$ref": "#/definitions/Error"}}},
+            "definitions": {
+                "Pet": {"properties": {
+                    "default": {"$ref": "#/definitions/Pet/properties/name"},
+                    "name": {"type": "string"},
+                }},
+                "Error": {"type": "object"},
+            },
+        }));
+        assert_eq!(warnings, Vec::<String>::new());
+        let operation = get_a(&document);
+        assert_eq!(
+            operation["parameters"],
+            json!([{"$ref": "#/components/parameters/limit"}])
+        );
+        assert_eq!(
+            operation["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/Pet"})
+        );
+        assert_eq!(
+            operation["responses"]["default"],
+            json!({"$ref": "#/components/responses/Failure"})
+        );
+        assert_eq!(
+            document["components"]["schemas"]["Pet"]["properties"]["default"],
+            json!({"$ref": "#/components/schemas/Pet/properties/name"}),
+            "a property named `default` is a schema"
+        );
+        assert_eq!(
+            document["components"]["responses"]["Failure"],
+            json!({"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        );
+        assert_eq!(
+            document["components"]["parameters"]["limit"],
+            json!({"name": "limit", "in": "query", "schema": {"type": "integer"}})
+        );
+    }
+
+    #[test]
+    fn a_body_parameter_is_the_request_body_in_each_consumes_type() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "consumes": ["application/json", "application/xml"],
+            "paths": {
+                "/a": {"post": {
+                    "parameters": [{"name": "pet", "in": "body", "required": true, "description": "The pet.",
+                                     "schema": {"$ref": "#/definitions/Pet"}}],
+                    "responses": {"204": {"description": "done"}},
+                }},
+                "/b": {
+                    "put": {"parameters": [{"$ref": "#/parameters/Note"}], "responses": {"204": {"description": "done"}}},
+                    "post": {"consumes": ["text/plain"], "parameters": [{"$ref": "#/parameters/Note"}],
+                             "responses": {"204": {"description": "done"}}},
+                },
+            },
+            "parameters": {"Note": {"name": "note", "in": "body", "schema": {"type": "string"}}},
+            "definitions": {"Pet": {"type": "object"}},
+        }));
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(
+            document["paths"]["/a"]["post"],
+            json!({
+                "requestBody": {
+                    "description": "The pet.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}},
+                        "application/xml": {"schema": {"$ref": "#/components/schemas/Pet"}},
+                    },
+                    "required": true,
+                },
+                "responses": {"204": {"description": "done"}},
+            })
+        );
+        assert_eq!(
+            document["components"]["requestBodies"]["Note"],
+            json!({"content": {
+                "application/json": {"schema": {"type": "string"}},
+                "application/xml": {"schema": {"type": "string"}},
+            }})
+        );
+        assert!(document["components"].get("parameters").is_none());
+        assert_eq!(
+            document["paths"]["/b"]["put"]["requestBody"],
+            json!({"$ref": "#/components/requestBodies/Note"})
+        );
+        assert_eq!(
+            document["paths"]["/b"]["post"]["requestBody"],
+            json!({"content": {"text/plain": {"schema": {"type": "string"}}}}),
+            "an operation's own consumes: a copy in its own types"
+        );
+    }
+
+    #[test]
+    fn form_fields_are_one_object_body_and_files_make_it_multipart() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {
+                    "consumes": ["application/x-www-form-urlencoded"],
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": true, "type": "string"},
+                        {"name": "name", "in": "formData", "required": true, "type": "string", "description": "Its name."},
+                        {"$ref": "#/parameters/Age"},
+                        {"name": "tags", "in": "formData", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"},
+                    ],
+                    "responses": {"204": {"description": "done"}},
+                }},
+                "/b": {"post": {
+                    "parameters": [
+                        {"name": "file", "in": "formData", "required": true, "type": "file"},
+                        {"name": "note", "in": "formData", "type": "string", "allowEmptyValue": true},
+                    ],
+                    "responses": {"204": {"description": "done"}},
+                }},
+            },
+            "parameters": {"Age": {"name": "age", "in": "formData", "type": "integer", "minimum": 0}},
+        }));
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(
+            get_a(&document),
+            &json!({
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {
+                    "content": {"application/x-www-form-urlencoded": {"schema": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"type": "string", "description": "Its name."},
+                            "age": {"type": "integer", "minimum": 0},
+                            "tags": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }}},
+                    "required": true,
+                },
+                "responses": {"204": {"description": "done"}},
+            })
+        );
+        assert_eq!(
+            document["paths"]["/b"]["post"]["requestBody"],
+            json!({
+                "content": {"multipart/form-data": {"schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "note": {"type": "string"},
+                    },
+                }}},
+                "required": true,
+            })
+        );
+        assert!(
+            document.get("components").is_none(),
+            "a form field has no component place"
+        );
+    }
+
+    #[test]
+    fn a_form_array_not_sent_one_field_per_item_is_a_warning() {
+        let (_, warnings) = upgraded(with_paths(json!({"/a": {"get": {
+            "parameters": [{"name": "ids", "in": "formData", "type": "array", "items": {"type": "integer"}}],
+            "responses": {"204": {"description": "done"}},
+        }}})));
+        assert_eq!(
+            warnings,
+            ["#/paths/~1a/get/parameters/0: form array with `collectionFormat: csv`: sent as one field per item (`multi`)"]
+        );
+    }
+
+    #[test]
+    fn path_level_body_fields_go_to_each_operation_unless_overridden() {
+        let (document, warnings) = upgraded(with_paths(json!({"/a": {
+            "parameters": [
+                {"name": "id", "in": "query", "type": "string"},
+                {"name": "pet", "in": "body", "schema": {"type": "object"}},
+            ],
+            "get": {"responses": {"204": {"description": "done"}}},
+            "put": {
+                "parameters": [{"name": "other", "in": "body", "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "done"}},
+            },
+        }})));
+        assert_eq!(warnings, Vec::<String>::new());
+        let item = &document["paths"]["/a"];
+        assert_eq!(
+            item["parameters"],
+            json!([{"name": "id", "in": "query", "schema": {"type": "string"}}])
+        );
+        assert_eq!(
+            item["get"]["requestBody"],
+            json!({"content": {"application/json": {"schema": {"type": "object"}}}})
+        );
+        assert_eq!(
+            item["put"]["requestBody"],
+            json!({"content": {"application/json": {"schema": {"type": "string"}}}})
+        );
+    }
+
+    #[test]
+    fn parameter_types_move_into_schema_and_collection_formats_become_styles() {
+        let array = |name: &str, place: &str, format: Option<&str>| {
+            let mut parameter = json!({"name": name, "in": place, "type": "array", "items": {"type": "string"}});
+            if let Some(format) = format {
+                parameter["collectionFormat"] = Value::from(format);
+            }
+            if place == "path" {
+                parameter["required"] = Value::Bool(true);
+            }
+            parameter
+        };
+        let (document, warnings) = upgraded(with_paths(json!({"/a/{p}": {"get": {
+            "parameters": [
+                array("csv", "query", None),
+                array("ssv", "query", Some("ssv")),
+                array("pipes", "query", Some("pipes")),
+                array("multi", "query", Some("multi")),
+                array("tsv", "query", Some("tsv")),
+                array("p", "path", Some("csv")),
+                array("h", "header", Some("pipes")),
+                {"name": "n", "in": "query", "type": "integer", "format": "int32", "minimum": 1, "maximum": 9,
+                 "default": 3, "enum": [1, 3, 9], "allowEmptyValue": true, "x-nullable": true, "description": "N."},
+                {"name": "grid", "in": "query", "type": "array", "collectionFormat": "pipes",
+                 "items": {"type": "array", "collectionFormat": "csv", "items": {"type": "integer"}}},
+            ],
+            "responses": {"204": {"description": "done"}},
+        }}})));
+        let parameters = &document["paths"]["/a/{p}"]["get"]["parameters"];
+        let strings = json!({"type": "array", "items": {"type": "string"}});
+        let styled = |name: &str, place: &str, style: &str, explode: bool| {
+            json!({"name": name, "in": place, "style": style, "explode": explode, "schema": strings})
+        };
+        assert_eq!(parameters[0], styled("csv", "query", "form", false));
+        assert_eq!(parameters[1], styled("ssv", "query", "spaceDelimited", false));
+        assert_eq!(parameters[2], styled("pipes", "query", "pipeDelimited", false));
+        assert_eq!(parameters[3], styled("multi", "query", "form", true));
+        assert_eq!(parameters[4], styled("tsv", "query", "form", false));
+        assert_eq!(
+            parameters[5],
+            json!({"name": "p", "in": "path", "required": true, "schema": strings})
+        );
+        assert_eq!(
+            parameters[6],
+            json!({"name": "h", "in": "header", "schema": strings})
+        );
+        assert_eq!(
+            parameters[7],
+            json!({"name": "n", "in": "query", "allowEmptyValue": true, "description": "N.", "schema": {
+                "type": "integer", "format": "int32", "default": 3, "maximum": 9, "minimum": 1,
+                "enum": [1, 3, 9], "nullable": true,
+            }})
+        );
+        assert_eq!(
+            parameters[8],
+            json!({"name": "grid", "in": "query", "style": "pipeDelimited", "explode": false, "schema": {
+                "type": "array", "items": {"type": "array", "items": {"type": "integer"}},
+            }})
+        );
+        assert_eq!(
+            warnings,
+            [
+                "#/paths/~1a~1{p}/get/parameters/4/collectionFormat: `collectionFormat: tsv` (tab-separated) has no OpenAPI 3.0 style; sent comma-separated (`csv`)",
+                "#/paths/~1a~1{p}/get/parameters/6/collectionFormat: `collectionFormat: pipes` has no OpenAPI 3.0 style in a header parameter; sent comma-separated (`csv`)",
+                "#/paths/~1a~1{p}/get/parameters/8/items/collectionFormat: an inner array's `collectionFormat` \"csv\" has no OpenAPI 3.0 place; the inner arrays are sent as JSON text",
+            ]
+        );
+    }
+
+    #[test]
+    fn responses_by_produces_with_files_headers_and_examples() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "produces": ["application/json", "application/xml"],
+            "paths": {
+                "/a": {"get": {"responses": {
+                    "200": {
+                        "description": "ok",
+                        "schema": {"type": "object"},
+                        "headers": {"X-Rate": {"type": "integer", "format": "int32", "description": "Left."}},
+                        "examples": {"application/json": {"a": 1}, "text/plain": "a=1"},
+                    },
+                    "204": {"description": "none"},
+                }}},
+                "/file": {"get": {
+                    "produces": ["application/json"],
+                    "responses": {"200": {"description": "a file", "schema": {"type": "file"}}},
+                }},
+                "/pdf": {"get": {
+                    "produces": ["application/pdf", "application/json"],
+                    "responses": {"200": {"description": "a file", "schema": {"type": "file"}}},
+                }},
+            },
+        }));
+        assert_eq!(
+            get_a(&document)["responses"],
+            json!({
+                "200": {
+                    "description": "ok",
+                    "headers": {"X-Rate": {"description": "Left.", "schema": {"type": "integer", "format": "int32"}}},
+                    "content": {
+                        "application/json": {"schema": {"type": "object"}, "example": {"a": 1}},
+                        "application/xml": {"schema": {"type": "object"}},
+                        "text/plain": {"schema": {"type": "object"}, "example": "a=1"},
+                    },
+                },
+                "204": {"description": "none"},
+            })
+        );
+        let binary = json!({"type": "string", "format": "binary"});
+        assert_eq!(
+            document["paths"]["/file"]["get"]["responses"]["200"]["content"],
+            json!({"application/octet-stream": {"schema": binary}})
+        );
+        assert_eq!(
+            document["paths"]["/pdf"]["get"]["responses"]["200"]["content"],
+            json!({"application/pdf": {"schema": binary}})
+        );
+        assert_eq!(warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_response_ref_under_other_produces_is_a_copy_in_those() {
+        let (document, _) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {
+                "produces": ["text/plain"],
+                "responses": {"200": {"$ref": "#/responses/Text"}},
+            }}},
+            "responses": {"Text": {"description": "text", "schema": {"type": "string"}}},
+        }));
+        assert_eq!(
+            get_a(&document)["responses"]["200"],
+            json!({"description": "text", "content": {"text/plain": {"schema": {"type": "string"}}}})
+        );
+    }
+
+    #[test]
+    fn security_definitions_become_security_schemes() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "securityDefinitions": {
+                "basic": {"type": "basic", "description": "Login."},
+                "key": {"type": "apiKey", "name": "key", "in": "query"},
+                "implicit": {"type": "oauth2", "flow": "implicit", "authorizationUrl": "https://a/auth", "scopes": {"read": "Read."}},
+                "password": {"type": "oauth2", "flow": "password", "tokenUrl": "https://a/token", "scopes": {}},
+                "application": {"type": "oauth2", "flow": "application", "tokenUrl": "https://a/token", "scopes": {}},
+                "accessCode": {"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://a/auth",
+                               "tokenUrl": "https://a/token", "scopes": {"write": "Write."}},
+            },
+        }));
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(
+            document["components"]["securitySchemes"],
+            json!({
+                "basic": {"type": "http", "description": "Login.", "scheme": "basic"},
+                "key": {"type": "apiKey", "name": "key", "in": "query"},
+                "implicit": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a/auth", "scopes": {"read": "Read."}}}},
+                "password": {"type": "oauth2", "flows": {"password": {"tokenUrl": "https://a/token", "scopes": {}}}},
+                "application": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://a/token", "scopes": {}}}},
+                "accessCode": {"type": "oauth2", "flows": {"authorizationCode": {
+                    "authorizationUrl": "https://a/auth", "tokenUrl": "https://a/token", "scopes": {"write": "Write."},
+                }}},
+            })
+        );
+    }
+
+    #[test]
+    fn schemas_nullable_discriminator_and_files_everywhere() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "definitions": {
+                "Pet": {
+                    "type": "object",
+                    "discriminator": "kind",
+                    "properties": {
+                        "kind": {"type": "string"},
+                        "name": {"type": "string", "x-nullable": true},
+                        "owner": {"$ref": "#/definitions/Owner", "x-nullable": true, "description": "Who."},
+                        "tags": {"type": "array", "items": {"type": "string", "x-nullable": true}},
+                        "extra": {"additionalProperties": {"type": "integer", "x-nullable": false}},
+                        "photo": {"type": "file"},
+                    },
+                },
+                "Cat": {"allOf": [{"$ref": "#/definitions/Pet"}, {"properties": {"age": {"type": "integer", "x-nullable": true}}}]},
+                "Owner": {"type": "object", "x-nullable": "yes"},
+            },
+        }));
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(
+            schemas["Pet"],
+            json!({
+                "type": "object",
+                "discriminator": {"propertyName": "kind"},
+                "properties": {
+                    "kind": {"type": "string"},
+                    "name": {"type": "string", "nullable": true},
+                    "owner": {"description": "Who.", "allOf": [{"$ref": "#/components/schemas/Owner"}], "nullable": true},
+                    "tags": {"type": "array", "items": {"type": "string", "nullable": true}},
+                    "extra": {"additionalProperties": {"type": "integer"}},
+                    "photo": {"type": "string", "format": "binary"},
+                },
+            })
+        );
+        assert_eq!(
+            schemas["Cat"]["allOf"][1]["properties"]["age"],
+            json!({"type": "integer", "nullable": true})
+        );
+        assert_eq!(
+            warnings,
+            ["#/definitions/Owner/x-nullable: `x-nullable` is \"yes\", not a boolean; ignored"]
+        );
+        // The repair stage finds nothing left to do: no second warning for the discriminator.
+        let mut repaired = document.clone();
+        assert_eq!(crate::repair::repair(&mut repaired), Vec::new());
+        assert_eq!(repaired, document);
+    }
+
+    #[test]
+    fn what_cannot_be_placed_is_a_located_warning() {
+        let (document, warnings) = upgraded(json!({
+            "swagger": "2.0",
+            "info": {"title": "t", "version": "1"},
+            "host": "h.example",
+            "schemes": ["https"],
+            "paths": {"/a": {"get": {
+                "schemes": ["http"],
+                "parameters": [
+                    {"name": "one", "in": "body", "schema": {"type": "string"}},
+                    {"name": "two", "in": "body", "schema": {"type": "integer"}},
+                    {"name": "field", "in": "formData", "type": "string"},
+                ],
+                "responses": {"200": {"description": "ok", "examples": {"application/json": {"a": 1}}}},
+            }}},
+            "openapi": "3.0.0",
+        }));
+        assert_eq!(
+            warnings,
+            [
+                "#/openapi: `openapi` is not a Swagger 2.0 field; left out",
+                "#/paths/~1a/get/parameters/1: a second body parameter (2.0 allows one); left out",
+                "#/paths/~1a/get/parameters/2: a form field beside a body parameter (2.0 allows one or the other); left out",
+                "#/paths/~1a/get/responses/200/examples/application~1json: an example for `application/json`, which the response is not sent as; left out",
+                "#/paths/~1a/get/schemes: operation-level `schemes` [\"http\"] are not used: the client calls every operation at its one base URL",
+            ]
+        );
+        assert_eq!(document["openapi"], "3.0.3");
+        assert_eq!(
+            get_a(&document)["requestBody"],
+            json!({"content": {"application/json": {"schema": {"type": "string"}}}})
+        );
+    }
+}

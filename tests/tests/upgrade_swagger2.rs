@@ -22,13 +22,27 @@ fn generate(spec: &str) -> Output {
         settings: Some(root().join("spec/codegen.toml")),
         strict: true,
     };
-    generator::generate(&root().join(spec), &options).unwrap_or_else(|error| panic!("{spec}: {error}"))
+    generator::generate(&root().join(spec), &options)
+        .unwrap_or_else(|error| panic!("{spec}: {error}"))
 }
 
 /// Tokens as one line, with the spaces `to_string` puts around punctuation taken out.
 fn text(tokens: &impl ToTokens) -> String {
     let mut text = tokens.to_token_stream().to_string();
-    for (from, to) in [(" (", "("), ("( ", "("), (" )", ")"), (" ,", ","), (" :", ":"), (": :", "::"), (":: ", "::"), (" <", "<"), ("< ", "<"), (" >", ">"), ("& ", "&"), ("' ", "'")] {
+    for (from, to) in [
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" ,", ","),
+        (" :", ":"),
+        (": :", "::"),
+        (":: ", "::"),
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        ("& ", "&"),
+        ("' ", "'"),
+    ] {
         text = text.replace(from, to);
     }
     text
@@ -46,15 +60,27 @@ fn public_api(path: &str, items: &[syn::Item], api: &mut BTreeSet<String>) {
                 api.insert(format!("{path}struct {}", item.ident));
                 for field in &item.fields {
                     if is_pub(&field.vis) {
-                        let name = field.ident.as_ref().map_or(String::new(), ToString::to_string);
-                        api.insert(format!("{path}struct {}.{name}: {}", item.ident, text(&field.ty)));
+                        let name = field
+                            .ident
+                            .as_ref()
+                            .map_or(String::new(), ToString::to_string);
+                        api.insert(format!(
+                            "{path}struct {}.{name}: {}",
+                            item.ident,
+                            text(&field.ty)
+                        ));
                     }
                 }
             }
             syn::Item::Enum(item) if is_pub(&item.vis) => {
                 api.insert(format!("{path}enum {}", item.ident));
                 for variant in &item.variants {
-                    api.insert(format!("{path}enum {}::{}{}", item.ident, variant.ident, text(&variant.fields)));
+                    api.insert(format!(
+                        "{path}enum {}::{}{}",
+                        item.ident,
+                        variant.ident,
+                        text(&variant.fields)
+                    ));
                 }
             }
             syn::Item::Fn(item) if is_pub(&item.vis) => {
@@ -77,7 +103,9 @@ fn public_api(path: &str, items: &[syn::Item], api: &mut BTreeSet<String>) {
             }
             syn::Item::Impl(item) => {
                 let header = match &item.trait_ {
-                    Some((_, name, _)) => format!("impl {} for {}", text(name), text(&item.self_ty)),
+                    Some((_, name, _)) => {
+                        format!("impl {} for {}", text(name), text(&item.self_ty))
+                    }
                     None => format!("impl {}", text(&item.self_ty)),
                 };
                 let is_trait = item.trait_.is_some();
@@ -90,10 +118,19 @@ fn public_api(path: &str, items: &[syn::Item], api: &mut BTreeSet<String>) {
                             api.insert(format!("{path}{header}: {}", text(&function.sig)));
                         }
                         syn::ImplItem::Type(ty) => {
-                            api.insert(format!("{path}{header}: type {} = {}", ty.ident, text(&ty.ty)));
+                            api.insert(format!(
+                                "{path}{header}: type {} = {}",
+                                ty.ident,
+                                text(&ty.ty)
+                            ));
                         }
                         syn::ImplItem::Const(constant) if is_trait || is_pub(&constant.vis) => {
-                            api.insert(format!("{path}{header}: const {}: {} = {}", constant.ident, text(&constant.ty), text(&constant.expr)));
+                            api.insert(format!(
+                                "{path}{header}: const {}: {} = {}",
+                                constant.ident,
+                                text(&constant.ty),
+                                text(&constant.expr)
+                            ));
                         }
                         _ => {}
                     }
@@ -111,7 +148,8 @@ fn api_of(output: &Output) -> BTreeSet<String> {
         if path.extension().is_none_or(|ext| ext != "rs") {
             continue;
         }
-        let file = syn::parse_file(source).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let file =
+            syn::parse_file(source).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         public_api(&format!("{}: ", path.display()), &file.items, &mut api);
     }
     api
@@ -121,10 +159,18 @@ fn api_of(output: &Output) -> BTreeSet<String> {
 fn our_api_as_swagger_2_gives_the_same_client_but_for_bearer_auth() {
     let openapi = generate("spec/openapi.yaml");
     let swagger = generate("tests/fixtures/upgrade/openapi_as_swagger2.yaml");
-    assert_eq!(swagger.warnings, Vec::new(), "a clean 2.0 document upgrades without a warning");
+    assert_eq!(
+        swagger.warnings,
+        Vec::new(),
+        "a clean 2.0 document upgrades without a warning"
+    );
 
     let (openapi_api, swagger_api) = (api_of(&openapi), api_of(&swagger));
-    assert!(openapi_api.len() > 300, "{} items: the comparison sees the crate", openapi_api.len());
+    assert!(
+        openapi_api.len() > 300,
+        "{} items: the comparison sees the crate",
+        openapi_api.len()
+    );
     let only_openapi: Vec<&String> = openapi_api.difference(&swagger_api).collect();
     let only_swagger: Vec<&String> = swagger_api.difference(&openapi_api).collect();
     // Bearer auth cannot be said in 2.0 (its schemes are basic, apiKey and oauth2): the
@@ -151,7 +197,18 @@ fn our_api_as_swagger_2_gives_the_same_client_but_for_bearer_auth() {
         })
         .map(|(path, _)| path.as_path())
         .collect();
-    assert_eq!(differing, [Path::new("README.md"), Path::new("src/client.rs"), Path::new("src/lib.rs")]);
+    assert_eq!(
+        differing,
+        [
+            Path::new("README.md"),
+            Path::new("src/client.rs"),
+            Path::new("src/lib.rs")
+        ]
+    );
     let client = &swagger.files[Path::new("src/client.rs")];
-    assert!(client.contains("pub const DEFAULT_BASE_URL: &str = \"https://api.ai.neevcloud.com/agent\";"), "host, basePath and schemes");
+    assert!(
+        client
+            .contains("pub const DEFAULT_BASE_URL: &str = \"https://api.ai.neevcloud.com/agent\";"),
+        "host, basePath and schemes"
+    );
 }

@@ -512,13 +512,20 @@ impl Upgrade {
                     let request_body = if consumes == self.consumes {
                         json!({"$ref": format!("#/components/requestBodies/{name}")})
                     } else {
-                        self.body(component, &consumes, &format!("#/parameters/{}", escape_token(&name)))
+                        self.body(
+                            component,
+                            &consumes,
+                            &format!("#/parameters/{}", escape_token(&name)),
+                        )
                     };
                     self.set_body(&mut body, request_body, &parameter_pointer);
                     continue;
                 }
                 if let Some(field) = self.form_parameters.get(&name) {
-                    form.push((field.clone(), format!("#/parameters/{}", escape_token(&name))));
+                    form.push((
+                        field.clone(),
+                        format!("#/parameters/{}", escape_token(&name)),
+                    ));
                     continue;
                 }
                 kept.push(parameter);
@@ -551,7 +558,10 @@ impl Upgrade {
             if key == "responses" {
                 let responses = self.responses(value, &produces, &format!("{pointer}/responses"));
                 if !kept.is_empty() {
-                    converted.insert("parameters".to_string(), Value::Array(std::mem::take(&mut kept)));
+                    converted.insert(
+                        "parameters".to_string(),
+                        Value::Array(std::mem::take(&mut kept)),
+                    );
                 }
                 if let Some(body) = body.take() {
                     converted.insert("requestBody".to_string(), body);
@@ -581,7 +591,6 @@ impl Upgrade {
             *body = Some(request_body);
         }
     }
-
 }
 
 /// `X` of a `$ref: '#/parameters/X'`, unescaped.
@@ -659,7 +668,8 @@ impl Upgrade {
                 "multi" => ("form", true),
                 other => {
                     let what = if other == "tsv" {
-                        "`collectionFormat: tsv` (tab-separated) has no OpenAPI 3.0 style".to_string()
+                        "`collectionFormat: tsv` (tab-separated) has no OpenAPI 3.0 style"
+                            .to_string()
                     } else {
                         format!("`collectionFormat: {other}` is not a Swagger 2.0 format")
                     };
@@ -759,7 +769,10 @@ impl Upgrade {
             let Value::Object(mut field) = field else {
                 continue;
             };
-            let Some(name) = field.get("name").and_then(Value::as_str).map(str::to_string)
+            let Some(name) = field
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
             else {
                 self.warn(&pointer, "form field without `name`; left out");
                 continue;
@@ -900,7 +913,12 @@ impl Upgrade {
                 // `application/json` where `produces` names a download) says the
                 // response is sent in that type too: it is added, with the schema.
                 if !content.contains_key(&media_type) {
-                    if let Some(schema) = content.values().next().and_then(|media| media.get("schema")).cloned() {
+                    if let Some(schema) = content
+                        .values()
+                        .next()
+                        .and_then(|media| media.get("schema"))
+                        .cloned()
+                    {
                         content.insert(media_type.clone(), json!({"schema": schema}));
                     }
                 }
@@ -981,7 +999,10 @@ impl Upgrade {
         // (not left to the repair stage, which warns) because in 2.0 it is correct.
         if let Some(Value::String(property)) = object.get("discriminator") {
             let property = property.clone();
-            object.insert("discriminator".to_string(), json!({"propertyName": property}));
+            object.insert(
+                "discriminator".to_string(),
+                json!({"propertyName": property}),
+            );
         }
         // `type: file` (a form field, a response) is bytes: 3.0's binary string.
         if object.get("type").and_then(Value::as_str) == Some("file") {
@@ -1318,7 +1339,8 @@ mod tests {
     #[test]
     fn parameter_types_move_into_schema_and_collection_formats_become_styles() {
         let array = |name: &str, place: &str, format: Option<&str>| {
-            let mut parameter = json!({"name": name, "in": place, "type": "array", "items": {"type": "string"}});
+            let mut parameter =
+                json!({"name": name, "in": place, "type": "array", "items": {"type": "string"}});
             if let Some(format) = format {
                 parameter["collectionFormat"] = Value::from(format);
             }
@@ -1345,12 +1367,16 @@ mod tests {
         }}})));
         let parameters = &document["paths"]["/a/{p}"]["get"]["parameters"];
         let strings = json!({"type": "array", "items": {"type": "string"}});
-        let styled = |name: &str, place: &str, style: &str, explode: bool| {
-            json!({"name": name, "in": place, "style": style, "explode": explode, "schema": strings})
-        };
+        let styled = |name: &str, place: &str, style: &str, explode: bool| json!({"name": name, "in": place, "style": style, "explode": explode, "schema": strings});
         assert_eq!(parameters[0], styled("csv", "query", "form", false));
-        assert_eq!(parameters[1], styled("ssv", "query", "spaceDelimited", false));
-        assert_eq!(parameters[2], styled("pipes", "query", "pipeDelimited", false));
+        assert_eq!(
+            parameters[1],
+            styled("ssv", "query", "spaceDelimited", false)
+        );
+        assert_eq!(
+            parameters[2],
+            styled("pipes", "query", "pipeDelimited", false)
+        );
         assert_eq!(parameters[3], styled("multi", "query", "form", true));
         assert_eq!(parameters[4], styled("tsv", "query", "form", false));
         assert_eq!(

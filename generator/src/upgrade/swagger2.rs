@@ -1533,6 +1533,7 @@ mod tests {
                 },
                 "Cat": {"allOf": [{"$ref": "#/definitions/Pet"}, {"properties": {"age": {"type": "integer", "x-nullable": true}}}]},
                 "Owner": {"type": "object", "x-nullable": "yes"},
+                "Union": {"type": "object", "x-unions": [{"discriminator": "kind"}]},
             },
         }));
         let schemas = &document["components"]["schemas"];
@@ -1559,7 +1560,13 @@ mod tests {
             warnings,
             ["#/definitions/Owner/x-nullable: `x-nullable` is \"yes\", not a boolean; ignored"]
         );
-        // The repair stage finds nothing left to do: no second warning for the discriminator.
+        assert_eq!(
+            schemas["Union"]["x-unions"],
+            json!([{"discriminator": "kind"}]),
+            "an extension's value is not a schema"
+        );
+        // The repair stage finds nothing left to do: no second warning for the
+        // discriminator, nothing read into the extension.
         let mut repaired = document.clone();
         assert_eq!(crate::repair::repair(&mut repaired), Vec::new());
         assert_eq!(repaired, document);

@@ -219,6 +219,12 @@ impl Repairs {
                 self.discriminator(object, pointer);
                 self.integer_bounds(object, pointer);
                 for (key, child) in object.iter_mut() {
+                    // A vendor extension's value is the vendor's, not a schema
+                    // (`x-kubernetes-unions: [{discriminator: type}]`): left as written.
+                    // (A property named `x-...` is under `properties`, not here.)
+                    if key.starts_with("x-") {
+                        continue;
+                    }
                     let child_pointer = format!("{pointer}/{}", escape_token(key));
                     self.schemas_everywhere(child, &child_pointer);
                 }

@@ -319,6 +319,26 @@ fn rule_operations_parameters_bodies_and_responses() {
     insta::assert_snapshot!("operations_types", file(&output, "src/types.rs"));
 }
 
+/// A Swagger 2.0 document is upgraded to 3.0 before it is read. This one says nothing
+/// 3.0 cannot, so it upgrades without a warning and passes `--strict`.
+#[test]
+fn rule_swagger_2_is_upgraded_to_openapi_3() {
+    let path = fixture("swagger2.yaml");
+    let output = generate(&path, "swagger2.yaml");
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, Vec::<String>::new());
+    let strict = Options {
+        crate_name: "fixture-client".to_string(),
+        spec_label: "swagger2.yaml".to_string(),
+        settings: None,
+        strict: true,
+    };
+    assert_eq!(generator::generate(&path, &strict).unwrap(), output);
+    insta::assert_snapshot!("swagger2_operations", file(&output, "src/operations.rs"));
+    insta::assert_snapshot!("swagger2_types", file(&output, "src/types.rs"));
+    insta::assert_snapshot!("swagger2_client", file(&output, "src/client.rs"));
+}
+
 /// Our spec with its settings: no warnings, the files a user gets, README headings.
 #[test]
 fn sandboxes_api_client() {

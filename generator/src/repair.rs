@@ -207,7 +207,9 @@ impl Repairs {
         *header = Value::Object(object);
         self.warn(
             pointer,
-            format!("`$ref: {reference}` is a parameter, not a header; read as the header it describes"),
+            format!(
+                "`$ref: {reference}` is a parameter, not a header; read as the header it describes"
+            ),
         );
     }
 

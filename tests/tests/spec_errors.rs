@@ -405,5 +405,8 @@ components:
         ["warning: #/paths/~1t/get/responses/200/headers/etag: `$ref: #/components/parameters/etag` is a parameter, not a header; read as the header it describes"]
     );
     let operations = &output.files[std::path::Path::new("src/operations.rs")];
-    assert!(operations.contains("pub etag: String"), "a required string header: {operations}");
+    assert!(
+        operations.contains("pub etag: String"),
+        "a required string header: {operations}"
+    );
 }

@@ -414,6 +414,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// An object of arbitrary keys (`additionalProperties` only).
     Map(Box<TypeRef>),
+    /// A fixed-length array whose positions each have their own schema (OpenAPI 3.1's
+    /// `prefixItems` with no further items) -> a Rust tuple.
+    Tuple(Vec<TypeRef>),
     /// `null` allowed where no field can say so (array items, map values).
     Nullable(Box<TypeRef>),
     /// A [`TypeDef`], by its Rust name.

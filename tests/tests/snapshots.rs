@@ -155,7 +155,7 @@ fn rule_openapi_3_1_is_read_as_the_3_0_that_means_the_same() {
         [
             "warning: #/components/securitySchemes/mtls: a `mutualTLS` scheme is a TLS client certificate: configure it on the HTTP client; the generated client sends no credential for it",
             "warning: #/components/schemas/Styles: `patternProperties` is read as a map of its values (`additionalProperties`); key patterns are not checked",
-            "warning: #/components/schemas/Mixed: a tuple (`prefixItems`) of different schemas is an array of any JSON (`serde_json::Value`)",
+            "warning: #/components/schemas/Mixed: a tuple (`prefixItems`) of different schemas that more items may follow is an array of any JSON (`serde_json::Value`)",
             "warning: #/components/schemas/Conditional: `if`, `then` cannot be said in OpenAPI 3.0: the shape is kept, the check is left to the server",
         ]
     );

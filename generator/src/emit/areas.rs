@@ -219,6 +219,11 @@ fn names_in(ty: &TypeRef, names: &mut Vec<String>) {
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
             names_in(inner, names)
         }
+        TypeRef::Tuple(positions) => {
+            for position in positions {
+                names_in(position, names);
+            }
+        }
         _ => {}
     }
 }

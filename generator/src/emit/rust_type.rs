@@ -44,6 +44,12 @@ pub fn type_tokens(ty: &TypeRef, local: bool) -> TokenStream {
             let value = type_tokens(value, local);
             quote!(std::collections::BTreeMap<String, #value>)
         }
+        TypeRef::Tuple(positions) => {
+            let positions = positions
+                .iter()
+                .map(|position| type_tokens(position, local));
+            quote!((#(#positions,)*))
+        }
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(inner, local);
             quote!(Option<#inner>)

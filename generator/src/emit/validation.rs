@@ -236,6 +236,26 @@ fn value_checks(
                 });
             }
         }
+        TypeRef::Tuple(positions) => {
+            for (index, position) in positions.iter().enumerate() {
+                let position_checks = value_checks(
+                    api,
+                    position,
+                    &Constraints::default(),
+                    checked,
+                    &quote!(value),
+                    &quote!(&field),
+                );
+                if !position_checks.is_empty() {
+                    let member = syn::Index::from(index);
+                    checks.push(quote! {{
+                        let value = &(#value).#member;
+                        let field = #field.index(#index);
+                        #position_checks
+                    }});
+                }
+            }
+        }
         TypeRef::Map(item) => {
             let local_value = quote!(value);
             let local_field = quote!(&field);
@@ -336,6 +356,17 @@ fn direct(api: &Api, ty: &TypeRef, constraints: &Constraints, checked: &BTreeSet
                 )
                 .is_empty()
         }
+        TypeRef::Tuple(positions) => positions.iter().all(|position| {
+            value_checks(
+                api,
+                position,
+                &Constraints::default(),
+                checked,
+                &quote!(value),
+                &quote!(&field),
+            )
+            .is_empty()
+        }),
         TypeRef::Nullable(inner) => direct(api, inner, constraints, checked),
         _ => true,
     }

@@ -166,6 +166,11 @@ impl<'a> Normaliser<'a> {
         // Schemas a `$ref` reaches below a component's root are types of their own,
         // named after their place (`#/components/schemas/Tag/allOf/0` -> `TagAllOf0`).
         for (reference, schema) in resolver.nested_schemas() {
+            // A tuple position (3.1 `prefixItems`, see `upgrade::TUPLE_EXTENSION`) is
+            // reached by `$ref` only to be read in place: no alias for a `f64`.
+            if reference.contains("/prefixItems/") && !schema::defines_type(schema) {
+                continue;
+            }
             let rust_name = type_scope.claim(upper_camel(&nested_type_words(reference)));
             components.insert(
                 reference.clone(),

@@ -100,6 +100,12 @@ fn by_value_target(ty: &TypeRef, index: &BTreeMap<String, usize>, targets: &mut 
     match ty {
         TypeRef::Named(name) => targets.extend(index.get(name)),
         TypeRef::Nullable(inner) => by_value_target(inner, index, targets),
+        // A tuple holds its positions inline, as a struct its fields.
+        TypeRef::Tuple(positions) => {
+            for position in positions {
+                by_value_target(position, index, targets);
+            }
+        }
         _ => {}
     }
 }
@@ -110,6 +116,11 @@ fn mentioned(ty: &TypeRef, out: &mut Vec<String>) {
         TypeRef::Named(name) => out.push(name.clone()),
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
             mentioned(inner, out)
+        }
+        TypeRef::Tuple(positions) => {
+            for position in positions {
+                mentioned(position, out);
+            }
         }
         _ => {}
     }

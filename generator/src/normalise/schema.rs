@@ -10,6 +10,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use super::{NamedKind, Normaliser};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Bound, Constraints, Direction, IntegerWidth, NumberWidth, TypeRef};
+use crate::upgrade::TUPLE_EXTENSION;
 
 /// A schema position: a `$ref` or an inline schema, however openapiv3 boxed it.
 #[derive(Debug, Clone, Copy)]
@@ -142,6 +143,9 @@ impl<'a> Normaliser<'a> {
             (TypeRef::Number(_), value) => value.is_number(),
             (TypeRef::Array(_), value) => value.is_array(),
             (TypeRef::Map(_), value) => value.is_object(),
+            (TypeRef::Tuple(positions), value) => value
+                .as_array()
+                .is_some_and(|items| items.len() == positions.len()),
             (TypeRef::Named(name), value) => match self.named_kind(name) {
                 Some(NamedKind::Enum) => self.enum_has_value(name, value),
                 Some(NamedKind::Struct) => value.is_object(),
@@ -232,6 +236,9 @@ impl<'a> Normaliser<'a> {
                 let mut shape = Shape::of(TypeRef::Boolean);
                 shape.nullable = boolean.enumeration.iter().any(Option::is_none);
                 shape
+            }
+            SchemaKind::Type(Type::Array(_)) if data.extensions.contains_key(TUPLE_EXTENSION) => {
+                self.tuple(&data.extensions[TUPLE_EXTENSION], pointer, name_hint)?
             }
             SchemaKind::Type(Type::Array(array)) => {
                 let mut shape = Shape::of(self.array(
@@ -385,6 +392,41 @@ impl<'a> Normaliser<'a> {
             &format!("{name_hint}Item"),
         )?;
         Ok(TypeRef::Array(Box::new(wrap_nullable(item))))
+    }
+
+    /// A tuple (see `upgrade::TUPLE_EXTENSION`): each position's type, from the `$ref`s
+    /// the upgrade stage left to where `prefixItems` put them.
+    fn tuple(
+        &mut self,
+        positions: &'a serde_json::Value,
+        pointer: &str,
+        name_hint: &str,
+    ) -> Result<Shape, Diagnostic> {
+        let references: Option<Vec<&'a str>> = positions.as_array().and_then(|positions| {
+            positions
+                .iter()
+                .map(|position| position.get("$ref")?.as_str())
+                .collect()
+        });
+        let Some(references) = references else {
+            return Ok(self.fallback(pointer, "a tuple the upgrade stage did not write"));
+        };
+        let mut types = Vec::new();
+        for (index, reference) in references.into_iter().enumerate() {
+            // Read in place, as an inline schema: a position is a type of its own only
+            // when its schema defines one (an object, an enum), never an alias of `f64`.
+            let position = match self.resolver.nested_schemas().get(reference) {
+                Some(schema) => SchemaRef::Inline(schema),
+                None => SchemaRef::Reference(reference),
+            };
+            let position = self.type_of(
+                position,
+                &format!("{pointer}/prefixItems/{index}"),
+                &format!("{name_hint}{index}"),
+            )?;
+            types.push(wrap_nullable(position));
+        }
+        Ok(Shape::of(TypeRef::Tuple(types)))
     }
 
     /// openapiv3 reads a schema as untyped when its keywords do not fit one typed form:
@@ -569,7 +611,7 @@ pub fn describe(data: &openapiv3::SchemaData) -> Option<String> {
 
 /// Whether normalising `schema` inline defines a named type of its own (a struct, an
 /// enum or a union), rather than naming a primitive, an array or a map.
-fn defines_type(schema: &Schema) -> bool {
+pub(super) fn defines_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
         SchemaKind::Type(Type::Integer(integer)) => !integer.enumeration.is_empty(),

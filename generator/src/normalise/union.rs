@@ -394,6 +394,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Bytes | TypeRef::Base64 | TypeRef::File => "Bytes".to_string(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
+        TypeRef::Tuple(_) => "Tuple".to_string(),
         TypeRef::Nullable(inner) => variant_name(inner),
     }
 }

@@ -14,6 +14,11 @@ use serde_json::Value;
 
 use crate::diagnostics::Warning;
 
+/// The schema extension by which a 3.1 tuple (`prefixItems` with no further items)
+/// reaches the normaliser: 3.0 has no tuple, so the array schema carries `$ref`s to its
+/// positions, which stay where `prefixItems` put them.
+pub const TUPLE_EXTENSION: &str = "x-openapi-rust-generator-tuple";
+
 /// The version a document declares, as far as this stage is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceVersion {

@@ -508,22 +508,38 @@ impl Upgrade {
         }
     }
 
-    /// `prefixItems` fixes the schema of each position. 3.0 has one `items` schema, so
-    /// a tuple whose positions share a schema is an array of it; any other is an array
-    /// of any JSON, with a warning.
+    /// `prefixItems` fixes the schema of each position. When nothing may follow them
+    /// (`items: false`, or as many `maxItems` as positions), the array is a tuple: the
+    /// positions stay in place and the schema points at each (`TUPLE_EXTENSION`), since
+    /// 3.0 has no tuple. An open tuple of one schema is an array of it; any other open
+    /// tuple is an array of any JSON, with a warning.
     fn tuple(&mut self, schema: &mut Map<String, Value>, pointer: &str) {
-        let Some(Value::Array(positions)) = schema.remove("prefixItems") else {
+        let Some(Value::Array(positions)) = schema.get("prefixItems") else {
             return;
         };
+        let count = positions.len();
         let rest = schema.get("items").cloned();
+        let closed = rest == Some(Value::Bool(false))
+            || schema.get("maxItems").and_then(Value::as_u64) == Some(count as u64);
         let first = positions.first().cloned();
         let all_same = positions
             .iter()
             .all(|position| Some(position) == first.as_ref())
             && rest
                 .as_ref()
-                .is_none_or(|rest| *rest == Value::Bool(false) || Some(rest) == first.as_ref());
+                .is_none_or(|rest| Some(rest) == first.as_ref());
         schema.insert("type".to_string(), Value::String("array".to_string()));
+        if closed && count > 0 {
+            let references: Vec<Value> = (0..count)
+                .map(|index| serde_json::json!({"$ref": format!("{pointer}/prefixItems/{index}")}))
+                .collect();
+            schema.insert(super::TUPLE_EXTENSION.to_string(), Value::Array(references));
+            schema.insert("items".to_string(), Value::Object(Map::new()));
+            schema.insert("minItems".to_string(), Value::from(count));
+            schema.insert("maxItems".to_string(), Value::from(count));
+            return;
+        }
+        schema.remove("prefixItems");
         match first {
             Some(item) if all_same => {
                 schema.insert("items".to_string(), item);
@@ -532,12 +548,9 @@ impl Upgrade {
                 schema.insert("items".to_string(), Value::Object(Map::new()));
                 self.warn(
                     pointer,
-                    "a tuple (`prefixItems`) of different schemas is an array of any JSON (`serde_json::Value`)",
+                    "a tuple (`prefixItems`) of different schemas that more items may follow is an array of any JSON (`serde_json::Value`)",
                 );
             }
-        }
-        if rest == Some(Value::Bool(false)) && !schema.contains_key("maxItems") {
-            schema.insert("maxItems".to_string(), Value::from(positions.len()));
         }
     }
 
@@ -724,11 +737,20 @@ mod tests {
             json!({"type": "string", "format": "binary"})
         );
         assert_eq!(
-            schema(
-                json!({"prefixItems": [{"type": "number"}, {"type": "number"}], "items": false})
-            )
-            .0,
-            json!({"type": "array", "items": {"type": "number"}, "maxItems": 2})
+            schema(json!({"prefixItems": [{"type": "number"}, {"type": ["string", "null"]}], "items": false})).0,
+            json!({
+                "prefixItems": [{"type": "number"}, {"type": "string", "nullable": true}],
+                "type": "array", "items": {}, "minItems": 2, "maxItems": 2,
+                "x-openapi-rust-generator-tuple": [
+                    {"$ref": "#/components/schemas/S/prefixItems/0"},
+                    {"$ref": "#/components/schemas/S/prefixItems/1"}
+                ]
+            }),
+            "a closed tuple; its positions are upgraded too"
+        );
+        assert_eq!(
+            schema(json!({"prefixItems": [{"type": "number"}, {"type": "number"}]})).0,
+            json!({"type": "array", "items": {"type": "number"}})
         );
         let (tuple, warnings) =
             schema(json!({"prefixItems": [{"type": "string"}, {"type": "number"}]}));

@@ -20,6 +20,7 @@ fn options() -> Options {
         spec_label: SPEC_LABEL.to_owned(),
         settings: Some(workspace_root().join(SETTINGS)),
         strict: false,
+        crate_version: None,
     }
 }
 

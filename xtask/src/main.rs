@@ -1,6 +1,7 @@
 //! Project tasks, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
-//! - `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]`
+//! - `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME] [--date YYYY-MM-DD]`
+//! - `cargo xtask diff OLD NEW [--fail-on breaking] [--crate-version X.Y.Z]`
 //! - `cargo xtask test`
 //! - `cargo xtask corpus [DIR] [--filter SUBSTRING]`
 //! - `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`
@@ -10,6 +11,7 @@ mod bench;
 mod codegen;
 mod conformance;
 mod corpus;
+mod diff;
 mod fixture_crates;
 mod generated_workspace;
 mod table;
@@ -35,6 +37,9 @@ struct Cli {
 enum Task {
     /// Generate the client crate from the spec (or, with --check, verify it is up to date).
     Codegen(codegen::Args),
+    /// Compare two specs: one line per change (breaking-wire, breaking-rust, additive,
+    /// docs) with the Rust items it touches, then the semver bump of the generated crate.
+    Diff(diff::Args),
     /// Run the project's tests: cargo test, clippy and rustdoc, all with warnings denied.
     Test,
     /// Generate and `cargo check` a client for every spec in a directory of real-world
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
     };
     match cli.task {
         Task::Codegen(args) => codegen::run(&root, &args),
+        Task::Diff(args) => diff::run(&root, &args),
         Task::Test => test::run(&root),
         Task::Corpus(args) => corpus::run(&root, &args),
         Task::Bench(args) => bench::run(&root, &args),

@@ -23,6 +23,10 @@ pub struct LoadedSpec {
     pub nested_schemas: std::collections::BTreeMap<String, openapiv3::Schema>,
     /// What the repair stage fixed on the way (see `repair`), each at its pointer.
     pub warnings: Vec<crate::diagnostics::Warning>,
+    /// The untyped document after repair: what the typed one was read from. Kept for
+    /// what the IR drops (examples, every server) when two specs are compared, and
+    /// recorded in the generated crate as the spec it came from (`openapi.yaml`).
+    pub tree: serde_json::Value,
 }
 
 impl LoadedSpec {
@@ -111,6 +115,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
         sha256,
         nested_schemas,
         warnings,
+        tree,
     })
 }
 

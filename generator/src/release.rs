@@ -130,8 +130,33 @@ pub fn generate(
     date: &str,
 ) -> Result<Release, GenerateError> {
     let loaded = load::load_file(spec_path)?;
+    generate_loaded(&loaded, out_dir, options, date)
+}
+
+/// Like [`generate`], for spec text in memory (`file_name` as for
+/// [`crate::generate_from_str`]).
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_from_str(
+    text: &str,
+    file_name: &str,
+    out_dir: &Path,
+    options: &Options,
+    date: &str,
+) -> Result<Release, GenerateError> {
+    let loaded = load::load_str(text, Path::new(file_name))?;
+    generate_loaded(&loaded, out_dir, options, date)
+}
+
+fn generate_loaded(
+    loaded: &load::LoadedSpec,
+    out_dir: &Path,
+    options: &Options,
+    date: &str,
+) -> Result<Release, GenerateError> {
     let new = Spec {
-        api: crate::normalise_loaded(&loaded)?.api,
+        api: crate::normalise_loaded(loaded)?.api,
         tree: loaded.tree.clone(),
     };
     let previous = read_previous(out_dir)?;
@@ -148,8 +173,8 @@ pub fn generate(
         crate_version: Some(version.to_string()),
         ..options.clone()
     };
-    let mut output = crate::generate_loaded(&loaded, &options)?;
-    let header = crate::header(&loaded, &options);
+    let mut output = crate::generate_loaded(loaded, &options)?;
+    let header = crate::header(loaded, &options);
     let yaml = serde_yaml::to_string(&loaded.tree).map_err(|error| GenerateError::Internal {
         file: SPEC_FILE.to_owned(),
         message: error.to_string(),

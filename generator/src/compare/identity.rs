@@ -175,7 +175,7 @@ fn shape_into(api: &Api, ty: &TypeRef, stack: &mut Vec<String>, out: &mut String
                 return;
             }
             let Some(definition) = api.type_named(name) else {
-                out.push_str("?");
+                out.push('?');
                 return;
             };
             stack.push(name.clone());

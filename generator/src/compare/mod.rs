@@ -2,7 +2,7 @@
 //! pointer of the element that owns it, what changed in words, and the Rust items of the
 //! generated crate it touches; and from the classes, the crate's next version.
 //!
-//! The comparison runs on the normalised IR ([`ir::Api`]), where OpenAPI's spellings of
+//! The comparison runs on the normalised IR ([`crate::ir::Api`]), where OpenAPI's spellings of
 //! one idea are already one idea: a property moved into an `allOf` parent, parameters
 //! moved from an operation to its path item, or a `$ref` to an identical schema compare
 //! equal without a rule for each. The untyped document is read only for what the IR

@@ -474,8 +474,9 @@ fn same_operation(context: &Context<'_>, old: &Operation, new: &Operation) -> bo
                 ty.clone()
             }
         };
+        // Where it is, and the names of its path parameters, are `path_changes`' to say.
         operation.origin.clear();
-        operation.path = path_key(&operation.path);
+        operation.path.clear();
         operation.path_segments.clear();
         for parameter in &mut operation.parameters {
             parameter.ty = ty(&parameter.ty);
@@ -567,9 +568,7 @@ fn parameter_pointer(tree: &Value, operation: &Operation, parameter: &Parameter)
             .pointer(owner.trim_start_matches('#'))
             .and_then(|value| value.get("parameters"))
             .and_then(Value::as_array);
-        if let Some(index) =
-            list.and_then(|list| list.iter().position(|declared| matches(declared)))
-        {
+        if let Some(index) = list.and_then(|list| list.iter().position(&matches)) {
             return format!("{owner}/parameters/{index}");
         }
     }

@@ -177,7 +177,7 @@ fn compare_definitions(context: &mut Context<'_>, old: &TypeDef, new: &TypeDef) 
     let after_names = context.changes.len();
     match (&old.kind, &new.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-            compare_structs(context, (old, a), (new, b), travel);
+            compare_structs(context, a, (new, b), travel);
         }
         (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => {
             compare_string_enums(context, a, b, &pointer, &new.name, travel);
@@ -325,7 +325,7 @@ fn field_rust_type(field: &Field) -> String {
 
 fn compare_structs(
     context: &mut Context<'_>,
-    (old_definition, old): (&TypeDef, &Struct),
+    old: &Struct,
     (new_definition, new): (&TypeDef, &Struct),
     travel: Travel,
 ) {
@@ -459,7 +459,6 @@ fn compare_structs(
         }
         (None, None) => {}
     }
-    let _ = old_definition;
 }
 
 fn compare_fields(

@@ -196,3 +196,63 @@ pub(crate) fn escape(token: &str) -> String {
 pub(crate) fn quoted(value: Option<&serde_json::Value>) -> String {
     value.map_or_else(|| "none".to_owned(), |value| format!("`{value}`"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::TypeKind;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Bag:\n      type: object\n      properties: {a: {type: string}}\n      additionalProperties: {type: string}\n";
+
+    /// A difference no rule looks at is still reported: the catch-all.
+    #[test]
+    fn a_difference_no_rule_describes_is_breaking_rust_unclassified() {
+        let old = crate::load_spec_from_str(SPEC, "spec.yaml").expect("spec");
+        let mut new = old.clone();
+        let bag = new
+            .api
+            .types
+            .iter_mut()
+            .find(|t| t.name == "Bag")
+            .expect("Bag");
+        let TypeKind::Struct(structure) = &mut bag.kind else {
+            panic!("Bag is a struct")
+        };
+        structure.additional.as_mut().expect("a map").rust_name = "extra".to_owned();
+        let report = compare(&old, &new);
+        assert_eq!(
+            report.changes,
+            [Change {
+                class: Class::BreakingRust,
+                pointer: "#/components/schemas/Bag".to_owned(),
+                what:
+                    "unclassified: the schema's generated type changed in a way no rule describes"
+                        .to_owned(),
+                rust_items: vec!["types::Bag".to_owned()],
+            }]
+        );
+        assert_eq!(report.bump(), Some(Bump::Major));
+    }
+
+    #[test]
+    fn a_change_prints_class_pointer_words_and_rust_items() {
+        let change = Change {
+            class: Class::Additive,
+            pointer: "#/components/schemas/Pet/properties/color".to_owned(),
+            what: "optional property added".to_owned(),
+            rust_items: vec!["types::Pet::color".to_owned()],
+        };
+        assert_eq!(
+            change.to_string(),
+            "additive: #/components/schemas/Pet/properties/color: optional property added; rust: types::Pet::color"
+        );
+        let report = ChangeReport {
+            changes: vec![change],
+        };
+        assert_eq!(report.summary(), "1 additive");
+        assert_eq!(
+            report.semver_line(Version::new(0, 2, 0)),
+            "semver: 0.2.0 -> 0.2.1 (minor)"
+        );
+    }
+}

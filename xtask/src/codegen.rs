@@ -184,11 +184,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         }
         let _ = stdout.flush();
         if let Some(report) = report {
-            eprintln!(
-                "spec changed: {}; run `{}`",
-                report.summary(),
-                rerun_command(args)
-            );
+            eprintln!("{}", spec_changed(report, args));
         }
         eprintln!(
             "{out_label} is stale: {} file(s) differ from {spec_label}; run `{}`",
@@ -288,6 +284,16 @@ fn slashed(path: &Path) -> String {
     parts.join("/")
 }
 
+/// What `--check` says the drift is, besides "stale", when the spec changed:
+/// `spec changed: 2 breaking-wire, 1 additive; run `cargo xtask codegen``.
+fn spec_changed(report: &generator::compare::ChangeReport, args: &Args) -> String {
+    format!(
+        "spec changed: {}; run `{}`",
+        report.summary(),
+        rerun_command(args)
+    )
+}
+
 /// The command that regenerates what `--check` compared, with the same non-default options.
 fn rerun_command(args: &Args) -> String {
     let mut parts = vec!["cargo xtask codegen".to_owned()];
@@ -342,6 +348,37 @@ mod tests {
         assert_eq!(
             rerun_command(&args),
             "cargo xtask codegen --spec other.yaml --crate-name other-client"
+        );
+    }
+
+    #[test]
+    fn check_says_what_the_spec_change_is() {
+        use generator::compare::{Change, ChangeReport, Class};
+        let change = |class| Change {
+            class,
+            pointer: "#/paths/~1x/get".to_owned(),
+            what: "words".to_owned(),
+            rust_items: Vec::new(),
+        };
+        let report = ChangeReport {
+            changes: vec![
+                change(Class::BreakingWire),
+                change(Class::BreakingWire),
+                change(Class::Additive),
+            ],
+        };
+        let args = Args {
+            check: true,
+            spec: None,
+            out: None,
+            settings: None,
+            crate_name: DEFAULT_CRATE_NAME.to_owned(),
+            strict: false,
+            date: None,
+        };
+        assert_eq!(
+            spec_changed(&report, &args),
+            "spec changed: 2 breaking-wire, 1 additive; run `cargo xtask codegen`"
         );
     }
 

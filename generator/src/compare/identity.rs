@@ -93,6 +93,35 @@ impl TypeMap {
                 map.pair(&definition.name, &candidate.name);
             }
         }
+        // Inline types of a renamed component moved with it: `Old/properties/kind` is
+        // `New/properties/kind`.
+        let renamed_components: Vec<(String, String)> = old
+            .types
+            .iter()
+            .filter(|definition| is_component(&definition.origin))
+            .filter_map(|definition| {
+                let new_name = map.old_to_new.get(&definition.name)?;
+                let new_origin = &new.type_named(new_name)?.origin;
+                (new_origin != &definition.origin)
+                    .then(|| (format!("{}/", definition.origin), format!("{new_origin}/")))
+            })
+            .collect();
+        for definition in &old.types {
+            if map.old_to_new.contains_key(&definition.name) {
+                continue;
+            }
+            let origin = normalised_origin(&definition.origin);
+            let moved = renamed_components
+                .iter()
+                .find_map(|(old_prefix, new_prefix)| {
+                    origin
+                        .strip_prefix(old_prefix.as_str())
+                        .map(|rest| format!("{new_prefix}{rest}"))
+                });
+            if let Some(name) = moved.and_then(|origin| new_by_origin.get(&origin)) {
+                map.pair(&definition.name, name);
+            }
+        }
         map
     }
 

@@ -1,14 +1,19 @@
 //! The change report (`generator::compare`, `cargo xtask diff`) as a table: each case of
 //! `tests/fixtures/diff/cases.yaml` edits `tests/fixtures/diff/base.yaml` into a NEW spec
 //! (and sometimes the OLD one first), and gives the exact report lines and semver line
-//! for a crate at `0.2.0`. Then the two examples of the issue on our own spec, and the
+//! for a crate at `0.2.0` (the table is read by `xtask/src/diff_cases.rs`, which
+//! `cargo xtask semver-audit` shares). Then the two examples of the issue on our own spec, and the
 //! codegen flow (recorded spec, version bump, changelog) in a temporary directory.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use generator::compare::{self, Class, Version};
-use serde_json::Value;
+
+#[path = "../../xtask/src/diff_cases.rs"]
+mod diff_cases;
+
+use diff_cases::Case;
 
 const CRATE_VERSION: Version = Version::new(0, 2, 0);
 
@@ -23,124 +28,12 @@ fn read(path: &Path) -> String {
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
 }
 
-/// One row of the table.
-struct Case {
-    name: String,
-    old: String,
-    new: String,
-    expected: Vec<String>,
-}
-
-/// Applies a side's edits to the base text: `replace` (text, every occurrence, each
-/// must occur), then `remove` (JSON pointers), then `set` (pointer -> value; `-` appends
-/// to an array). Returns the spec as JSON text.
-fn edited(base: &str, edits: Option<&Value>, case: &str) -> String {
-    let mut text = base.to_owned();
-    let Some(edits) = edits else {
-        return yaml_to_json(&text, case);
-    };
-    if let Some(replacements) = edits.get("replace").and_then(Value::as_array) {
-        for pair in replacements {
-            let (Some(from), Some(to)) = (
-                pair.get(0).and_then(Value::as_str),
-                pair.get(1).and_then(Value::as_str),
-            ) else {
-                panic!("{case}: a replacement is [from, to]");
-            };
-            assert!(text.contains(from), "{case}: `{from}` is not in the spec");
-            text = text.replace(from, to);
-        }
-    }
-    let mut tree: Value = serde_yaml::from_str(&text)
-        .unwrap_or_else(|error| panic!("{case}: the edited spec is not YAML: {error}"));
-    if let Some(pointers) = edits.get("remove").and_then(Value::as_array) {
-        for pointer in pointers.iter().filter_map(Value::as_str) {
-            let (parent, key) = split(pointer);
-            let parent = tree
-                .pointer_mut(parent)
-                .unwrap_or_else(|| panic!("{case}: no {parent} to remove {key} from"));
-            let removed = match parent {
-                Value::Object(map) => map.shift_remove(&unescape(key)).is_some(),
-                Value::Array(items) => {
-                    let index: usize = key.parse().expect("an array index");
-                    index < items.len() && {
-                        items.remove(index);
-                        true
-                    }
-                }
-                _ => false,
-            };
-            assert!(removed, "{case}: nothing at {pointer} to remove");
-        }
-    }
-    if let Some(sets) = edits.get("set").and_then(Value::as_object) {
-        for (pointer, value) in sets {
-            let (parent, key) = split(pointer);
-            let parent = tree
-                .pointer_mut(parent)
-                .unwrap_or_else(|| panic!("{case}: no {parent} to set {key} in"));
-            match parent {
-                Value::Object(map) => {
-                    map.insert(unescape(key), value.clone());
-                }
-                Value::Array(items) if key == "-" => items.push(value.clone()),
-                Value::Array(items) => {
-                    let index: usize = key.parse().expect("an array index");
-                    items[index] = value.clone();
-                }
-                _ => panic!("{case}: {pointer} is not in an object or array"),
-            }
-        }
-    }
-    serde_json::to_string_pretty(&tree).expect("JSON")
+fn cases() -> Vec<Case> {
+    diff_cases::load(&fixtures()).unwrap_or_else(|error| panic!("{error}"))
 }
 
 fn yaml_to_json(text: &str, case: &str) -> String {
-    let tree: Value = serde_yaml::from_str(text)
-        .unwrap_or_else(|error| panic!("{case}: the spec is not YAML: {error}"));
-    serde_json::to_string_pretty(&tree).expect("JSON")
-}
-
-fn split(pointer: &str) -> (&str, &str) {
-    pointer
-        .rsplit_once('/')
-        .expect("a JSON pointer with a parent")
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-fn cases() -> Vec<Case> {
-    let base = read(&fixtures().join("base.yaml"));
-    let table: Value =
-        serde_yaml::from_str(&read(&fixtures().join("cases.yaml"))).expect("cases.yaml is YAML");
-    let rows = table.as_array().expect("cases.yaml is a list");
-    rows.iter()
-        .map(|row| {
-            let name = row["name"].as_str().expect("a case has a name").to_owned();
-            let mut expected: Vec<String> = row
-                .get("changes")
-                .and_then(Value::as_array)
-                .map(|lines| {
-                    lines
-                        .iter()
-                        .map(|line| line.as_str().expect("a change line is text").to_owned())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let semver = row["semver"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{name}: no semver"));
-            expected.push(format!("semver: {semver}"));
-            Case {
-                old: edited(&base, row.get("old"), &name),
-                new: edited(&base, row.get("new"), &name),
-                name,
-                expected,
-            }
-        })
-        .collect()
+    diff_cases::edited(text, None, case).unwrap_or_else(|error| panic!("{error}"))
 }
 
 fn report_lines(old: &str, new: &str, case: &str) -> Vec<String> {

@@ -6,14 +6,17 @@
 //! - `cargo xtask corpus [DIR] [--filter SUBSTRING]`
 //! - `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`
 //! - `cargo xtask conformance`
+//! - `cargo xtask semver-audit [--filter SUBSTRING]`
 
 mod bench;
 mod codegen;
 mod conformance;
 mod corpus;
 mod diff;
+mod diff_cases;
 mod fixture_crates;
 mod generated_workspace;
+mod semver_audit;
 mod table;
 mod test;
 
@@ -52,6 +55,10 @@ enum Task {
     /// specs') with Prism, an independent validating mock server, and that its answers
     /// decode. Needs Node and npm; installs Prism itself.
     Conformance,
+    /// Check with cargo-semver-checks (installed when missing) that each pair of specs
+    /// in tests/fixtures/diff/ the change report calls additive or docs is not a major
+    /// change of the generated crate. Long-running; not part of `cargo xtask test`.
+    SemverAudit(semver_audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +77,7 @@ fn main() -> ExitCode {
         Task::Corpus(args) => corpus::run(&root, &args),
         Task::Bench(args) => bench::run(&root, &args),
         Task::Conformance => conformance::run(&root),
+        Task::SemverAudit(args) => semver_audit::run(&root, &args),
     }
 }
 

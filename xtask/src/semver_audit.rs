@@ -1,7 +1,7 @@
 //! `cargo xtask semver-audit`: the change report's classes checked against the compiler.
 //!
 //! For each pair of `tests/fixtures/diff/cases.yaml` that the report calls `additive` or
-//! `docs` (a minor or patch bump), it generates the crate of the OLD and of the NEW spec
+//! `docs` (a minor or patch bump), or finds unchanged, it generates the crate of the OLD and of the NEW spec
 //! and asks `cargo-semver-checks` (installed into `<target dir>/tools` when missing)
 //! whether the NEW crate is a major change of the OLD one. Each disagreement is printed;
 //! pairs we call breaking are not checked (a major bump is never wrong, only
@@ -48,7 +48,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
             let checked = rows.iter().filter(|row| row.bump != "major").count();
             let disagreements = rows.iter().filter(|row| row.disagrees).count();
             println!(
-                "semver-audit: {checked} additive or docs pair(s) checked, {disagreements} disagree, {} breaking pair(s) not checked",
+                "semver-audit: {checked} additive, docs or unchanged pair(s) checked, {disagreements} disagree, {} breaking pair(s) not checked",
                 rows.len() - checked
             );
             if disagreements > 0 {

@@ -109,6 +109,15 @@ pub enum GenerateError {
         /// What would have been warned.
         warnings: Vec<Warning>,
     },
+    /// What the previously generated crate records about itself (its version, the spec
+    /// it was generated from, its changelog) cannot be read; see `release`.
+    #[error("{file}: {message}")]
+    Previous {
+        /// The file in the generated crate.
+        file: String,
+        /// What is wrong, and what to do.
+        message: String,
+    },
     /// The generator produced Rust it cannot parse back: a bug in the generator, reported
     /// instead of writing a broken crate.
     #[error("internal error while emitting {file}: {message} (please report this with the spec)")]

@@ -7,17 +7,20 @@
 //! repair    (inside load) defects with a clear intent fixed on the untyped tree, warned
 //! resolve   $ref -> definitions               (components, missing targets, cycles)
 //! normalise OpenAPI -> ir::Api                (named types, fields, enums, operations)
+//! compare   two ir::Api -> change report      (classes, pointers, Rust items, semver)
 //! emit      ir::Api -> proc_macro2::TokenStream per file
 //! format    tokens -> text                    (syn + prettyplease, generated-file header)
 //! write     text -> files, or a diff for --check
 //! ```
 
+pub mod compare;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod load;
 pub mod normalise;
+pub mod release;
 pub mod repair;
 pub mod resolve;
 pub mod settings;
@@ -43,6 +46,9 @@ pub struct Options {
     /// Refuse the spec when it needed any repair or fallback (every [`Warning`] becomes
     /// [`GenerateError::Strict`]), for users who want a spec fixed at its source.
     pub strict: bool,
+    /// The crate's version (`MAJOR.MINOR.PATCH`, see [`release`]). `None`: the spec's
+    /// `info.version` when it is one, else `0.0.0`.
+    pub crate_version: Option<String>,
 }
 
 /// A generated crate held in memory: relative path -> file contents.
@@ -78,12 +84,41 @@ pub fn generate_from_str(
     generate_loaded(&loaded, options)
 }
 
-fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Output, GenerateError> {
+/// Loads, repairs, resolves and normalises the spec at `spec_path`, and stops there:
+/// its IR ([`ir::Api`]) and untyped document, as [`compare::compare`] reads them.
+///
+/// # Errors
+/// As [`generate`].
+pub fn load_spec(spec_path: &Path) -> Result<compare::Spec, GenerateError> {
+    let loaded = load::load_file(spec_path)?;
+    spec_of(loaded)
+}
+
+/// Like [`load_spec`], for spec text in memory (`file_name` as for [`generate_from_str`]).
+///
+/// # Errors
+/// As [`generate`].
+pub fn load_spec_from_str(text: &str, file_name: &str) -> Result<compare::Spec, GenerateError> {
+    let loaded = load::load_str(text, Path::new(file_name))?;
+    spec_of(loaded)
+}
+
+fn spec_of(loaded: load::LoadedSpec) -> Result<compare::Spec, GenerateError> {
+    let api = normalise_loaded(&loaded)?.api;
+    Ok(compare::Spec {
+        api,
+        tree: loaded.tree,
+    })
+}
+
+pub(crate) fn normalise_loaded(
+    loaded: &load::LoadedSpec,
+) -> Result<normalise::Normalised, GenerateError> {
     let resolver = resolve::Resolver::new(&loaded.document, &loaded.nested_schemas);
-    let normalised = normalise::normalise(&loaded.document, &resolver)
+    let mut normalised = normalise::normalise(&loaded.document, &resolver)
         .map_err(|diagnostic| loaded.locate(diagnostic))?;
-    let mut api = normalised.api;
     // A webhook's payload is named by the type its schema became.
+    let api = &mut normalised.api;
     api.webhooks = loaded
         .webhooks
         .iter()
@@ -99,13 +134,23 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Outpu
             }),
         })
         .collect();
+    Ok(normalised)
+}
+
+pub(crate) fn generate_loaded(
+    loaded: &load::LoadedSpec,
+    options: &Options,
+) -> Result<Output, GenerateError> {
+    let normalised = normalise_loaded(loaded)?;
+    let api = normalised.api;
     let behaviour = settings::load(options.settings.as_deref(), &api)?;
-    let header = format::Header {
-        generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
-        spec_label: &options.spec_label,
-        spec_sha256: &loaded.sha256,
-    };
-    let emitted = emit::emit_crate(&api, &behaviour, &options.crate_name);
+    let header = header(loaded, options);
+    let emitted = emit::emit_crate(
+        &api,
+        &behaviour,
+        &options.crate_name,
+        options.crate_version.as_deref(),
+    );
     let mut files = BTreeMap::new();
     for file in emitted {
         let internal = |message| GenerateError::Internal {
@@ -132,4 +177,13 @@ fn generate_loaded(loaded: &load::LoadedSpec, options: &Options) -> Result<Outpu
         });
     }
     Ok(Output { files, warnings })
+}
+
+/// The generated-file header for files made from `loaded`.
+pub(crate) fn header<'a>(loaded: &'a load::LoadedSpec, options: &'a Options) -> format::Header<'a> {
+    format::Header {
+        generator: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
+        spec_label: &options.spec_label,
+        spec_sha256: &loaded.sha256,
+    }
 }

@@ -16,6 +16,7 @@ fn options(strict: bool) -> Options {
         spec_label: "lenient.yaml".to_string(),
         settings: None,
         strict,
+        crate_version: None,
     }
 }
 

@@ -60,6 +60,7 @@ fn generate(fixture: &str) -> generator::Output {
         spec_label: fixture.to_string(),
         settings: None,
         strict: false,
+        crate_version: None,
     };
     generator::generate(&path, &options).expect("the fixture generates")
 }

@@ -18,6 +18,7 @@ fn generate(name: &str, settings: &str) -> Result<Output, String> {
         spec_label: "spec/openapi.yaml".to_string(),
         settings: Some(path.clone()),
         strict: false,
+        crate_version: None,
     };
     let result = generator::generate(&spec(), &options).map_err(|error| {
         error

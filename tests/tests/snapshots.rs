@@ -24,6 +24,7 @@ fn generate_with(path: &Path, label: &str, settings: Option<PathBuf>) -> Output 
         spec_label: label.to_string(),
         settings,
         strict: false,
+        crate_version: None,
     };
     generator::generate(path, &options).unwrap_or_else(|error| panic!("{label}: {error}"))
 }

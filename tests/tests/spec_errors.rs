@@ -9,6 +9,7 @@ fn generate(text: &str, file_name: &str) -> Result<generator::Output, GenerateEr
         spec_label: file_name.to_string(),
         settings: None,
         strict: false,
+        crate_version: None,
     };
     generator::generate_from_str(text, file_name, &options)
 }

@@ -23,6 +23,7 @@ fn generate(spec: &str) -> Output {
         spec_label: spec.to_string(),
         settings: Some(root().join("spec/codegen.toml")),
         strict: true,
+        crate_version: None,
     };
     generator::generate(&root().join(spec), &options)
         .unwrap_or_else(|error| panic!("{spec}: {error}"))

@@ -274,6 +274,7 @@ components:
         spec_label: "thing.yaml".to_string(),
         settings: None,
         strict: false,
+        crate_version: None,
     };
     let output = generator::generate_from_str(spec, "thing.yaml", &options).unwrap();
     let constraints = &output.files[std::path::Path::new("src/constraints.rs")];

@@ -185,6 +185,7 @@ fn measure(path: &Path, name: &str, runs: u32) -> Result<Timing, String> {
         spec_label: name.to_owned(),
         settings: None,
         strict: false,
+        crate_version: None,
     };
     std::thread::Builder::new()
         .name("bench".to_owned())

@@ -44,6 +44,48 @@ pub struct Args {
     /// on (see README, "Lenient where intent is clear") writes nothing and exits 2.
     #[arg(long)]
     strict: bool,
+    /// The date of the changelog entry written when the spec changed, `YYYY-MM-DD`
+    /// [default: today, in UTC].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = iso_date)]
+    date: Option<String>,
+}
+
+/// A `YYYY-MM-DD` date, or why not.
+fn iso_date(text: &str) -> Result<String, String> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let valid = matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && m.len() == 2 && d.len() == 2
+            && parts.iter().all(|part| part.chars().all(|c| c.is_ascii_digit()))
+            && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
+            && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)));
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("`{text}` is not a date of the form YYYY-MM-DD"))
+    }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD` (from the system clock; proleptic Gregorian
+/// calendar, Howard Hinnant's `civil_from_days`).
+fn today_utc() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    civil_date(i64::try_from(seconds / 86_400).unwrap_or(0))
+}
+
+fn civil_date(days_since_epoch: i64) -> String {
+    let z = days_since_epoch + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// A valid Cargo package name, or why not (clap prints it and exits 2).
@@ -83,21 +125,26 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         spec_label: spec_label.clone(),
         settings,
         strict: args.strict,
+        crate_version: None,
     };
 
-    let output = match generator::generate(&spec, &options) {
-        Ok(output) => output,
+    let date = args.date.clone().unwrap_or_else(today_utc);
+    let release = match generator::release::generate(&spec, &out, &options, &date) {
+        Ok(release) => release,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    let output = &release.output;
     for warning in &output.warnings {
         eprintln!("{warning}");
     }
+    // The change report, when there is a recorded spec and the new one differs.
+    let report = release.report.as_ref().filter(|report| !report.is_empty());
 
     if args.check {
-        let drifts = match generator::write::check(&out, &output) {
+        let drifts = match generator::write::check(&out, output) {
             Ok(drifts) => drifts,
             Err(error) => {
                 eprintln!("error: cannot compare with {out_label}: {error}");
@@ -132,7 +179,13 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
                 names.join(", ")
             );
         }
+        if let (Some(report), Some(previous)) = (report, release.previous_version) {
+            let _ = write!(stdout, "{}", report.render(previous));
+        }
         let _ = stdout.flush();
+        if let Some(report) = report {
+            eprintln!("{}", spec_changed(report, args));
+        }
         eprintln!(
             "{out_label} is stale: {} file(s) differ from {spec_label}; run `{}`",
             drifts.len(),
@@ -141,7 +194,10 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         return ExitCode::from(EXIT_STALE);
     }
 
-    let changes = match generator::write::write(&out, &output) {
+    if let (Some(report), Some(previous)) = (report, release.previous_version) {
+        print!("{}", report.render(previous));
+    }
+    let changes = match generator::write::write(&out, output) {
         Ok(changes) => changes,
         Err(error) => {
             eprintln!("error: cannot write {out_label}: {error}");
@@ -228,6 +284,16 @@ fn slashed(path: &Path) -> String {
     parts.join("/")
 }
 
+/// What `--check` says the drift is, besides "stale", when the spec changed:
+/// `spec changed: 2 breaking-wire, 1 additive; run `cargo xtask codegen``.
+fn spec_changed(report: &generator::compare::ChangeReport, args: &Args) -> String {
+    format!(
+        "spec changed: {}; run `{}`",
+        report.summary(),
+        rerun_command(args)
+    )
+}
+
 /// The command that regenerates what `--check` compared, with the same non-default options.
 fn rerun_command(args: &Args) -> String {
     let mut parts = vec!["cargo xtask codegen".to_owned()];
@@ -277,11 +343,64 @@ mod tests {
             settings: None,
             crate_name: "other-client".to_owned(),
             strict: false,
+            date: None,
         };
         assert_eq!(
             rerun_command(&args),
             "cargo xtask codegen --spec other.yaml --crate-name other-client"
         );
+    }
+
+    #[test]
+    fn check_says_what_the_spec_change_is() {
+        use generator::compare::{Change, ChangeReport, Class};
+        let change = |class| Change {
+            class,
+            pointer: "#/paths/~1x/get".to_owned(),
+            what: "words".to_owned(),
+            rust_items: Vec::new(),
+        };
+        let report = ChangeReport {
+            changes: vec![
+                change(Class::BreakingWire),
+                change(Class::BreakingWire),
+                change(Class::Additive),
+            ],
+        };
+        let args = Args {
+            check: true,
+            spec: None,
+            out: None,
+            settings: None,
+            crate_name: DEFAULT_CRATE_NAME.to_owned(),
+            strict: false,
+            date: None,
+        };
+        assert_eq!(
+            spec_changed(&report, &args),
+            "spec changed: 2 breaking-wire, 1 additive; run `cargo xtask codegen`"
+        );
+    }
+
+    #[test]
+    fn days_since_the_epoch_are_civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(19_782), "2024-02-29");
+        assert_eq!(civil_date(20_089), "2025-01-01");
+    }
+
+    #[test]
+    fn dates_are_year_month_day() {
+        assert_eq!(iso_date("2025-06-30").as_deref(), Ok("2025-06-30"));
+        for bad in [
+            "2025-6-30",
+            "2025-13-01",
+            "30-06-2025",
+            "today",
+            "2025-06-00",
+        ] {
+            assert!(iso_date(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

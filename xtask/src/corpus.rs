@@ -284,6 +284,7 @@ fn generate_one(spec: &Path, slug: &str, crates_dir: &Path) -> Row {
         spec_label: spec_name.clone(),
         settings: None,
         strict: false,
+        crate_version: None,
     };
     let mut row = Row {
         spec: spec_name,

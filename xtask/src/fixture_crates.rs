@@ -64,6 +64,7 @@ pub fn generate(root: &Path, specs: &[PathBuf], crates_dir: &Path) -> Result<Vec
             spec_label: format!("tests/fixtures/{name}"),
             settings: None,
             strict: false,
+            crate_version: None,
         };
         match generator::generate(spec, &options) {
             Ok(output) => {

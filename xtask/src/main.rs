@@ -1,17 +1,22 @@
 //! Project tasks, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
-//! - `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME]`
+//! - `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--crate-name NAME] [--date YYYY-MM-DD]`
+//! - `cargo xtask diff OLD NEW [--fail-on breaking] [--crate-version X.Y.Z]`
 //! - `cargo xtask test`
 //! - `cargo xtask corpus [DIR] [--filter SUBSTRING]`
 //! - `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`
 //! - `cargo xtask conformance`
+//! - `cargo xtask semver-audit [--filter SUBSTRING]`
 
 mod bench;
 mod codegen;
 mod conformance;
 mod corpus;
+mod diff;
+mod diff_cases;
 mod fixture_crates;
 mod generated_workspace;
+mod semver_audit;
 mod table;
 mod test;
 
@@ -35,6 +40,9 @@ struct Cli {
 enum Task {
     /// Generate the client crate from the spec (or, with --check, verify it is up to date).
     Codegen(codegen::Args),
+    /// Compare two specs: one line per change (breaking-wire, breaking-rust, additive,
+    /// docs) with the Rust items it touches, then the semver bump of the generated crate.
+    Diff(diff::Args),
     /// Run the project's tests: cargo test, clippy and rustdoc, all with warnings denied.
     Test,
     /// Generate and `cargo check` a client for every spec in a directory of real-world
@@ -47,6 +55,10 @@ enum Task {
     /// specs') with Prism, an independent validating mock server, and that its answers
     /// decode. Needs Node and npm; installs Prism itself.
     Conformance,
+    /// Check with cargo-semver-checks (installed when missing) that each pair of specs
+    /// in tests/fixtures/diff/ the change report calls additive or docs is not a major
+    /// change of the generated crate. Long-running; not part of `cargo xtask test`.
+    SemverAudit(semver_audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,10 +72,12 @@ fn main() -> ExitCode {
     };
     match cli.task {
         Task::Codegen(args) => codegen::run(&root, &args),
+        Task::Diff(args) => diff::run(&root, &args),
         Task::Test => test::run(&root),
         Task::Corpus(args) => corpus::run(&root, &args),
         Task::Bench(args) => bench::run(&root, &args),
         Task::Conformance => conformance::run(&root),
+        Task::SemverAudit(args) => semver_audit::run(&root, &args),
     }
 }
 

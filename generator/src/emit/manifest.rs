@@ -10,15 +10,28 @@ use crate::ir::{Api, ClientBehaviour, ParameterLocation, TypeRef};
 /// generated crates' dependency versions.
 const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 
-/// The package manifest. The crate version is the spec's `info.version` when it is a
-/// plain `MAJOR.MINOR.PATCH`, else `0.0.0`. Of the runtime's dependencies it lists those
-/// the crate's code (`sources`, token text or file text) names as `crate_name::`, so a
-/// spec without dates does not pull in `chrono`, one without patterns not `regress`.
-pub fn cargo_toml(api: &Api, crate_name: &str, sources: &[String], areas: &[String]) -> String {
-    let version = if is_plain_semver(&api.version) {
-        api.version.as_str()
-    } else {
-        "0.0.0"
+/// The package manifest. The crate version is `version` when the caller keeps the
+/// crate's own (`cargo xtask codegen` does, see `release`), else the spec's
+/// `info.version` when it is a plain `MAJOR.MINOR.PATCH`, else `0.0.0`. Of the runtime's
+/// dependencies it lists those the crate's code (`sources`, token text or file text)
+/// names as `crate_name::`, so a spec without dates does not pull in `chrono`, one
+/// without patterns not `regress`.
+pub fn cargo_toml(
+    api: &Api,
+    crate_name: &str,
+    version: Option<&str>,
+    sources: &[String],
+    areas: &[String],
+) -> String {
+    let (version, version_note) = match version {
+        Some(version) => (
+            version,
+            "# The crate's own version, not the API's: `cargo xtask codegen` bumps it by what the\n\
+             # changes from openapi.yaml (the spec this crate was generated from) do to its users,\n\
+             # and CHANGELOG.md lists them.\n",
+        ),
+        None if is_plain_semver(&api.version) => (api.version.as_str(), ""),
+        None => ("0.0.0", ""),
     };
     let description = format!(
         "Rust client for the {} (version {}), generated from its OpenAPI document.",
@@ -58,7 +71,7 @@ pub fn cargo_toml(api: &Api, crate_name: &str, sources: &[String], areas: &[Stri
         text
     };
     format!(
-        "[package]\nname = \"{crate_name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{dependencies}\n{dev_dependencies}"
+        "[package]\nname = \"{crate_name}\"\n{version_note}version = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{dependencies}\n{dev_dependencies}"
     )
 }
 

@@ -120,7 +120,14 @@ const SSE: (&str, &str) = ("src/sse.rs", include_str!("../../runtime/src/sse.rs"
 const WAIT: (&str, &str) = ("src/wait.rs", include_str!("../../runtime/src/wait.rs"));
 
 /// Every file of the crate for `api`, in a fixed order.
-pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<EmittedFile> {
+///
+/// `version` is the crate's own version when the caller keeps one (see `release`).
+pub fn emit_crate(
+    api: &Api,
+    behaviour: &ClientBehaviour,
+    crate_name: &str,
+    version: Option<&str>,
+) -> Vec<EmittedFile> {
     let areas = areas::Areas::new(api);
     let mut generated = vec![
         ("src/types.rs", types::types_rs(api, &areas)),
@@ -192,7 +199,7 @@ pub fn emit_crate(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> V
         .collect();
     texts.push(lib.to_string());
     texts.extend(runtime.iter().map(|(_, text)| text.to_string()));
-    let manifest = manifest::cargo_toml(api, crate_name, &texts, &areas.all);
+    let manifest = manifest::cargo_toml(api, crate_name, version, &texts, &areas.all);
 
     let mut files = vec![
         EmittedFile {

@@ -25,6 +25,10 @@ pub struct LoadedSpec {
     pub warnings: Vec<crate::diagnostics::Warning>,
     /// A 3.1 document's webhooks, which have no place in the 3.0 document.
     pub webhooks: Vec<crate::upgrade::WebhookSource>,
+    /// The untyped document after repair: what the typed one was read from. Kept for
+    /// what the IR drops (examples, every server) when two specs are compared, and
+    /// recorded in the generated crate as the spec it came from (`openapi.yaml`).
+    pub tree: serde_json::Value,
 }
 
 impl LoadedSpec {
@@ -126,6 +130,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
         nested_schemas,
         warnings,
         webhooks: upgraded.webhooks,
+        tree,
     })
 }
 

@@ -333,6 +333,7 @@ fn rule_swagger_2_is_upgraded_to_openapi_3() {
         spec_label: "swagger2.yaml".to_string(),
         settings: None,
         strict: true,
+        crate_version: None,
     };
     assert_eq!(generator::generate(&path, &strict).unwrap(), output);
     insta::assert_snapshot!("swagger2_operations", file(&output, "src/operations.rs"));

@@ -140,9 +140,12 @@ impl TypeMap {
             TypeRef::Array(inner) => TypeRef::Array(Box::new(self.map(inner))),
             TypeRef::Map(inner) => TypeRef::Map(Box::new(self.map(inner))),
             TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(self.map(inner))),
-            TypeRef::Tuple(positions) => {
-                TypeRef::Tuple(positions.iter().map(|position| self.map(position)).collect())
-            }
+            TypeRef::Tuple(positions) => TypeRef::Tuple(
+                positions
+                    .iter()
+                    .map(|position| self.map(position))
+                    .collect(),
+            ),
             TypeRef::Named(name) => TypeRef::Named(
                 self.old_to_new
                     .get(name)

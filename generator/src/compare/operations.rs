@@ -492,7 +492,11 @@ fn same_operation(context: &Context<'_>, old: &Operation, new: &Operation) -> bo
             .sort_by(|a, b| (a.location as u8, &a.name).cmp(&(b.location as u8, &b.name)));
         if let Some(body) = &mut operation.body {
             body.ty = ty(&body.ty);
-            for variant in body.body_enum.iter_mut().flat_map(|body_enum| &mut body_enum.variants) {
+            for variant in body
+                .body_enum
+                .iter_mut()
+                .flat_map(|body_enum| &mut body_enum.variants)
+            {
                 variant.ty = ty(&variant.ty);
             }
         }
@@ -905,7 +909,12 @@ fn compare_body(context: &mut Context<'_>, old_operation: &Operation, new_operat
                 } else {
                     "request body is one type again (its media types now share a schema)"
                 };
-                context.push(Class::BreakingRust, &pointer, words.to_owned(), vec![method.clone()]);
+                context.push(
+                    Class::BreakingRust,
+                    &pointer,
+                    words.to_owned(),
+                    vec![method.clone()],
+                );
             }
             // Media types the caller can choose besides the default: alternatives of
             // one schema, or the body enum's other variants.

@@ -66,8 +66,10 @@ pub struct Output {
 /// A [`GenerateError`] naming the file and, where known, the JSON pointer and
 /// line:column of the problem. The generator never panics on a spec.
 pub fn generate(spec_path: &Path, options: &Options) -> Result<Output, GenerateError> {
-    let loaded = load::load_file(spec_path)?;
-    generate_loaded(&loaded, options)
+    on_big_stack(|| {
+        let loaded = load::load_file(spec_path)?;
+        generate_loaded(&loaded, options)
+    })
 }
 
 /// Runs the pipeline on spec text already in memory; `file_name` is used in messages
@@ -80,8 +82,10 @@ pub fn generate_from_str(
     file_name: &str,
     options: &Options,
 ) -> Result<Output, GenerateError> {
-    let loaded = load::load_str(text, Path::new(file_name))?;
-    generate_loaded(&loaded, options)
+    on_big_stack(|| {
+        let loaded = load::load_str(text, Path::new(file_name))?;
+        generate_loaded(&loaded, options)
+    })
 }
 
 /// Loads, repairs, resolves and normalises the spec at `spec_path`, and stops there:
@@ -90,8 +94,7 @@ pub fn generate_from_str(
 /// # Errors
 /// As [`generate`].
 pub fn load_spec(spec_path: &Path) -> Result<compare::Spec, GenerateError> {
-    let loaded = load::load_file(spec_path)?;
-    spec_of(loaded)
+    on_big_stack(|| spec_of(load::load_file(spec_path)?))
 }
 
 /// Like [`load_spec`], for spec text in memory (`file_name` as for [`generate_from_str`]).
@@ -99,9 +102,36 @@ pub fn load_spec(spec_path: &Path) -> Result<compare::Spec, GenerateError> {
 /// # Errors
 /// As [`generate`].
 pub fn load_spec_from_str(text: &str, file_name: &str) -> Result<compare::Spec, GenerateError> {
-    let loaded = load::load_str(text, Path::new(file_name))?;
-    spec_of(loaded)
+    on_big_stack(|| spec_of(load::load_str(text, Path::new(file_name))?))
 }
+
+/// Runs `work` on a thread with a stack of its own, [`STACK_BYTES`] big.
+///
+/// Why: reading a spec recurses as deep as the spec nests (the YAML/JSON readers up to
+/// their limit of 128 levels, serde's untagged enums buffering each level, the
+/// normaliser up to its own limit of 64). Every level is bounded, but in a debug build
+/// on a 2 MiB thread (a test's, or an application's worker) the bounds together can
+/// overflow the stack, which aborts the process instead of returning an error. The
+/// memory is reserved, not used, until a spec needs it.
+pub(crate) fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("openapi-rust-generator".to_string())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, work)
+        {
+            Ok(handle) => match handle.join() {
+                Ok(value) => value,
+                // A panic on the worker is the caller's panic, as if it ran inline.
+                Err(payload) => std::panic::resume_unwind(payload),
+            },
+            Err(error) => panic!("cannot start the generator's thread: {error}"),
+        }
+    })
+}
+
+/// The generator thread's stack: room for every nesting limit at once, in a debug build.
+const STACK_BYTES: usize = 256 * 1024 * 1024;
 
 fn spec_of(loaded: load::LoadedSpec) -> Result<compare::Spec, GenerateError> {
     let api = normalise_loaded(&loaded)?.api;

@@ -129,8 +129,10 @@ pub fn generate(
     options: &Options,
     date: &str,
 ) -> Result<Release, GenerateError> {
-    let loaded = load::load_file(spec_path)?;
-    generate_loaded(&loaded, out_dir, options, date)
+    crate::on_big_stack(|| {
+        let loaded = load::load_file(spec_path)?;
+        generate_loaded(&loaded, out_dir, options, date)
+    })
 }
 
 /// Like [`generate`], for spec text in memory (`file_name` as for
@@ -145,8 +147,10 @@ pub fn generate_from_str(
     options: &Options,
     date: &str,
 ) -> Result<Release, GenerateError> {
-    let loaded = load::load_str(text, Path::new(file_name))?;
-    generate_loaded(&loaded, out_dir, options, date)
+    crate::on_big_stack(|| {
+        let loaded = load::load_str(text, Path::new(file_name))?;
+        generate_loaded(&loaded, out_dir, options, date)
+    })
 }
 
 fn generate_loaded(

@@ -72,11 +72,13 @@ pub(crate) fn compare(context: &mut Context<'_>) {
     let mut pairs: Vec<(&Operation, &Operation)> = Vec::new();
     let mut matched_old = BTreeSet::new();
     let mut matched_new = BTreeSet::new();
+    // An index, not a scan: 10,000 operations must compare in linear time.
+    let mut old_by_key: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (old_index, old) in old_ops.iter().enumerate() {
+        old_by_key.entry(operation_key(old)).or_insert(old_index);
+    }
     for (new_index, new) in new_ops.iter().enumerate() {
-        if let Some(old_index) = old_ops
-            .iter()
-            .position(|old| operation_key(old) == operation_key(new))
-        {
+        if let Some(&old_index) = old_by_key.get(&operation_key(new)) {
             if matched_old.insert(old_index) {
                 matched_new.insert(new_index);
                 pairs.push((&old_ops[old_index], new));

@@ -331,14 +331,21 @@ fn compare_structs(
 ) {
     let type_name = &new_definition.name;
     let origin = &new_definition.origin;
+    // Indexes, not scans: a schema of 20,000 properties must compare in linear time.
+    let old_fields: std::collections::HashMap<&str, &crate::ir::Field> = old
+        .fields
+        .iter()
+        .map(|field| (field.json_name.as_str(), field))
+        .collect();
+    let new_names: std::collections::HashSet<&str> = new
+        .fields
+        .iter()
+        .map(|field| field.json_name.as_str())
+        .collect();
     for new_field in &new.fields {
         let pointer = format!("{origin}/properties/{}", escape(&new_field.json_name));
         let item = format!("types::{type_name}::{}", new_field.rust_name);
-        match old
-            .fields
-            .iter()
-            .find(|old| old.json_name == new_field.json_name)
-        {
+        match old_fields.get(new_field.json_name.as_str()).copied() {
             Some(old_field) => {
                 let travel = travel.of_field(old_field.direction, new_field.direction);
                 compare_fields(context, old_field, new_field, &pointer, &item, travel);
@@ -367,11 +374,7 @@ fn compare_structs(
         }
     }
     for old_field in &old.fields {
-        if new
-            .fields
-            .iter()
-            .any(|new| new.json_name == old_field.json_name)
-        {
+        if new_names.contains(old_field.json_name.as_str()) {
             continue;
         }
         let pointer = format!("{origin}/properties/{}", escape(&old_field.json_name));
@@ -820,8 +823,13 @@ fn compare_string_enums(
         type_name,
         travel,
     );
+    let old_variants: std::collections::HashMap<&str, &crate::ir::EnumVariant> = old
+        .variants
+        .iter()
+        .map(|variant| (variant.value.as_str(), variant))
+        .collect();
     for variant in &new.variants {
-        if let Some(old_variant) = old.variants.iter().find(|v| v.value == variant.value) {
+        if let Some(old_variant) = old_variants.get(variant.value.as_str()) {
             if old_variant.docs != variant.docs {
                 context.push(
                     Class::Docs,
@@ -903,8 +911,11 @@ fn compare_values(
     type_name: &str,
     travel: Travel,
 ) {
+    // Indexes, not scans: an enum of 100,000 values must compare in linear time.
+    let old_index: std::collections::HashMap<&str, &str> = old.iter().copied().collect();
+    let new_values: std::collections::HashSet<&str> = new.iter().map(|(value, _)| *value).collect();
     for (value, variant) in new {
-        match old.iter().find(|(old_value, _)| old_value == value) {
+        match old_index.get(value).map(|old_variant| (*value, *old_variant)) {
             // Why additive, whichever way the enum travels: in a request it is a new
             // option nobody must use; in a response old clients keep it in the
             // catch-all variant; and the enum is `#[non_exhaustive]`, so matches compile.
@@ -914,7 +925,7 @@ fn compare_values(
                 format!("enum value `{value}` added"),
                 vec![format!("types::{type_name}::{variant}")],
             ),
-            Some((_, old_variant)) if old_variant != variant => context.push(
+            Some((_, old_variant)) if old_variant != *variant => context.push(
                 Class::BreakingRust,
                 pointer,
                 format!("the variant of enum value `{value}` is renamed from `{old_variant}` to `{variant}`"),
@@ -924,7 +935,7 @@ fn compare_values(
         }
     }
     for (value, variant) in old {
-        if new.iter().any(|(new_value, _)| new_value == value) {
+        if new_values.contains(value) {
             continue;
         }
         let item = vec![format!("types::{type_name}::{variant}")];

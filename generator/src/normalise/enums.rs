@@ -38,8 +38,10 @@ impl<'a> Normaliser<'a> {
         let name = self.claim_type_name(name_hint);
         let mut scope = Scope::with_reserved(&[]);
         let mut variants: Vec<EnumVariant> = Vec::new();
+        // A set, not a scan of `variants`: an enum of 100,000 values must stay linear.
+        let mut seen = std::collections::HashSet::new();
         for (value, docs) in values {
-            if variants.iter().any(|variant| variant.value == *value) {
+            if !seen.insert(*value) {
                 continue; // A repeated value is one variant.
             }
             variants.push(EnumVariant {
@@ -79,8 +81,9 @@ impl<'a> Normaliser<'a> {
         let name = self.claim_type_name(name_hint);
         let mut scope = Scope::with_reserved(&[]);
         let mut variants: Vec<(String, i64)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for value in values {
-            if variants.iter().any(|(_, known)| known == value) {
+            if !seen.insert(*value) {
                 continue;
             }
             let rust_name = if *value < 0 {

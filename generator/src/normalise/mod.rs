@@ -4,6 +4,7 @@
 //! rules. This module holds the state they share: the type registry and the warnings.
 
 mod areas;
+pub mod budget;
 mod enums;
 pub mod names;
 mod object;
@@ -42,6 +43,10 @@ pub fn normalise(document: &OpenAPI, resolver: &Resolver<'_>) -> Result<Normalis
     let mut normaliser = Normaliser::new(document, *resolver);
     normaliser.define_components(document)?;
     let operations = normaliser.operations(document)?;
+    for operation in &operations {
+        normaliser.budget.add_operation(operation.parameters.len());
+    }
+    normaliser.check_budget("#/paths")?;
     let auth = normaliser.auth(document);
     let default_server = normaliser.default_server(&document.servers);
     let mut types: Vec<TypeDef> = normaliser.types.into_iter().flatten().collect();
@@ -133,6 +138,8 @@ pub(crate) struct Normaliser<'a> {
     exact_name: Option<String>,
     /// How deep `type_of` is nested, to refuse pathological documents.
     depth: usize,
+    /// How big the generated crate is getting (see `budget`).
+    budget: budget::Budget,
     /// The nested `$ref` target being defined (see `type_of`), which must not refer to
     /// itself.
     defining_nested: Option<String>,
@@ -188,6 +195,7 @@ impl<'a> Normaliser<'a> {
             type_scope,
             exact_name: None,
             depth: 0,
+            budget: budget::Budget::default(),
             defining_nested: None,
             binary_as_bytes: false,
             warnings: Vec::new(),
@@ -323,13 +331,52 @@ impl<'a> Normaliser<'a> {
     }
 
     fn fill_type_slot(&mut self, slot: usize, definition: TypeDef) {
+        self.budget.add_type(&definition);
         if let Some(entry) = self.types.get_mut(slot) {
             *entry = Some(definition);
         }
     }
 
     fn push_type(&mut self, definition: TypeDef) {
+        self.budget.add_type(&definition);
         self.types.push(Some(definition));
+    }
+
+    /// `Err` once the crate is estimated over the size budget (see `budget`).
+    fn check_budget(&self, at: &str) -> Result<(), Diagnostic> {
+        self.budget.check(at, |origin| self.all_of_depth(origin))
+    }
+
+    /// How many `allOf` links a component's inheritance goes through, following each
+    /// schema's first `$ref` member (a loop, not recursion: chains can be thousands
+    /// long).
+    pub(super) fn all_of_depth(&self, origin: &str) -> usize {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut name = origin
+            .strip_prefix("#/components/schemas/")
+            .map(|name| name.replace("~1", "/").replace("~0", "~"));
+        let mut depth = 0;
+        while let Some(current) = name.take() {
+            if !seen.insert(current.clone()) {
+                break;
+            }
+            let Some(schema) = self.components.get(&current).and_then(|entry| entry.schema) else {
+                break;
+            };
+            let members = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(any) => &any.all_of,
+                _ => break,
+            };
+            depth += 1;
+            name = members.iter().find_map(|member| match member {
+                ReferenceOr::Reference { reference } => {
+                    self.resolver.schema_ref_name(reference, origin).ok()
+                }
+                ReferenceOr::Item(_) => None,
+            });
+        }
+        depth
     }
 
     /// Whether the named type is an enum listing `value`: defined already, or a

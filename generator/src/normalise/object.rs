@@ -57,6 +57,16 @@ impl<'a> MergedObject<'a> {
     }
 }
 
+/// The most `allOf` links merged into one struct.
+const MAX_ALL_OF_DEPTH: usize = 64;
+
+/// Where an `allOf` merge started, and how many links deep it is.
+#[derive(Debug, Clone, Copy)]
+struct Chain<'p> {
+    start: &'p str,
+    depth: usize,
+}
+
 impl<'a> Normaliser<'a> {
     /// An object with properties is a struct. One with only `additionalProperties` (or
     /// nothing at all) is a map: `BTreeMap<String, T>`, keeping key order deterministic.
@@ -132,9 +142,17 @@ impl<'a> Normaliser<'a> {
         let mut visited = Vec::new();
         for (index, member) in members.iter().enumerate() {
             let member_pointer = format!("{pointer}/allOf/{index}");
-            if let Err(why) =
-                self.collect_member(member.into(), &member_pointer, &mut merged, &mut visited)?
-            {
+            let chain = Chain {
+                start: pointer,
+                depth: 1,
+            };
+            if let Err(why) = self.collect_member(
+                member.into(),
+                &member_pointer,
+                &mut merged,
+                &mut visited,
+                chain,
+            )? {
                 return Ok(self.fallback(&member_pointer, &why));
             }
         }
@@ -161,7 +179,29 @@ impl<'a> Normaliser<'a> {
         pointer: &str,
         merged: &mut MergedObject<'a>,
         visited: &mut Vec<String>,
+        chain: Chain<'_>,
     ) -> Result<Result<(), String>, Diagnostic> {
+        // Why a limit: each link is a level of recursion, and every struct of a chain
+        // repeats what it inherits, so a chain thousands long overflows the stack and
+        // the memory before it is emitted. Real inheritance is a few links deep.
+        if chain.depth > MAX_ALL_OF_DEPTH {
+            let depth = self.all_of_depth(chain.start);
+            let depth = if depth > MAX_ALL_OF_DEPTH {
+                depth.to_string()
+            } else {
+                format!("more than {MAX_ALL_OF_DEPTH}")
+            };
+            return Err(Diagnostic::new(
+                chain.start,
+                format!(
+                    "an `allOf` chain {depth} links deep (at most {MAX_ALL_OF_DEPTH} are merged): every struct of such a chain repeats every field it inherits"
+                ),
+            ));
+        }
+        let deeper = Chain {
+            start: chain.start,
+            depth: chain.depth + 1,
+        };
         let (schema, schema_pointer) = match member {
             SchemaRef::Reference(reference) => {
                 if visited.iter().any(|seen| seen == reference) {
@@ -199,9 +239,13 @@ impl<'a> Normaliser<'a> {
             SchemaKind::AllOf { all_of } => {
                 for (index, nested) in all_of.iter().enumerate() {
                     let nested_pointer = format!("{schema_pointer}/allOf/{index}");
-                    if let Err(why) =
-                        self.collect_member(nested.into(), &nested_pointer, merged, visited)?
-                    {
+                    if let Err(why) = self.collect_member(
+                        nested.into(),
+                        &nested_pointer,
+                        merged,
+                        visited,
+                        deeper,
+                    )? {
                         return Ok(Err(why));
                     }
                 }
@@ -209,9 +253,13 @@ impl<'a> Normaliser<'a> {
             SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
                 for (index, nested) in any.all_of.iter().enumerate() {
                     let nested_pointer = format!("{schema_pointer}/allOf/{index}");
-                    if let Err(why) =
-                        self.collect_member(nested.into(), &nested_pointer, merged, visited)?
-                    {
+                    if let Err(why) = self.collect_member(
+                        nested.into(),
+                        &nested_pointer,
+                        merged,
+                        visited,
+                        deeper,
+                    )? {
                         return Ok(Err(why));
                     }
                 }

@@ -86,6 +86,7 @@ impl<'a> Normaliser<'a> {
         pointer: &str,
         name_hint: &str,
     ) -> Result<Shape, Diagnostic> {
+        self.check_budget(pointer)?;
         if self.depth >= MAX_DEPTH {
             return Err(Diagnostic::new(
                 pointer,

@@ -332,44 +332,31 @@ fn local_checks(
 fn direct(api: &Api, ty: &TypeRef, constraints: &Constraints, checked: &BTreeSet<String>) -> bool {
     match api.resolve_alias(ty) {
         TypeRef::Array(item) => {
-            let nothing = Constraints::default();
-            only_nested(api, item, &nothing, checked)
-                || value_checks(
-                    api,
-                    item,
-                    &nothing,
-                    checked,
-                    &quote!(value),
-                    &quote!(&field),
-                )
-                .is_empty()
+            only_nested(api, item, &Constraints::default(), checked)
+                || unchecked(api, item, checked)
         }
         TypeRef::Map(item) => {
-            only_nested(api, ty, constraints, checked)
-                || value_checks(
-                    api,
-                    item,
-                    &Constraints::default(),
-                    checked,
-                    &quote!(value),
-                    &quote!(&field),
-                )
-                .is_empty()
+            only_nested(api, ty, constraints, checked) || unchecked(api, item, checked)
         }
-        TypeRef::Tuple(positions) => positions.iter().all(|position| {
-            value_checks(
-                api,
-                position,
-                &Constraints::default(),
-                checked,
-                &quote!(value),
-                &quote!(&field),
-            )
-            .is_empty()
-        }),
+        TypeRef::Tuple(positions) => positions
+            .iter()
+            .all(|position| unchecked(api, position, checked)),
         TypeRef::Nullable(inner) => direct(api, inner, constraints, checked),
         _ => true,
     }
+}
+
+/// Whether a value of type `ty`, with no constraints of its own, has nothing to check.
+fn unchecked(api: &Api, ty: &TypeRef, checked: &BTreeSet<String>) -> bool {
+    value_checks(
+        api,
+        ty,
+        &Constraints::default(),
+        checked,
+        &quote!(value),
+        &quote!(&field),
+    )
+    .is_empty()
 }
 
 /// Whether the only checks of a value of type `ty` are `Validate` impls of named types

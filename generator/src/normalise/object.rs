@@ -237,31 +237,13 @@ impl<'a> Normaliser<'a> {
                 merged.add(object, &schema_pointer);
             }
             SchemaKind::AllOf { all_of } => {
-                for (index, nested) in all_of.iter().enumerate() {
-                    let nested_pointer = format!("{schema_pointer}/allOf/{index}");
-                    if let Err(why) = self.collect_member(
-                        nested.into(),
-                        &nested_pointer,
-                        merged,
-                        visited,
-                        deeper,
-                    )? {
-                        return Ok(Err(why));
-                    }
-                }
+                return self.collect_members(all_of, &schema_pointer, merged, visited, deeper);
             }
             SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
-                for (index, nested) in any.all_of.iter().enumerate() {
-                    let nested_pointer = format!("{schema_pointer}/allOf/{index}");
-                    if let Err(why) = self.collect_member(
-                        nested.into(),
-                        &nested_pointer,
-                        merged,
-                        visited,
-                        deeper,
-                    )? {
-                        return Ok(Err(why));
-                    }
+                if let Err(why) =
+                    self.collect_members(&any.all_of, &schema_pointer, merged, visited, deeper)?
+                {
+                    return Ok(Err(why));
                 }
                 let object = ObjectSchema {
                     properties: &any.properties,
@@ -274,6 +256,26 @@ impl<'a> Normaliser<'a> {
                 return Ok(Err(
                     "`allOf` with a member that is not an object is not supported yet".to_string(),
                 ))
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// [`Self::collect_member`] for each member of a nested `allOf` at `schema_pointer`.
+    fn collect_members(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        schema_pointer: &str,
+        merged: &mut MergedObject<'a>,
+        visited: &mut Vec<String>,
+        chain: Chain<'_>,
+    ) -> Result<Result<(), String>, Diagnostic> {
+        for (index, nested) in members.iter().enumerate() {
+            let nested_pointer = format!("{schema_pointer}/allOf/{index}");
+            if let Err(why) =
+                self.collect_member(nested.into(), &nested_pointer, merged, visited, chain)?
+            {
+                return Ok(Err(why));
             }
         }
         Ok(Ok(()))

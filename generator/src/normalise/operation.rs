@@ -401,27 +401,12 @@ impl<'a> Normaliser<'a> {
             return Ok(None);
         };
         let schema_pointer = format!("{body_pointer}/content/{}/schema", escape_token(media_type));
-        let ty = match (encoding, &content.schema) {
-            (BodyEncoding::Binary, _) => TypeRef::Bytes,
-            (BodyEncoding::Text, _) => TypeRef::String,
-            (_, Some(schema)) => {
-                self.binary_as_bytes = encoding == BodyEncoding::Multipart;
-                let shape = self.type_of(
-                    SchemaRef::from(schema),
-                    &schema_pointer,
-                    &format!("{type_name}Body"),
-                );
-                self.binary_as_bytes = false;
-                shape?.ty
-            }
-            (_, None) => TypeRef::Json,
-        };
-        if encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
-            self.warn(
-                &schema_pointer,
-                "a multipart body that is not an object is sent as one JSON part named `body`",
-            );
-        }
+        let ty = self.body_type(
+            encoding,
+            content.schema.as_ref(),
+            &schema_pointer,
+            &format!("{type_name}Body"),
+        )?;
         // Every other media type offered is a choice the caller has, or said to be left
         // out: none is dropped silently. Which media types the client can write at all:
         let mut others = Vec::new();
@@ -510,29 +495,19 @@ impl<'a> Normaliser<'a> {
         }];
         for (other_type, other, other_encoding, other_pointer) in others {
             let variant = variant_name(other_encoding, other_type);
-            let ty = match (other_encoding, &other.schema) {
-                (BodyEncoding::Binary, _) => TypeRef::Bytes,
-                (BodyEncoding::Text, _) => TypeRef::String,
-                // The same schema as the default's is the same type, not a copy.
-                (_, schema) if *schema == content.schema => request_body.ty.clone(),
-                (_, Some(schema)) => {
-                    self.binary_as_bytes = other_encoding == BodyEncoding::Multipart;
-                    let shape = self.type_of(
-                        SchemaRef::from(schema),
-                        &format!("{other_pointer}/schema"),
-                        &format!("{type_name}{variant}Body"),
-                    );
-                    self.binary_as_bytes = false;
-                    shape?.ty
-                }
-                (_, None) => TypeRef::Json,
-            };
-            if other_encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
-                self.warn(
+            // The same schema as the default's is the same type, not a copy.
+            let same = other.schema == content.schema
+                && !matches!(other_encoding, BodyEncoding::Binary | BodyEncoding::Text);
+            let ty = if same {
+                request_body.ty.clone()
+            } else {
+                self.body_type(
+                    other_encoding,
+                    other.schema.as_ref(),
                     &format!("{other_pointer}/schema"),
-                    "a multipart body that is not an object is sent as one JSON part named `body`",
-                );
-            }
+                    &format!("{type_name}{variant}Body"),
+                )?
+            };
             variants.push(BodyVariant {
                 variant,
                 media_type: other_type.clone(),
@@ -546,6 +521,36 @@ impl<'a> Normaliser<'a> {
             variants,
         });
         Ok(Some(request_body))
+    }
+
+    /// The type a request body of `encoding` holds: bytes, text, or its schema's type
+    /// (binary strings as bytes in multipart). A multipart body that is not an object
+    /// is said to be sent as one JSON part.
+    fn body_type(
+        &mut self,
+        encoding: BodyEncoding,
+        schema: Option<&'a ReferenceOr<openapiv3::Schema>>,
+        schema_pointer: &str,
+        name_hint: &str,
+    ) -> Result<TypeRef, Diagnostic> {
+        let ty = match (encoding, schema) {
+            (BodyEncoding::Binary, _) => TypeRef::Bytes,
+            (BodyEncoding::Text, _) => TypeRef::String,
+            (_, Some(schema)) => {
+                self.binary_as_bytes = encoding == BodyEncoding::Multipart;
+                let shape = self.type_of(SchemaRef::from(schema), schema_pointer, name_hint);
+                self.binary_as_bytes = false;
+                shape?.ty
+            }
+            (_, None) => TypeRef::Json,
+        };
+        if encoding == BodyEncoding::Multipart && !self.is_struct(&ty) {
+            self.warn(
+                schema_pointer,
+                "a multipart body that is not an object is sent as one JSON part named `body`",
+            );
+        }
+        Ok(ty)
     }
 
     fn responses(

@@ -200,10 +200,12 @@ fn start_server(body: Bytes) -> Result<std::net::SocketAddr, String> {
     let address = listener
         .local_addr()
         .map_err(|error| format!("no local address: {error}"))?;
-    let app = Router::new().route(PATH, get(get_sandbox)).with_state(Fixed {
-        body,
-        authorization: format!("Bearer {TOKEN}").into(),
-    });
+    let app = Router::new()
+        .route(PATH, get(get_sandbox))
+        .with_state(Fixed {
+            body,
+            authorization: format!("Bearer {TOKEN}").into(),
+        });
     std::thread::Builder::new()
         .name("server-main".to_owned())
         .spawn(move || {
@@ -242,8 +244,8 @@ fn cpu_seconds(threads: &Threads) -> Option<f64> {
                 // Fields after the command (which may hold spaces) start at field 3.
                 let rest = stat.rsplit_once(')')?.1;
                 let fields: Vec<&str> = rest.split_whitespace().collect();
-                let ticks: u64 = fields.get(11)?.parse::<u64>().ok()?
-                    + fields.get(12)?.parse::<u64>().ok()?;
+                let ticks: u64 =
+                    fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
                 ticks as f64 / 100.0
             }
         };
@@ -262,7 +264,10 @@ fn rss_kib() -> Option<u64> {
 #[derive(Clone)]
 enum Side {
     Ours(ai_agent_client::Client),
-    Plain { http: reqwest::Client, base: Arc<str> },
+    Plain {
+        http: reqwest::Client,
+        base: Arc<str>,
+    },
 }
 
 impl Side {

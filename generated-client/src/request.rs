@@ -471,7 +471,8 @@ pub(crate) async fn read_response(
     request_id_header: Option<&'static str>,
 ) -> Result<RawResponse, ReadError> {
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not copied: nothing reads the headers from `response` after this.
+    let headers = std::mem::take(response.headers_mut());
     let too_large = |body: Vec<u8>| ReadError::TooLarge {
         response: RawResponse::received(
             status,
@@ -489,21 +490,40 @@ pub(crate) async fn read_response(
         return Err(too_large(Vec::new()));
     }
     let capacity = response.content_length().unwrap_or(0).min(limit);
-    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
+    // A body that arrives in one chunk (most JSON answers) is kept as it came, not
+    // copied; from a second chunk on, they are joined in `body`.
+    let mut first: Option<bytes::Bytes> = None;
+    let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        let room = usize::try_from(limit)
-            .unwrap_or(usize::MAX)
-            .saturating_sub(body.len());
+        if body.is_empty() {
+            match first.take() {
+                None if chunk.len() <= limit_bytes => {
+                    first = Some(chunk);
+                    continue;
+                }
+                None => {}
+                Some(previous) => {
+                    body.reserve(usize::try_from(capacity).unwrap_or(0).max(previous.len()));
+                    body.extend_from_slice(&previous);
+                }
+            }
+        }
+        let room = limit_bytes.saturating_sub(body.len());
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
             return Err(too_large(body));
         }
         body.extend_from_slice(&chunk);
     }
+    let body = match first {
+        Some(first) => first,
+        None => body.into(),
+    };
     Ok(RawResponse::received(
         status,
         headers,
-        body.into(),
+        body,
         secrets,
         request_id_header,
     ))

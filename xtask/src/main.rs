@@ -5,10 +5,12 @@
 //! - `cargo xtask test`
 //! - `cargo xtask corpus [DIR] [--filter SUBSTRING]`
 //! - `cargo xtask bench [--filter SUBSTRING] [--runs N] [--save]`
+//! - `cargo xtask bench client [--requests N] [--concurrency C] [--rounds R] [--memory-requests M]`
 //! - `cargo xtask conformance`
 //! - `cargo xtask semver-audit [--filter SUBSTRING]`
 
 mod bench;
+mod bench_client;
 mod codegen;
 mod conformance;
 mod corpus;

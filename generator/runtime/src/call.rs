@@ -171,7 +171,9 @@ impl<'a, P: Operation> Request<'a, P> {
     /// sent (a path parameter that would be empty, `.` or `..`; a header value with a
     /// line break).
     pub async fn send(self) -> Result<P::Output, Error<P::Error>> {
-        self.send_with_response().await.map(Response::into_inner)
+        // The response's head is not kept: no copy of its headers.
+        let response = receive(self).await?;
+        P::decode(response)
     }
 
     /// Like [`send`](Self::send), keeping the response's status and headers (and so its
@@ -180,20 +182,29 @@ impl<'a, P: Operation> Request<'a, P> {
     /// # Errors
     /// As [`send`](Self::send).
     pub async fn send_with_response(self) -> Result<Response<P::Output>, Error<P::Error>> {
-        let core = self.core;
-        if core.config.validate_requests {
-            self.params.validate()?;
-        }
-        let request = self.params.build(Call::start(core))?.finish()?;
-        let call = transport::Call {
-            operation_id: P::OPERATION_ID,
-            idempotent: P::IDEMPOTENT,
-        };
-        let response =
-            transport::execute(&core.http, &core.config, request, call, &self.options).await?;
+        let response = receive(self).await?;
         let head = response.head();
         P::decode(response).map(|value| Response::new(value, head))
     }
+}
+
+/// Validates, builds and sends `request`, and reads the whole response. A function, not
+/// a method: `Request`'s method names are reserved from the spec's parameter names.
+async fn receive<P: Operation>(request: Request<'_, P>) -> Result<RawResponse, Error<P::Error>> {
+    let Request {
+        core,
+        params,
+        options,
+    } = request;
+    if core.config.validate_requests {
+        params.validate()?;
+    }
+    let request = params.build(Call::start(core))?.finish()?;
+    let call = transport::Call {
+        operation_id: P::OPERATION_ID,
+        idempotent: P::IDEMPOTENT,
+    };
+    transport::execute(&core.http, &core.config, request, call, &options).await
 }
 
 impl<'a, P> IntoFuture for Request<'a, P>
@@ -240,11 +251,16 @@ impl<'c> Call<'c> {
     ) -> Result<Self, InvalidRequest> {
         let core = self.core;
         let url = request::endpoint(&core.base_url, &request::template_parts(template, values)?)?;
-        let mut builder = core
-            .http
-            .request(method, url)
-            .header(USER_AGENT, core.config.user_agent)
-            .headers(core.config.default_headers.clone());
+        // The user agent is `'static`: a header value over it, not a copy.
+        let user_agent = bytes::Bytes::from_static(core.config.user_agent.as_bytes());
+        let mut builder = core.http.request(method, url);
+        builder = match HeaderValue::from_maybe_shared(user_agent) {
+            Ok(value) => builder.header(USER_AGENT, value),
+            Err(_) => builder.header(USER_AGENT, core.config.user_agent),
+        };
+        if !core.config.default_headers.is_empty() {
+            builder = builder.headers(core.config.default_headers.clone());
+        }
         let mut credential_headers = HeaderMap::new();
         for credential in core.credentials.iter() {
             match credential {

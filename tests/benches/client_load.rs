@@ -1,0 +1,535 @@
+//! `cargo xtask bench client`: the generated client under load (issue 12, "Under load").
+//!
+//! A minimal local HTTP server (axum, on its own runtime and threads) answers
+//! `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}` with one
+//! fixed, realistic `Sandbox` JSON body after checking the bearer token. Against it, in
+//! alternating rounds (ours first in odd rounds, plain first in even ones):
+//!
+//! - **ours**: `ai_agent_client::Client::get_sandbox(org, project, id).await`, as a user
+//!   calls it (default settings: validation, retry policy, timeout, size limit);
+//! - **plain**: a default `reqwest::Client` sending the same request (same URL, bearer
+//!   token; the user agent differs) and decoding the body into the same
+//!   `ai_agent_client::types::Sandbox`, so both sides do the same JSON work.
+//!
+//! Each side runs `--concurrency` tasks sharing `--requests` requests. Printed per round:
+//! requests/s of each and the ratio ours/plain (goal: median >= 0.95), and the CPU time
+//! the client threads spent per request (server threads excluded), a figure less
+//! disturbed by other processes on a shared machine than throughput.
+//!
+//! Then, with `--memory-requests M` (default 1,000,000; 0 skips it), one client sends M
+//! requests and the process's resident set (`VmRSS`, server included) is sampled every
+//! 100,000; goal: no growth from the first sample (after 100,000 requests of warm-up)
+//! to the last, within 5%.
+//!
+//! A measurement, not a test: it exits 0 whatever the figures are (1 if a request fails,
+//! 2 on bad arguments). Speed targets live here, never in timed tests.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ai_agent_client::types::{
+    EnvVar, Sandbox, SandboxEgressConfig, SandboxEgressConfigMode, SandboxEgressRule,
+    SandboxEgressRuleProtocol, SandboxPhase, SandboxResources,
+};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use uuid::Uuid;
+
+const TOKEN: &str = "bench-token";
+const ORG: &str = "acme-org";
+const PROJECT: &str = "load-project";
+const PATH: &str = "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}";
+/// The throughput goal: ours / plain.
+const GOAL_RATIO: f64 = 0.95;
+/// Resident-set growth over the memory run still counted as none.
+const RSS_TOLERANCE: f64 = 0.05;
+/// The memory run samples the resident set every this many requests.
+const RSS_EVERY: u64 = 100_000;
+/// Requests of each side sent before the first round, untimed (connections, caches).
+const WARM_UP: u64 = 5_000;
+
+struct Args {
+    requests: u64,
+    concurrency: u64,
+    rounds: u32,
+    memory_requests: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        requests: 50_000,
+        concurrency: 64,
+        rounds: 5,
+        memory_requests: 1_000_000,
+    };
+    let mut words = std::env::args().skip(1);
+    while let Some(word) = words.next() {
+        let mut number = |name: &str| -> Result<u64, String> {
+            let value = words
+                .next()
+                .ok_or_else(|| format!("{name} needs a value"))?;
+            value
+                .replace('_', "")
+                .parse::<u64>()
+                .map_err(|error| format!("{name} {value}: {error}"))
+        };
+        match word.as_str() {
+            "--requests" => args.requests = number("--requests")?.max(1),
+            "--concurrency" => args.concurrency = number("--concurrency")?.max(1),
+            "--rounds" => {
+                args.rounds = u32::try_from(number("--rounds")?.max(1))
+                    .map_err(|_| "--rounds: too large".to_owned())?;
+            }
+            "--memory-requests" => args.memory_requests = number("--memory-requests")?,
+            // `cargo bench` passes `--bench` to a harness-less bench.
+            "--bench" => {}
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> std::process::ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}");
+            eprintln!(
+                "usage: client_load [--requests N] [--concurrency C] [--rounds R] [--memory-requests M]"
+            );
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+/// The sandbox every request returns: every property set, as a running sandbox has.
+fn sandbox(id: Uuid) -> Sandbox {
+    let created = chrono::DateTime::parse_from_rfc3339("2025-06-01T12:00:00.123456Z")
+        .expect("a valid date")
+        .to_utc();
+    Sandbox::new(
+        id,
+        ORG,
+        PROJECT,
+        "dev-box",
+        "eu-west-1",
+        "ghcr.io/acme/agent-runtime:2025.06.1",
+        SandboxPhase::Ready,
+        1,
+        created,
+        created + chrono::Duration::seconds(42),
+    )
+    .with_command(vec![
+        "/bin/agent".to_owned(),
+        "--listen".to_owned(),
+        "0.0.0.0:8080".to_owned(),
+    ])
+    .with_env(vec![
+        EnvVar::new("GREETING", "hello world"),
+        EnvVar::new("LOG_LEVEL", "info"),
+        EnvVar::new("WORKSPACE", "/home/agent/workspace"),
+    ])
+    .with_resources(
+        SandboxResources::default()
+            .with_cpu(2.0)
+            .with_memory_gb(4)
+            .with_disk_gb(20),
+    )
+    .with_connect_url(Some(format!("https://{id}.sandboxes.example.com")))
+    .with_egress(Some(
+        SandboxEgressConfig::default()
+            .with_mode(SandboxEgressConfigMode::AllowList)
+            .with_allow(vec![
+                SandboxEgressRule::new("api.github.com")
+                    .with_ports(vec![443])
+                    .with_protocol(SandboxEgressRuleProtocol::Tcp),
+                SandboxEgressRule::new("pypi.org")
+                    .with_ports(vec![443])
+                    .with_protocol(SandboxEgressRuleProtocol::Tcp),
+            ]),
+    ))
+    .with_sandbox_template_id(Some("sb-ubuntu-24-04".to_owned()))
+    .with_created_by(Some("user_2f9c1a".to_owned()))
+}
+
+/// What the server answers: the fixed body, after a bearer-token check.
+#[derive(Clone)]
+struct Fixed {
+    body: Bytes,
+    authorization: Arc<str>,
+}
+
+async fn get_sandbox(State(fixed): State<Fixed>, headers: HeaderMap) -> Response {
+    let authorised = headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|value| value.as_bytes() == fixed.authorization.as_bytes());
+    if !authorised {
+        return (StatusCode::UNAUTHORIZED, "{\"error\":\"unauthorized\"}").into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        fixed.body.clone(),
+    )
+        .into_response()
+}
+
+/// Starts the server on its own runtime (two worker threads) and returns its address.
+fn start_server(body: Bytes) -> Result<std::net::SocketAddr, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("server")
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the server runtime: {error}"))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .map_err(|error| format!("cannot bind: {error}"))?;
+    let address = listener
+        .local_addr()
+        .map_err(|error| format!("no local address: {error}"))?;
+    let app = Router::new()
+        .route(PATH, get(get_sandbox))
+        .with_state(Fixed {
+            body,
+            authorization: format!("Bearer {TOKEN}").into(),
+        });
+    std::thread::Builder::new()
+        .name("server-main".to_owned())
+        .spawn(move || {
+            let _ = runtime.block_on(async move { axum::serve(listener, app).await });
+        })
+        .map_err(|error| format!("cannot start the server thread: {error}"))?;
+    Ok(address)
+}
+
+/// Linux thread ids of the client runtime's threads, to read their CPU time.
+type Threads = Arc<Mutex<Vec<String>>>;
+
+/// This thread's id, from `/proc/thread-self` (`<pid>/task/<tid>`).
+fn thread_id() -> Option<String> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    Some(link.file_name()?.to_string_lossy().into_owned())
+}
+
+/// CPU time the threads have run, in seconds: `/proc/self/task/<tid>/schedstat`
+/// (nanoseconds), else `stat`'s utime + stime (clock ticks, taken as 100 Hz). `None`
+/// where neither is readable (not Linux).
+fn cpu_seconds(threads: &Threads) -> Option<f64> {
+    let threads = threads.lock().ok()?;
+    let mut total = 0.0;
+    for tid in threads.iter() {
+        let task = format!("/proc/self/task/{tid}");
+        let schedstat = std::fs::read_to_string(format!("{task}/schedstat")).ok();
+        let nanos = schedstat
+            .as_deref()
+            .and_then(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+            .filter(|&nanos| nanos > 0);
+        total += match nanos {
+            Some(nanos) => nanos as f64 / 1e9,
+            None => {
+                let stat = std::fs::read_to_string(format!("{task}/stat")).ok()?;
+                // Fields after the command (which may hold spaces) start at field 3.
+                let rest = stat.rsplit_once(')')?.1;
+                let fields: Vec<&str> = rest.split_whitespace().collect();
+                let ticks: u64 =
+                    fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+                ticks as f64 / 100.0
+            }
+        };
+    }
+    Some(total)
+}
+
+/// The process's resident set in KiB (`VmRSS` of `/proc/self/status`).
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// One side of the comparison: sends one `get_sandbox` request and decodes the sandbox.
+#[derive(Clone)]
+enum Side {
+    Ours(ai_agent_client::Client),
+    Plain {
+        http: reqwest::Client,
+        base: Arc<str>,
+    },
+}
+
+impl Side {
+    fn name(&self) -> &'static str {
+        match self {
+            Side::Ours(_) => "ours",
+            Side::Plain { .. } => "plain",
+        }
+    }
+
+    async fn get(&self, id: Uuid) -> Result<Sandbox, String> {
+        match self {
+            Side::Ours(client) => client
+                .get_sandbox(ORG, PROJECT, id)
+                .await
+                .map_err(|error| error.to_string()),
+            Side::Plain { http, base } => {
+                let url =
+                    format!("{base}/api/v1beta1/orgs/{ORG}/projects/{PROJECT}/sandboxes/{id}");
+                let response = http
+                    .get(url)
+                    .bearer_auth(TOKEN)
+                    .send()
+                    .await
+                    .and_then(reqwest::Response::error_for_status)
+                    .map_err(|error| error.to_string())?;
+                let body = response.bytes().await.map_err(|error| error.to_string())?;
+                serde_json::from_slice(&body).map_err(|error| error.to_string())
+            }
+        }
+    }
+}
+
+/// What one timed run measured.
+struct Run {
+    per_second: f64,
+    cpu_micros_per_request: Option<f64>,
+}
+
+/// Sends `requests` requests from `concurrency` tasks; `on_done` is called with the
+/// count of requests completed so far after each one.
+async fn drive(
+    side: &Side,
+    id: Uuid,
+    requests: u64,
+    concurrency: u64,
+    on_done: Arc<dyn Fn(u64) + Send + Sync>,
+) -> Result<Duration, String> {
+    let next = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..concurrency.min(requests))
+        .map(|_| {
+            let (side, next, done, on_done) =
+                (side.clone(), next.clone(), done.clone(), on_done.clone());
+            tokio::spawn(async move {
+                while next.fetch_add(1, Ordering::Relaxed) < requests {
+                    let sandbox = side.get(id).await?;
+                    if sandbox.id != id {
+                        return Err(format!("{}: wrong sandbox {}", side.name(), sandbox.id));
+                    }
+                    black_box(sandbox);
+                    on_done(done.fetch_add(1, Ordering::Relaxed) + 1);
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await
+            .map_err(|error| format!("a task failed: {error}"))??;
+    }
+    Ok(start.elapsed())
+}
+
+async fn timed(
+    side: &Side,
+    id: Uuid,
+    requests: u64,
+    concurrency: u64,
+    threads: &Threads,
+) -> Result<Run, String> {
+    let cpu_before = cpu_seconds(threads);
+    let elapsed = drive(side, id, requests, concurrency, Arc::new(|_| {})).await?;
+    let cpu = cpu_seconds(threads)
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
+    Ok(Run {
+        per_second: requests as f64 / elapsed.as_secs_f64(),
+        cpu_micros_per_request: cpu.map(|cpu| cpu * 1e6 / requests as f64),
+    })
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let id = Uuid::parse_str("6f1c2b9e-5d3a-4c7e-9b1f-2a8d4e6c0f17").expect("a valid UUID");
+    let body = serde_json::to_vec(&sandbox(id)).map_err(|error| error.to_string())?;
+    let body_len = body.len();
+    let address = start_server(Bytes::from(body))?;
+    let base: Arc<str> = format!("http://{address}").into();
+
+    let threads: Threads = Arc::default();
+    let recorded = threads.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("client")
+        .on_thread_start(move || {
+            if let (Some(tid), Ok(mut threads)) = (thread_id(), recorded.lock()) {
+                threads.push(tid);
+            }
+        })
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start the client runtime: {error}"))?;
+
+    let ours = Side::Ours(
+        ai_agent_client::Client::builder()
+            .base_url(base.to_string())
+            .bearer_token(TOKEN)
+            .build()
+            .map_err(|error| error.to_string())?,
+    );
+    let plain = Side::Plain {
+        http: reqwest::Client::new(),
+        base: base.clone(),
+    };
+
+    println!(
+        "bench client: GET {PATH} on {address}, {body_len}-byte Sandbox body; {} requests per side per round, {} concurrent, {} rounds; client runtime 2 threads, server runtime 2 threads; {} cores",
+        args.requests,
+        args.concurrency,
+        args.rounds,
+        std::thread::available_parallelism().map_or(0, usize::from),
+    );
+    println!("plain: a default reqwest::Client, same URL and bearer token, body decoded into the same types::Sandbox");
+
+    runtime.block_on(async {
+        for side in [&ours, &plain] {
+            drive(side, id, WARM_UP, args.concurrency, Arc::new(|_| {})).await?;
+        }
+        println!();
+        println!("| round | ours req/s | plain req/s | ratio ours/plain | ours CPU µs/req | plain CPU µs/req |");
+        println!("| --- | --- | --- | --- | --- | --- |");
+        let (mut ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+        for round in 1..=args.rounds {
+            let order = if round % 2 == 1 {
+                [&ours, &plain]
+            } else {
+                [&plain, &ours]
+            };
+            let mut runs = Vec::new();
+            for side in order {
+                runs.push((
+                    side.name(),
+                    timed(side, id, args.requests, args.concurrency, &threads).await?,
+                ));
+            }
+            let find = |name: &str| {
+                runs.iter()
+                    .find(|(side, _)| *side == name)
+                    .map(|(_, run)| run)
+                    .expect("both sides ran")
+            };
+            let (ours_run, plain_run) = (find("ours"), find("plain"));
+            let ratio = ours_run.per_second / plain_run.per_second;
+            ratios.push(ratio);
+            let cpu = |run: &Run| {
+                run.cpu_micros_per_request
+                    .map_or_else(|| "-".to_owned(), |micros| format!("{micros:.1}"))
+            };
+            if let (Some(ours_cpu), Some(plain_cpu)) = (
+                ours_run.cpu_micros_per_request,
+                plain_run.cpu_micros_per_request,
+            ) {
+                cpu_ratios.push(ours_cpu / plain_cpu);
+            }
+            println!(
+                "| {round} | {:.0} | {:.0} | {ratio:.3} | {} | {} |",
+                ours_run.per_second,
+                plain_run.per_second,
+                cpu(ours_run),
+                cpu(plain_run),
+            );
+        }
+        let median_ratio = median(&mut ratios);
+        println!();
+        println!(
+            "bench client: median throughput ratio ours/plain {median_ratio:.3} over {} rounds (goal >= {GOAL_RATIO}): {}",
+            args.rounds,
+            if median_ratio >= GOAL_RATIO { "met" } else { "NOT met" }
+        );
+        if !cpu_ratios.is_empty() {
+            println!(
+                "bench client: median client CPU per request ours/plain {:.3} (lower is better; server threads excluded)",
+                median(&mut cpu_ratios)
+            );
+        }
+        if args.memory_requests > 0 {
+            memory_run(&ours, id, args.memory_requests, args.concurrency).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Sends `requests` requests with our client, sampling the resident set every
+/// [`RSS_EVERY`] requests.
+async fn memory_run(side: &Side, id: Uuid, requests: u64, concurrency: u64) -> Result<(), String> {
+    println!();
+    println!(
+        "bench client: memory: {requests} requests with our client, {concurrency} concurrent; VmRSS of the whole process (server included) every {RSS_EVERY}"
+    );
+    let samples: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+    let recorder = samples.clone();
+    let elapsed = drive(
+        side,
+        id,
+        requests,
+        concurrency,
+        Arc::new(move |done| {
+            if done % RSS_EVERY == 0 {
+                if let (Some(rss), Ok(mut samples)) = (rss_kib(), recorder.lock()) {
+                    samples.push((done, rss));
+                }
+            }
+        }),
+    )
+    .await?;
+    let mut samples = samples.lock().map_err(|_| "poisoned".to_owned())?.clone();
+    // Tasks finish out of order: sort the samples by request count.
+    samples.sort_unstable();
+    println!("| requests | VmRSS KiB |");
+    println!("| --- | --- |");
+    for (done, rss) in &samples {
+        println!("| {done} | {rss} |");
+    }
+    println!(
+        "bench client: memory run at {:.0} req/s",
+        requests as f64 / elapsed.as_secs_f64()
+    );
+    match (samples.first(), samples.last()) {
+        (Some(&(first_at, first)), Some(&(last_at, last))) if samples.len() >= 2 => {
+            let growth = (last as f64 - first as f64) / first as f64;
+            println!(
+                "bench client: RSS growth from {first_at} to {last_at} requests: {first} -> {last} KiB ({:+.1}%; goal: none, within {:.0}%): {}",
+                growth * 100.0,
+                RSS_TOLERANCE * 100.0,
+                if growth < RSS_TOLERANCE { "met" } else { "NOT met" }
+            );
+        }
+        _ => println!(
+            "bench client: fewer than two RSS samples (needs at least {} requests and /proc)",
+            2 * RSS_EVERY
+        ),
+    }
+    Ok(())
+}

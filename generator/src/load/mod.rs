@@ -214,6 +214,15 @@ impl<'de> serde::de::Visitor<'de> for TreeVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut object = serde_json::Map::new();
         while let Some((key, Tree(value))) = map.next_entry::<String, Tree>()? {
+            // Why: a JSON object with a key twice is read "last one wins" here but not
+            // by openapiv3's typed parse of the same text, which panics on some
+            // (`$ref` twice; found by `cargo xtask fuzz`). YAML already refuses them;
+            // JSON now does too, at the key's line:column.
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate key `{key}` in one object"
+                )));
+            }
             object.insert(key, value);
         }
         Ok(serde_json::Value::Object(object))

@@ -203,9 +203,14 @@ fn escape_inline(line: &str) -> String {
     // quadratic time (a 300 kB description, half a minute; found by `cargo xtask fuzz`).
     let mut next_close = vec![None; chars.len() + 1];
     for at in (0..chars.len()).rev() {
-        next_close[at] = if chars[at] == ']' { Some(at) } else { next_close[at + 1] };
+        next_close[at] = if chars[at] == ']' {
+            Some(at)
+        } else {
+            next_close[at + 1]
+        };
     }
-    let at_url = |at: usize| starts_with_at(&chars, at, "http://") || starts_with_at(&chars, at, "https://");
+    let at_url =
+        |at: usize| starts_with_at(&chars, at, "http://") || starts_with_at(&chars, at, "https://");
     let mut index = 0;
     while index < chars.len() {
         let ch = chars[index];
@@ -267,7 +272,9 @@ fn escape_inline(line: &str) -> String {
 /// Whether `chars` has `prefix` at `at`.
 fn starts_with_at(chars: &[char], at: usize, prefix: &str) -> bool {
     let mut rest = chars.get(at..).unwrap_or_default().iter();
-    prefix.chars().all(|expected| rest.next() == Some(&expected))
+    prefix
+        .chars()
+        .all(|expected| rest.next() == Some(&expected))
 }
 
 /// Position of the next run of exactly `length` backticks at or after `from`.

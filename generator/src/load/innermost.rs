@@ -59,6 +59,39 @@ pub fn innermost_failure(tree: &Value) -> Option<(String, String)> {
     found
 }
 
+/// Schema nesting up to which typing a whole document stays cheap even when it fails
+/// deep down (openapiv3's retries double the time per level: 8 levels, milliseconds).
+pub const CHEAP_NESTING: usize = 8;
+
+/// The most schema keywords (`properties`, `items`, `allOf`, ...) on one path from the
+/// root: how deeply inline schemas nest.
+pub fn schema_nesting(tree: &Value) -> usize {
+    const NESTING: &[&str] = &[
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "additionalProperties",
+    ];
+    let mut deepest = 0;
+    let mut stack = vec![(tree, 0)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match node {
+            Value::Object(map) => {
+                stack.extend(map.iter().map(|(key, child)| {
+                    (child, depth + usize::from(NESTING.contains(&key.as_str())))
+                }))
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|child| (child, depth))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Children first, so the deepest failure wins; then `value` itself as `kind`.
 fn visit(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)> {
     if value.get("$ref").is_some() {

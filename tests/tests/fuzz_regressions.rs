@@ -178,6 +178,9 @@ fn located_means_a_pointer_or_a_line_and_column() {
         "fuzz.json: #/components/schemas/A: dangling $ref"
     ));
     assert!(outcome::is_located("fuzz.json: #: no paths"));
+    assert!(outcome::is_located(
+        "fuzz.json: --strict: the spec needs 1 repair(s) or fallback(s):\n  #: no `paths`"
+    ));
     assert!(!outcome::is_located("fuzz.json:0:0: invalid type"));
     assert!(!outcome::is_located("fuzz.json: something went wrong"));
 }

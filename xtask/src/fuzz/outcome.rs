@@ -240,7 +240,9 @@ pub fn classify(error: &GenerateError) -> Outcome {
 /// Whether a message names a JSON pointer (`#/...`, or `#` for the whole document) or a
 /// `line:column` (`fuzz.json:3:14:`).
 pub fn is_located(message: &str) -> bool {
-    if message.contains("#/") || message.contains(": #:") {
+    // `#` alone is the whole document (`fuzz.json: #: no paths`, and in a --strict
+    // list, `\n  #: no paths`).
+    if message.contains("#/") || message.contains(" #:") || message.contains("\n#:") {
         return true;
     }
     // `name:LINE:COLUMN:` with LINE and COLUMN positive.

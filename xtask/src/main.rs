@@ -8,6 +8,7 @@
 //! - `cargo xtask bench client [--requests N] [--concurrency C] [--rounds R] [--memory-requests M]`
 //! - `cargo xtask conformance`
 //! - `cargo xtask semver-audit [--filter SUBSTRING]`
+//! - `cargo xtask fuzz [--iterations N] [--seed S] [--time SECS] [--jobs N]`
 
 mod bench;
 mod bench_client;
@@ -17,6 +18,7 @@ mod corpus;
 mod diff;
 mod diff_cases;
 mod fixture_crates;
+mod fuzz;
 mod generated_workspace;
 mod semver_audit;
 mod table;
@@ -61,10 +63,21 @@ enum Task {
     /// in tests/fixtures/diff/ the change report calls additive or docs is not a major
     /// change of the generated crate. Long-running; not part of `cargo xtask test`.
     SemverAudit(semver_audit::Args),
+    /// Structured mutations of the fixture specs and ../shared/corpus through the
+    /// generator: every input must end in Ok (Rust that parses) or a located error.
+    /// Failures are minimised and saved to tests/fixtures/fuzz/. Exits 1 on a failure.
+    Fuzz(fuzz::Args),
+    /// The fuzzer's worker process: one input per stdin line, one outcome per stdout line.
+    #[command(hide = true)]
+    FuzzWorker,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before the workspace lookup: a worker is restarted often and needs no workspace.
+    if matches!(cli.task, Task::FuzzWorker) {
+        return fuzz::worker::serve();
+    }
     let root = match workspace_root() {
         Ok(root) => root,
         Err(message) => {
@@ -80,6 +93,8 @@ fn main() -> ExitCode {
         Task::Bench(args) => bench::run(&root, &args),
         Task::Conformance => conformance::run(&root),
         Task::SemverAudit(args) => semver_audit::run(&root, &args),
+        Task::Fuzz(args) => fuzz::run(&root, &args),
+        Task::FuzzWorker => fuzz::worker::serve(),
     }
 }
 

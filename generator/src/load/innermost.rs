@@ -59,6 +59,39 @@ pub fn innermost_failure(tree: &Value) -> Option<(String, String)> {
     found
 }
 
+/// Schema nesting up to which typing a whole document stays cheap even when it fails
+/// deep down (openapiv3's retries double the time per level: 8 levels, milliseconds).
+pub const CHEAP_NESTING: usize = 8;
+
+/// The most schema keywords (`properties`, `items`, `allOf`, ...) on one path from the
+/// root: how deeply inline schemas nest.
+pub fn schema_nesting(tree: &Value) -> usize {
+    const NESTING: &[&str] = &[
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "additionalProperties",
+    ];
+    let mut deepest = 0;
+    let mut stack = vec![(tree, 0)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match node {
+            Value::Object(map) => {
+                stack.extend(map.iter().map(|(key, child)| {
+                    (child, depth + usize::from(NESTING.contains(&key.as_str())))
+                }))
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|child| (child, depth))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Children first, so the deepest failure wins; then `value` itself as `kind`.
 fn visit(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)> {
     if value.get("$ref").is_some() {
@@ -219,15 +252,20 @@ fn json_scalar_start(text: &str, line: usize, column: usize) -> (usize, usize) {
         // Back to the opening quote, past escaped ones (`\"`).
         start = end.saturating_sub(1);
         while start > 0 {
-            let escaped = chars[..start]
-                .iter()
-                .rev()
-                .take_while(|&&c| c == '\\')
-                .count()
-                % 2
-                == 1;
-            if chars[start] == '"' && !escaped {
-                break;
+            // Why: the backslashes are counted only at a quote; counted at every
+            // character, a long string of backslashes took quadratic time (a 300 kB
+            // one, minutes; found by `cargo xtask fuzz`).
+            if chars[start] == '"' {
+                let escaped = chars[..start]
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| c == '\\')
+                    .count()
+                    % 2
+                    == 1;
+                if !escaped {
+                    break;
+                }
             }
             start -= 1;
         }

@@ -9,8 +9,9 @@ use std::sync::Mutex;
 
 use generator::{GenerateError, Options, Output};
 
-/// Stack of the generation thread: what `cargo xtask codegen`'s main thread has on Linux
-/// (8 MiB), so that an overflow here is one a user could meet.
+/// Stack of the thread that runs one input and catches its panic: what a caller's main
+/// thread has on Linux (8 MiB). The generator itself runs on its own big-stack thread
+/// (`generator::on_big_stack`), so an overflow here would be one a user could meet.
 pub const STACK: usize = 8 << 20;
 
 /// What became of one input.

@@ -96,13 +96,18 @@ impl Outcome {
     }
 }
 
-fn escape(text: &str) -> String {
+/// One line of the worker protocol: backslashes, newlines and carriage returns escaped.
+pub fn escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('\n', "\\n")
         .replace('\r', "\\r")
 }
 
-fn unescape(text: &str) -> String {
+/// The inverse of [`escape`].
+pub fn unescape(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {

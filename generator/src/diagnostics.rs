@@ -127,4 +127,11 @@ pub enum GenerateError {
         /// The parse error.
         message: String,
     },
+    /// The machine refused what generation needs (a thread to run on, at the process's
+    /// thread or memory limit): not the spec's fault, and worth trying again.
+    #[error("cannot generate here: {message}")]
+    Environment {
+        /// What the operating system said.
+        message: String,
+    },
 }

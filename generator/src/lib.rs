@@ -113,7 +113,9 @@ pub fn load_spec_from_str(text: &str, file_name: &str) -> Result<compare::Spec, 
 /// on a 2 MiB thread (a test's, or an application's worker) the bounds together can
 /// overflow the stack, which aborts the process instead of returning an error. The
 /// memory is reserved, not used, until a spec needs it.
-pub(crate) fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn on_big_stack<T: Send>(
+    work: impl FnOnce() -> Result<T, GenerateError> + Send,
+) -> Result<T, GenerateError> {
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
             .name("openapi-rust-generator".to_string())
@@ -125,7 +127,10 @@ pub(crate) fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
                 // A panic on the worker is the caller's panic, as if it ran inline.
                 Err(payload) => std::panic::resume_unwind(payload),
             },
-            Err(error) => panic!("cannot start the generator's thread: {error}"),
+            // The machine, not the spec: the process is at its thread or memory limit.
+            Err(error) => Err(GenerateError::Environment {
+                message: format!("cannot start a thread to generate on: {error}"),
+            }),
         }
     })
 }

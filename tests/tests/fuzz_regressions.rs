@@ -4,8 +4,8 @@
 //!   has the outcome its `<hash>.expect` names: `ok`, `located-error`, or
 //!   `ok-or-located-error` (never a panic, a hang, an unlocated error or Rust that does
 //!   not parse), with `strict` after it when it was found with `Options::strict`;
-//! - a short run with a fixed seed over the fixture specs (`tests/fixtures/*`, never
-//!   `../shared`) ends with no failure at all.
+//! - a short run with a fixed seed over the fixture specs (`tests/fixtures/*` only:
+//!   nothing outside the repository) ends with no failure at all.
 //!
 //! The quick run emits Rust for one input in [`EMIT_EVERY`] (the others stop at the IR),
 //! to stay well under a minute in a debug build.

@@ -4,7 +4,6 @@
 //! A measurement, not a gate: it exits 0 whatever the specs do, and 2 only when the sweep
 //! itself cannot run (no such directory, cannot write under the target directory, no cargo).
 
-use std::any::Any;
 use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -14,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use generator::{Options, Output};
 
+use crate::fuzz::outcome::panic_message;
 use crate::generated_workspace::{self, slug, Workspace};
 
 /// Default corpus, relative to the workspace root.
@@ -352,16 +352,6 @@ fn generate_isolated(spec: PathBuf, options: Options) -> Result<Result<Output, S
             None => panic_message(&*payload),
         }
     })
-}
-
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_owned()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "(non-string payload)".to_owned()
-    }
 }
 
 /// Operations: one `impl Operation` each.

@@ -420,33 +420,33 @@ fn other_type(current: &Value, rng: &mut fastrand::Rng) -> Value {
     }
 }
 
-fn drop_key(value: &mut Value, rng: &mut fastrand::Rng, _: Scale) -> bool {
-    let Some(path) = pick_path(value, rng, |node| {
+/// A random non-empty object somewhere in `value`, and one of its keys.
+fn pick_member<'v>(
+    value: &'v mut Value,
+    rng: &mut fastrand::Rng,
+) -> Option<(&'v mut serde_json::Map<String, Value>, String)> {
+    let path = pick_path(value, rng, |node| {
         node.as_object().is_some_and(|map| !map.is_empty())
-    }) else {
-        return false;
-    };
+    })?;
     let Some(Value::Object(map)) = get_mut(value, &path) else {
-        return false;
+        return None;
     };
-    let index = rng.usize(..map.len());
-    let Some(key) = map.keys().nth(index).cloned() else {
+    let key = map.keys().nth(rng.usize(..map.len()))?.clone();
+    Some((map, key))
+}
+
+fn drop_key(value: &mut Value, rng: &mut fastrand::Rng, _: Scale) -> bool {
+    let Some((map, key)) = pick_member(value, rng) else {
         return false;
     };
     map.shift_remove(&key).is_some()
 }
 
 fn duplicate_key(value: &mut Value, rng: &mut fastrand::Rng, _: Scale) -> bool {
-    let Some(path) = pick_path(value, rng, |node| {
-        node.as_object().is_some_and(|map| !map.is_empty())
-    }) else {
+    let Some((map, key)) = pick_member(value, rng) else {
         return false;
     };
-    let Some(Value::Object(map)) = get_mut(value, &path) else {
-        return false;
-    };
-    let index = rng.usize(..map.len());
-    let Some((key, original)) = map.iter().nth(index) else {
+    let Some(original) = map.get(&key) else {
         return false;
     };
     // The second copy either repeats the first or contradicts it.

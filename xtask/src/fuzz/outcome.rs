@@ -261,7 +261,8 @@ pub fn is_located(message: &str) -> bool {
         })
 }
 
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+/// A panic's message, from its payload (`&str` or `String`, as `panic!` makes them).
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&str>() {
         (*message).to_owned()
     } else if let Some(message) = payload.downcast_ref::<String>() {

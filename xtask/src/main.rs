@@ -93,7 +93,7 @@ fn main() -> ExitCode {
         Task::Bench(args) => bench::run(&root, &args),
         Task::Conformance => conformance::run(&root),
         Task::SemverAudit(args) => semver_audit::run(&root, &args),
-        Task::Fuzz(args) => fuzz::run(&root, &args),
+        Task::Fuzz(args) => fuzz::run_optimised(&root, &args),
         Task::FuzzWorker => fuzz::worker::serve(),
     }
 }

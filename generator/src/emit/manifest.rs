@@ -1,5 +1,7 @@
 //! `Cargo.toml` and `src/lib.rs` of the generated crate.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -39,6 +41,10 @@ pub fn cargo_toml(
     )
     .replace('\\', "\\\\")
     .replace('"', "\\\"");
+    let named: BTreeSet<&str> = sources
+        .iter()
+        .flat_map(|source| path_roots(source))
+        .collect();
     let mut dependencies = String::from("[dependencies]\n");
     for line in section(RUNTIME_MANIFEST, "[dependencies]") {
         let name = line
@@ -47,8 +53,7 @@ pub fn cargo_toml(
             .unwrap_or_default()
             .trim()
             .replace('-', "_");
-        let used = sources.iter().any(|source| names_crate(source, &name));
-        if used {
+        if named.contains(name.as_str()) {
             dependencies.push_str(line);
             dependencies.push('\n');
         }
@@ -87,12 +92,27 @@ fn section<'a>(manifest: &'a str, header: &'static str) -> impl Iterator<Item = 
 
 /// Whether `source` names the crate `name` as a path root: `name::` in file text, or
 /// `name ::` in token text.
-fn names_crate(source: &str, name: &str) -> bool {
-    source.match_indices(name).any(|(at, _)| {
-        let before = source[..at].chars().next_back();
-        let starts_path = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        let rest = source[at + name.len()..].trim_start();
-        starts_path && rest.starts_with("::")
+/// The identifiers that start a path in `source` (`name::`, spaces allowed before the
+/// `::`, as token text has them): one pass over the text, whatever the number of
+/// dependencies asked about.
+fn path_roots(source: &str) -> impl Iterator<Item = &str> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    source.match_indices("::").filter_map(move |(at, _)| {
+        let before = source[..at].trim_end();
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_ident(c))
+            .last()
+            .map(|(start, _)| start)?;
+        let root = &before[start..];
+        // `a::b::c` names `a` only: a segment after `a::` (or `T<..>::`) is not a root;
+        // after a leading `::` it is.
+        let prefix = before[..start].trim_end();
+        let segment = prefix
+            .strip_suffix("::")
+            .is_some_and(|rest| rest.trim_end().ends_with(|c: char| is_ident(c) || c == '>'));
+        (!segment).then_some(root)
     })
 }
 
@@ -470,4 +490,30 @@ fn example(api: &Api, crate_ident: &str) -> String {
     }
     text.push_str("# Ok(())\n# }\n");
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_roots;
+
+    #[test]
+    fn path_roots_are_the_first_segments_of_paths() {
+        let source = "use serde :: Deserialize ; fn f () -> chrono::DateTime < chrono :: Utc > { \
+                      crate :: url :: x () ; ::bytes::Bytes::new () ; Vec::<u8>::new () ; \
+                      my_regress::x () ; < T as serde_json :: ser :: Serialize > :: f }";
+        let roots: Vec<&str> = path_roots(source).collect();
+        assert_eq!(
+            roots,
+            [
+                "serde",
+                "chrono",
+                "chrono",
+                "crate",
+                "bytes",
+                "Vec",
+                "my_regress",
+                "serde_json"
+            ]
+        );
+    }
 }

@@ -145,7 +145,9 @@ pub fn emit_crate(
     // Only crates that use them get the optional runtime files, so that no generated
     // crate carries code (or a dependency) it never calls.
     let mut runtime: Vec<(&str, &str)> = RUNTIME.to_vec();
-    let texts: Vec<String> = generated
+    // Token text, made once: what the files name decides the optional runtime files here
+    // and the dependencies in the manifest.
+    let mut texts: Vec<String> = generated
         .iter()
         .map(|(_, tokens)| tokens.to_string())
         .collect();
@@ -179,10 +181,9 @@ pub fn emit_crate(
         runtime.push(PAGINATION);
     }
     if !behaviour.waiters.is_empty() {
-        generated.push((
-            "src/waiters.rs",
-            waiters::waiters_rs(api, behaviour, &areas),
-        ));
+        let waiters = waiters::waiters_rs(api, behaviour, &areas);
+        texts.push(waiters.to_string());
+        generated.push(("src/waiters.rs", waiters));
         runtime.push(WAIT);
     }
     let optional = manifest::OptionalRuntime {
@@ -193,10 +194,6 @@ pub fn emit_crate(
         date_headers: uses_date_headers,
     };
     let lib = manifest::lib_rs(api, behaviour, crate_name, optional);
-    let mut texts: Vec<String> = generated
-        .iter()
-        .map(|(_, tokens)| tokens.to_string())
-        .collect();
     texts.push(lib.to_string());
     texts.extend(runtime.iter().map(|(_, text)| text.to_string()));
     let manifest = manifest::cargo_toml(api, crate_name, version, &texts, &areas.all);

@@ -77,6 +77,66 @@ pub struct Args {
     /// With --input: run it with `Options::strict`.
     #[arg(long, requires = "input")]
     strict: bool,
+    /// Run in this build of xtask even when it is a debug build (about 4x slower per
+    /// input), instead of building and running xtask in release first.
+    #[arg(long)]
+    this_build: bool,
+}
+
+/// `cargo xtask fuzz` in a release build of xtask: builds it (`cargo build --release`,
+/// cached after the first time) and runs the same command line there, unless this is
+/// already an optimised build or `--this-build` is given.
+///
+/// Why: the fuzzer measures the generator as its users run it, and inputs per second
+/// decide whether a million inputs take an hour or four; cargo aliases cannot pick a
+/// profile per subcommand, so the debug build hands over to the release one.
+pub fn run_optimised(root: &Path, args: &Args) -> ExitCode {
+    if !cfg!(debug_assertions) || args.this_build {
+        return run(root, args);
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("fuzz: building xtask in release (once; --this-build skips it)");
+    let built = std::process::Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "--package",
+            "xtask",
+        ])
+        .current_dir(root)
+        .status();
+    match built {
+        Ok(status) if status.success() => {}
+        Ok(status) => {
+            eprintln!("error: building xtask in release failed ({status})");
+            return ExitCode::from(2);
+        }
+        Err(error) => {
+            eprintln!("error: cannot run cargo: {error}");
+            return ExitCode::from(2);
+        }
+    }
+    let program = generated_workspace::target_dir(root)
+        .join("release")
+        .join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    let status = std::process::Command::new(&program)
+        .args(std::env::args_os().skip(1))
+        .arg("--this-build")
+        .status();
+    match status {
+        Ok(status) => ExitCode::from(
+            status
+                .code()
+                .and_then(|code| u8::try_from(code).ok())
+                .unwrap_or(2),
+        ),
+        Err(error) => {
+            eprintln!("error: cannot run {}: {error}", program.display());
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Counts by class, and the first failure of each kind.

@@ -106,7 +106,7 @@ fn public_api(path: &str, items: &[syn::Item], api: &mut BTreeSet<String>) {
             }
             syn::Item::Impl(item) => {
                 let header = match &item.trait_ {
-                    Some((_, name, _)) => {
+                    Some((name, _)) => {
                         format!("impl {} for {}", text(name), text(&item.self_ty))
                     }
                     None => format!("impl {}", text(&item.self_ty)),

@@ -9,12 +9,14 @@
 //! - `cargo xtask conformance`
 //! - `cargo xtask semver-audit [--filter SUBSTRING]`
 //! - `cargo xtask fuzz [--iterations N] [--seed S] [--time SECS] [--jobs N]`
+//! - `cargo xtask deps`
 
 mod bench;
 mod bench_client;
 mod codegen;
 mod conformance;
 mod corpus;
+mod deps;
 mod diff;
 mod diff_cases;
 mod fixture_crates;
@@ -67,6 +69,10 @@ enum Task {
     /// generator: every input must end in Ok (Rust that parses) or a located error.
     /// Failures are minimised and saved to tests/fixtures/fuzz/. Exits 1 on a failure.
     Fuzz(fuzz::Args),
+    /// Ask crates.io for the newest release of every dependency of the generated crate and
+    /// the workspace; exits 1 when one of the generated crate's is behind its newest major.
+    /// Needs the network; not part of `cargo xtask test`.
+    Deps,
     /// The fuzzer's worker process: one input per stdin line, one outcome per stdout line.
     #[command(hide = true)]
     FuzzWorker,
@@ -94,6 +100,7 @@ fn main() -> ExitCode {
         Task::Conformance => conformance::run(&root),
         Task::SemverAudit(args) => semver_audit::run(&root, &args),
         Task::Fuzz(args) => fuzz::run_optimised(&root, &args),
+        Task::Deps => deps::run(&root),
         Task::FuzzWorker => fuzz::worker::serve(),
     }
 }

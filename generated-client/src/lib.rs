@@ -214,6 +214,13 @@ mod pattern;
 mod wait;
 #[rustfmt::skip]
 mod waiters;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(dead_code)]
+pub mod mock;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod mocks;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod call;
@@ -239,6 +246,8 @@ pub mod types;
 pub use call::{Call, Operation, Request};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
+#[cfg(feature = "mock")]
+pub use mock::MockServer;
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::{HeaderError, Response, ResponseHeaders};
 pub use retry::RetryPolicy;

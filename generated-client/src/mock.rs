@@ -145,7 +145,7 @@ impl State {
         self.unmatched.push(report.clone());
         Reply {
             status: 404,
-            content_type: Some("text/plain"),
+            content_type: Some("text/plain".to_string()),
             body: report.into_bytes(),
         }
     }
@@ -213,7 +213,7 @@ impl wiremock::Respond for Responder {
         let reply = lock(&self.0).answer(&incoming);
         let template = wiremock::ResponseTemplate::new(reply.status);
         match reply.content_type {
-            Some(content_type) => template.set_body_raw(reply.body, content_type),
+            Some(content_type) => template.set_body_raw(reply.body, &content_type),
             None => template.set_body_bytes(reply.body),
         }
     }
@@ -233,7 +233,7 @@ pub(crate) struct Incoming {
 #[derive(Debug, Clone)]
 pub struct Reply {
     status: u16,
-    content_type: Option<&'static str>,
+    content_type: Option<String>,
     body: Vec<u8>,
 }
 
@@ -259,7 +259,7 @@ impl Reply {
         };
         Reply {
             status,
-            content_type: Some(media_type),
+            content_type: Some(media_type.to_string()),
             body,
         }
     }
@@ -268,7 +268,7 @@ impl Reply {
     pub(crate) fn bytes(status: u16, media_type: &'static str, body: &[u8]) -> Self {
         Reply {
             status,
-            content_type: Some(media_type),
+            content_type: Some(media_type.to_string()),
             body: body.to_vec(),
         }
     }
@@ -776,12 +776,35 @@ where
     /// # Panics
     /// When `status` is not an HTTP status (100 to 999).
     pub fn responds_status(self, status: u16) -> Expected<'m> {
-        assert!(
-            (100..=999).contains(&status),
-            "mock: {status} is not an HTTP status"
-        );
-        reply(self, Reply::empty(status))
+        reply(self, Reply::empty(checked_status(status)))
     }
+
+    /// Answers with `status` and `body` as `content_type`, as they are: a body the spec
+    /// does not describe, or one that does not parse.
+    ///
+    /// # Panics
+    /// When `status` is not an HTTP status (100 to 999).
+    pub fn responds_raw(
+        self,
+        status: u16,
+        content_type: &str,
+        body: impl Into<Vec<u8>>,
+    ) -> Expected<'m> {
+        let reply_value = Reply {
+            status: checked_status(status),
+            content_type: Some(content_type.to_string()),
+            body: body.into(),
+        };
+        reply(self, reply_value)
+    }
+}
+
+fn checked_status(status: u16) -> u16 {
+    assert!(
+        (100..=999).contains(&status),
+        "mock: {status} is not an HTTP status"
+    );
+    status
 }
 
 /// An expectation that is set. By default it must be called at least once; see

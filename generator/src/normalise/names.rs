@@ -118,6 +118,7 @@ pub mod reserved {
         "responds",
         "responds_error",
         "responds_status",
+        "responds_raw",
     ];
 
     /// Methods and fields of `ClientBuilder` besides one setter per security scheme.

@@ -311,7 +311,7 @@ fn mock_section(api: &Api, crate_ident: &str) -> Option<String> {
          with a typed matcher per path, query and header parameter and for the body (what is \
          not set matches anything), answered with a typed success value (`responds`), one of \
          the operation's documented errors (`responds_error`, which the client returns as \
-         [`Error::Api`]) a bare status (`responds_status(503)`) or any body (`responds_raw`); `.times(n)` asks for \
+         [`Error::Api`]), a bare status (`responds_status(503)`) or any body (`responds_raw`); `.times(n)` asks for \
          exactly `n` calls, and by default an expectation wants at least one. A request no \
          expectation matches is answered `404`, and when the server is dropped the test fails \
          naming each such request, the closest expectation and what differed (`unmatched \

@@ -264,7 +264,7 @@ fn responds(operation: &Operation) -> Option<TokenStream> {
 /// For an argument taken as `impl Into<T>`, the statement making it a `T`.
 fn conversion(ty: &crate::ir::TypeRef, name: &proc_macro2::Ident) -> Option<TokenStream> {
     let value = argument_into(ty, name);
-    if value.to_string() == name.to_string() {
+    if *name == value.to_string() {
         return None;
     }
     let ty = type_tokens(ty, false);

@@ -230,3 +230,23 @@ async fn dropping_a_server_with_an_unmet_expectation_fails_the_test() {
         Some("mock server: expectation getThing expected 2 calls, got 0")
     );
 }
+
+#[tokio::test]
+async fn header_and_styled_path_values_are_spelled_by_the_clients_encoders() {
+    let server = MockServer::start().await;
+    let expect = mock::styled_path(get_thing(&server), "id", &[3, 4], Style::MATRIX);
+    let expect = mock::header(expect, "X-Trace", &["a", "b"], Style::SIMPLE);
+    mock::reply(expect, Reply::empty(204)).times(1);
+    let url = format!("{}/things/;id=3,4/files/a.b", server.base_url());
+    let status = |trace: &'static str| {
+        let request = reqwest::Client::new().get(&url).header("x-trace", trace);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status("a,b").await, 204);
+    assert_eq!(status("a").await, 404);
+    assert_eq!(
+        verify_message(&server).unwrap(),
+        "mock server: unmatched request GET /things/;id=3,4/files/a.b: closest expectation \
+         getThing differs in header parameter x-trace: expected \"a,b\", got \"a\""
+    );
+}

@@ -17,9 +17,10 @@
 //!
 //! The server is wiremock's, with one catch-all responder doing all the matching here:
 //! wiremock's `Respond` sees the whole request and may answer anything, so the failure
-//! report can name the operation and the difference; it runs on hyper 1 and tokio, which
-//! every client already compiles (httpmock brings a second HTTP stack and asks for a newer
-//! Rust than the clients' 1.82).
+//! report can name the operation and the difference. httpmock's custom matchers only say
+//! yes or no (its own mismatch report knows no operations), and httpmock 0.9 needs Rust
+//! 1.88 where the clients promise 1.82. Both run on the hyper 1 and tokio the client
+//! already compiles; wiremock adds fewer crates of its own.
 
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -44,6 +44,22 @@ impl std::fmt::Display for ListSandboxesError {
     }
 }
 impl std::error::Error for ListSandboxesError {}
+#[cfg(feature = "mock")]
+impl crate::mock::ErrorReply for ListSandboxesError {
+    fn reply(&self) -> crate::mock::Reply {
+        match self {
+            Self::Unauthorized(body) => {
+                crate::mock::Reply::json(401, "application/json", body)
+            }
+            Self::Forbidden(body) => {
+                crate::mock::Reply::json(403, "application/json", body)
+            }
+            Self::InternalServerError(body) => {
+                crate::mock::Reply::json(500, "application/json", body)
+            }
+        }
+    }
+}
 /// Error statuses documented for [`Client::create_sandbox`](crate::Client::create_sandbox) (`createSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -96,6 +112,28 @@ impl std::fmt::Display for CreateSandboxError {
     }
 }
 impl std::error::Error for CreateSandboxError {}
+#[cfg(feature = "mock")]
+impl crate::mock::ErrorReply for CreateSandboxError {
+    fn reply(&self) -> crate::mock::Reply {
+        match self {
+            Self::BadRequest(body) => {
+                crate::mock::Reply::json(400, "application/json", body)
+            }
+            Self::Unauthorized(body) => {
+                crate::mock::Reply::json(401, "application/json", body)
+            }
+            Self::Forbidden(body) => {
+                crate::mock::Reply::json(403, "application/json", body)
+            }
+            Self::Conflict(body) => {
+                crate::mock::Reply::json(409, "application/json", body)
+            }
+            Self::InternalServerError(body) => {
+                crate::mock::Reply::json(500, "application/json", body)
+            }
+        }
+    }
+}
 /// Error statuses documented for [`Client::get_sandbox`](crate::Client::get_sandbox) (`getSandbox` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`). 2 other operations document the same errors and name this enum too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -142,6 +180,25 @@ impl std::fmt::Display for GetSandboxError {
     }
 }
 impl std::error::Error for GetSandboxError {}
+#[cfg(feature = "mock")]
+impl crate::mock::ErrorReply for GetSandboxError {
+    fn reply(&self) -> crate::mock::Reply {
+        match self {
+            Self::Unauthorized(body) => {
+                crate::mock::Reply::json(401, "application/json", body)
+            }
+            Self::Forbidden(body) => {
+                crate::mock::Reply::json(403, "application/json", body)
+            }
+            Self::NotFound(body) => {
+                crate::mock::Reply::json(404, "application/json", body)
+            }
+            Self::InternalServerError(body) => {
+                crate::mock::Reply::json(500, "application/json", body)
+            }
+        }
+    }
+}
 /// Error statuses documented for [`Client::delete_sandbox`](crate::Client::delete_sandbox) (`deleteSandbox` `DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}`): the same as [`GetSandboxError`]'s.
 pub type DeleteSandboxError = GetSandboxError;
 /// Error statuses documented for [`Client::resume_sandbox`](crate::Client::resume_sandbox) (`resumeSandbox` `POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume`): the same as [`GetSandboxError`]'s.
@@ -198,5 +255,27 @@ impl std::fmt::Display for PauseSandboxError {
     }
 }
 impl std::error::Error for PauseSandboxError {}
+#[cfg(feature = "mock")]
+impl crate::mock::ErrorReply for PauseSandboxError {
+    fn reply(&self) -> crate::mock::Reply {
+        match self {
+            Self::BadRequest(body) => {
+                crate::mock::Reply::json(400, "application/json", body)
+            }
+            Self::Unauthorized(body) => {
+                crate::mock::Reply::json(401, "application/json", body)
+            }
+            Self::Forbidden(body) => {
+                crate::mock::Reply::json(403, "application/json", body)
+            }
+            Self::NotFound(body) => {
+                crate::mock::Reply::json(404, "application/json", body)
+            }
+            Self::InternalServerError(body) => {
+                crate::mock::Reply::json(500, "application/json", body)
+            }
+        }
+    }
+}
 /// Error statuses documented for [`Client::get_sandbox_metrics`](crate::Client::get_sandbox_metrics) (`getSandboxMetrics` `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics`): the same as [`PauseSandboxError`]'s.
 pub type GetSandboxMetricsError = PauseSandboxError;

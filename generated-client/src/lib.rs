@@ -182,6 +182,28 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ## Testing your application: the mock kit
+//!
+//! With the `mock` feature on (in your `[dev-dependencies]`), `MockServer` stands in for the API in your tests: it has one method per operation starting an expectation, with a typed matcher per path, query and header parameter and for the body (what is not set matches anything), answered with a typed success value (`responds`), one of the operation's documented errors (`responds_error`, which the client returns as [`Error::Api`]), a bare status (`responds_status(503)`) or any body (`responds_raw`); `.times(n)` asks for exactly `n` calls, and by default an expectation wants at least one. A request no expectation matches is answered `404`, and when the server is dropped the test fails naming each such request, the closest expectation and what differed (`unmatched request GET /...: closest expectation listSandboxes differs in path parameter ...: expected "a", got "b"`), and each expectation called a different number of times.
+//!
+//! ```no_run
+//! # #[cfg(feature = "mock")]
+//! # async fn run(expected: ai_agent_client::types::SandboxListResponse) -> Result<(), Box<dyn std::error::Error>> {
+//! // `expected`: the `ai_agent_client::types::SandboxListResponse` your test wants the call to return.
+//! let mock = ai_agent_client::MockServer::start().await;
+//! mock.list_sandboxes()
+//!     .org_id("my-org-id")
+//!     .responds(expected.clone());
+//! let client = ai_agent_client::Client::builder()
+//!     .base_url(mock.base_url())
+//!     .bearer_token("test-token")
+//!     .build()?;
+//! let result = client.list_sandboxes("my-org-id", "my-project-id").await?;
+//! assert_eq!(result, expected);
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #[rustfmt::skip]
@@ -214,6 +236,13 @@ mod pattern;
 mod wait;
 #[rustfmt::skip]
 mod waiters;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(dead_code)]
+pub mod mock;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod mocks;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod call;
@@ -239,6 +268,8 @@ pub mod types;
 pub use call::{Call, Operation, Request};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{BuildError, Error, InvalidRequest, RawResponse};
+#[cfg(feature = "mock")]
+pub use mock::MockServer;
 pub use observe::{ObservedRequest, ObservedResponse, Observer};
 pub use response::{HeaderError, Response, ResponseHeaders};
 pub use retry::RetryPolicy;

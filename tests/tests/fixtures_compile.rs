@@ -47,49 +47,10 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
         &target_dir.join("fixture-check"),
     )
     .unwrap_or_else(|error| panic!("cannot write the fixture workspace: {error}"));
-    let check = workspace
-        .run(
-            "clippy",
-            &[
-                "--workspace",
-                "--all-targets",
-                "--keep-going",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        )
-        .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
-
-    let mut summary = Vec::new();
-    let mut problems = Vec::new();
-    for member in &members {
-        let crate_dir = workspace.root.join(member);
-        let errors = check.of(&crate_dir, "error").count();
-        let warnings = check.of(&crate_dir, "warning").count();
-        if errors + warnings > 0 {
-            summary.push(format!(
-                "  {}: {errors} error(s), {warnings} warning(s)",
-                crate_name(member)
-            ));
-        }
-        for level in ["error", "warning"] {
-            problems.extend(check.of(&crate_dir, level).map(|d| d.rendered.clone()));
-        }
+    // Default features (the mock kit off), then every feature (the mock kit on).
+    for features in [None, Some("--all-features")] {
+        clippy_workspace(&mut workspace, &members, features);
     }
-    assert!(
-        check.success && problems.is_empty(),
-        "`cargo clippy -D warnings` of the crates generated from tests/fixtures/ (in {}) {}:\n{}\n\n{}\n{}",
-        workspace.root.display(),
-        if check.success {
-            "has warnings"
-        } else {
-            "failed"
-        },
-        summary.join("\n"),
-        problems.join("\n"),
-        check.stderr,
-    );
 
     // A crate split into areas (Cargo features) must build clean with each area alone,
     // and with none: every `cfg` the generator writes is exercised.
@@ -124,12 +85,53 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
     let tests = workspace
         // Integration tests and doctests: the crate docs' examples must compile for every
         // spec (they name the auth setters the spec really has, for instance).
-        .run("test", &["--workspace", "--no-fail-fast"])
+        // With every feature, so the mock kit's example compiles too.
+        .run("test", &["--workspace", "--all-features", "--no-fail-fast"])
         .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
     assert!(
         tests.success,
         "the round-trip tests or doctests of the fixture crates failed:\n{}\n{}",
         tests.program_output, tests.stderr,
+    );
+}
+
+/// `cargo clippy -D warnings` of every crate of `workspace`, with `features`; fails the
+/// test naming each crate with errors or warnings.
+fn clippy_workspace(workspace: &mut Workspace, members: &[String], features: Option<&str>) {
+    let mut args = vec!["--workspace", "--all-targets", "--keep-going"];
+    args.extend(features);
+    args.extend(["--", "-D", "warnings"]);
+    let check = workspace
+        .run("clippy", &args)
+        .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
+    let mut summary = Vec::new();
+    let mut problems = Vec::new();
+    for member in members {
+        let crate_dir = workspace.root.join(member);
+        let errors = check.of(&crate_dir, "error").count();
+        let warnings = check.of(&crate_dir, "warning").count();
+        if errors + warnings > 0 {
+            summary.push(format!(
+                "  {}: {errors} error(s), {warnings} warning(s)",
+                crate_name(member)
+            ));
+        }
+        for level in ["error", "warning"] {
+            problems.extend(check.of(&crate_dir, level).map(|d| d.rendered.clone()));
+        }
+    }
+    assert!(
+        check.success && problems.is_empty(),
+        "`cargo clippy {features:?} -D warnings` of the crates generated from tests/fixtures/ (in {}) {}:\n{}\n\n{}\n{}",
+        workspace.root.display(),
+        if check.success {
+            "has warnings"
+        } else {
+            "failed"
+        },
+        summary.join("\n"),
+        problems.join("\n"),
+        check.stderr,
     );
 }
 

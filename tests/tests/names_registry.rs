@@ -214,3 +214,63 @@ fn spec_names_never_take_registered_names() {
         );
     }
 }
+
+#[test]
+fn every_mock_kit_method_is_registered_or_from_the_spec() {
+    // The runtime's: `MockServer` shares the operation names' scope with `Client`, and an
+    // expectation (`Expect<'_, P>`) the parameter names' scope with `Request`.
+    let source =
+        std::fs::read_to_string(workspace_root().join("generator/runtime/src/mock.rs")).unwrap();
+    let runtime = methods(&source);
+    for (self_type, _, method) in &runtime {
+        match self_type.as_str() {
+            // `Drop::drop` is a trait method: an operation `drop` does not clash with it.
+            "MockServer" if method != "drop" => assert!(
+                reserved::CLIENT_METHODS.contains(&method.as_str()),
+                "`MockServer::{method}` is not in reserved::CLIENT_METHODS"
+            ),
+            "Expect" => assert!(
+                reserved::REQUEST_METHODS.contains(&method.as_str()),
+                "`Expect::{method}` is not in reserved::REQUEST_METHODS"
+            ),
+            _ => {}
+        }
+    }
+    assert!(runtime
+        .iter()
+        .any(|(_, _, method)| method == "responds_error"));
+    // The emitted ones: one per operation on `MockServer`, and per operation one matcher
+    // per parameter, `body` and `responds`; none registered, none twice.
+    for fixture in ["name_registry.yaml", "operations.yaml", "parameters.yaml"] {
+        let output = generate(fixture);
+        let mut per_type: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (self_type, argument, method) in methods(file(&output, "src/mocks.rs")) {
+            let key = argument.unwrap_or_else(|| self_type.clone());
+            if self_type == "MockServer" {
+                assert!(
+                    !reserved::CLIENT_METHODS.contains(&method.as_str()),
+                    "{fixture}: MockServer::{method} takes a registered name"
+                );
+            } else {
+                assert!(
+                    ["body", "responds"].contains(&method.as_str())
+                        || !reserved::REQUEST_METHODS.contains(&method.as_str()),
+                    "{fixture}: Expect<{key}>::{method} takes a registered name"
+                );
+            }
+            per_type.entry(key).or_default().push(method);
+        }
+        assert!(
+            per_type.contains_key("MockServer"),
+            "{fixture}: {per_type:?}"
+        );
+        for (self_type, names) in per_type {
+            let unique: BTreeSet<&String> = names.iter().collect();
+            assert_eq!(
+                unique.len(),
+                names.len(),
+                "{fixture}: {self_type} defines a method twice: {names:?}"
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! The generated client against a raw std TCP server that sends exactly the bytes a test
-//! gives it: credentials in response headers, bodies that do not parse, and bodies cut
-//! off mid-transfer.
+//! gives it (credentials in response headers, bodies cut off mid-transfer), and against
+//! the mock kit for bodies that do not parse.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -10,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use ai_agent_client::errors::GetSandboxError;
-use ai_agent_client::{Client, Error, RetryPolicy};
+use ai_agent_client::{Client, Error, MockServer, RetryPolicy};
 
 const ORG: &str = "org-1";
 const PROJECT: &str = "project-1";
@@ -130,54 +130,43 @@ async fn response_credentials_are_redacted_in_debug_and_display() {
 
 #[tokio::test]
 async fn invalid_bodies_show_a_preview_of_the_body() {
-    let html = b"<html><body>Bad gateway</body></html>";
-    let (base, _) = serve(vec![response(
-        "500 Internal Server Error",
-        &[],
-        "text/html",
-        html,
-    )]);
-    let error = client(base)
-        .get_sandbox(ORG, PROJECT, sandbox_id())
-        .retry_policy(RetryPolicy::never())
-        .await
-        .expect_err("500");
+    // Well-formed responses with bodies the spec does not describe: the mock kit answers
+    // them, in order, each once.
+    let mock = MockServer::start().await;
+    let html = "<html><body>Bad gateway</body></html>";
+    let long = vec![b'x'; 5000];
+    for (status, content_type, body) in [
+        (500, "text/html", html.as_bytes().to_vec()),
+        (404, "application/json", Vec::new()),
+        (500, "text/plain", long),
+    ] {
+        mock.get_sandbox()
+            .org_id(ORG)
+            .project_id(PROJECT)
+            .sandbox_id(sandbox_id())
+            .responds_raw(status, content_type, body)
+            .times(1);
+    }
+    let client = client(mock.base_url());
+    let call = || {
+        client
+            .get_sandbox(ORG, PROJECT, sandbox_id())
+            .retry_policy(RetryPolicy::never())
+    };
+
+    let error = call().await.expect_err("500");
     assert!(matches!(error, Error::InvalidBody { .. }), "{error:?}");
     let display = error.to_string();
     assert!(display.contains("does not match the spec"), "{display}");
-    assert!(
-        display.contains("<html><body>Bad gateway</body></html>"),
-        "{display}"
-    );
+    assert!(display.contains(html), "{display}");
 
-    let (base, _) = serve(vec![response(
-        "404 Not Found",
-        &[],
-        "application/json",
-        b"",
-    )]);
-    let error = client(base)
-        .get_sandbox(ORG, PROJECT, sandbox_id())
-        .retry_policy(RetryPolicy::never())
-        .await
-        .expect_err("404");
+    let error = call().await.expect_err("404");
     assert!(matches!(error, Error::InvalidBody { .. }), "{error:?}");
     let display = error.to_string();
     assert!(display.ends_with("(empty body)"), "{display}");
 
     // The preview is cut after 1 KiB.
-    let long = vec![b'x'; 5000];
-    let (base, _) = serve(vec![response(
-        "500 Internal Server Error",
-        &[],
-        "text/plain",
-        &long,
-    )]);
-    let error = client(base)
-        .get_sandbox(ORG, PROJECT, sandbox_id())
-        .retry_policy(RetryPolicy::never())
-        .await
-        .expect_err("500");
+    let error = call().await.expect_err("500");
     let display = error.to_string();
     assert!(display.contains("(5000 bytes in all)"), "{display}");
     assert!(display.len() < 1500, "{display}");

@@ -360,6 +360,10 @@ fn sandboxes_api_client() {
     let readme = &output.files[Path::new("README.md")];
     assert!(readme.contains("\n# AI Agent Service API\n"), "{readme}");
     assert!(readme.contains("\n## Retries and timeouts\n"), "{readme}");
+    assert!(
+        readme.contains("\n## Testing your application: the mock kit\n"),
+        "{readme}"
+    );
     assert!(!readme.contains("# async fn run()"), "{readme}");
     let names: Vec<String> = output
         .files
@@ -378,6 +382,8 @@ fn sandboxes_api_client() {
             "src/error.rs",
             "src/errors.rs",
             "src/lib.rs",
+            "src/mock.rs",
+            "src/mocks.rs",
             "src/observe.rs",
             "src/operations.rs",
             "src/pagination.rs",

@@ -266,8 +266,8 @@ pub fn target_dir(workspace_root: &Path) -> PathBuf {
     }
 }
 
-/// The features of a generated crate's manifest but `default`: one per area of the API
-/// (empty when the crate is not split).
+/// The features of a generated crate's manifest but `default` and `mock` (the mock
+/// kit): one per area of the API (empty when the crate is not split).
 pub fn area_features(manifest: &str) -> Vec<String> {
     manifest
         .lines()
@@ -276,7 +276,7 @@ pub fn area_features(manifest: &str) -> Vec<String> {
         .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
         .filter_map(|line| line.split('=').next())
         .map(|name| name.trim().to_string())
-        .filter(|name| name != "default")
+        .filter(|name| name != "default" && name != "mock")
         .collect()
 }
 

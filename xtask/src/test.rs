@@ -27,8 +27,30 @@ const STEPS: &[Step] = &[
         ],
         env: &[],
     },
+    // The workspace's tests turn the client's `mock` feature on: here it is off.
     Step {
-        args: &["doc", "-p", "ai-agent-client", "--no-deps", "--locked"],
+        args: &[
+            "clippy",
+            "-p",
+            "ai-agent-client",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        env: &[],
+    },
+    Step {
+        args: &[
+            "doc",
+            "-p",
+            "ai-agent-client",
+            "--features",
+            "mock",
+            "--no-deps",
+            "--locked",
+        ],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
 ];

@@ -22,6 +22,10 @@ mod date_header;
 mod enum_impls;
 mod error;
 mod file_part;
+#[cfg(feature = "mock")]
+mod mock;
+#[cfg(all(test, feature = "mock"))]
+mod mock_tests;
 mod observe;
 mod pagination;
 mod pattern;

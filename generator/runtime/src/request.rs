@@ -20,7 +20,7 @@ pub(crate) const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Bytes of a path template's own text that are percent-encoded: what cannot stand in a
 /// path segment (`/` separates segments and is kept).
-const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
+pub(crate) const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

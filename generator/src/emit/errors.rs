@@ -159,6 +159,7 @@ fn error_enum(operation: &Operation, others: usize, split: bool) -> TokenStream 
         operation.path
     )]);
     let (variants, display_arms, status_arms) = error_variants(operation);
+    let mock_reply = super::mock::error_reply_impl(operation, &name);
     let (formatter, display_body) = if display_arms.is_empty() {
         (quote!(_), quote!(match *self {}))
     } else {
@@ -194,5 +195,7 @@ fn error_enum(operation: &Operation, others: usize, split: bool) -> TokenStream 
         }
 
         impl std::error::Error for #name {}
+
+        #mock_reply
     }
 }

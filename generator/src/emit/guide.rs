@@ -243,7 +243,101 @@ pub fn sections(api: &Api, behaviour: &ClientBehaviour, crate_ident: &str) -> Ve
             method = waiter.method_name,
         ));
     }
+    sections.extend(mock_section(api, crate_ident));
     sections
+}
+
+/// "Testing your application: the mock kit", with an example answering one call with a
+/// typed value; none for a crate without an operation the example can call.
+fn mock_section(api: &Api, crate_ident: &str) -> Option<String> {
+    use crate::ir::Success;
+    let (operation, call) = api.operations.iter().find_map(|operation| {
+        (operation.success != Success::Headers).then_some(())?;
+        Some((operation, call(operation)?))
+    })?;
+    // The value the test answers with: built by the test, here an argument of the
+    // hidden function around the example.
+    let (value_type, value) = match &operation.success {
+        Success::Body(body) => (
+            Some(
+                super::rust_type::type_tokens(&body.ty, false)
+                    .to_string()
+                    .replace(' ', "")
+                    .replace("crate::", &format!("{crate_ident}::")),
+            ),
+            "expected",
+        ),
+        Success::Outcomes { type_name } => (
+            Some(format!("{crate_ident}::operations::{type_name}")),
+            "expected",
+        ),
+        _ => (None, ""),
+    };
+    let (parameter, responds, check) = match &value_type {
+        Some(ty) => (
+            format!("{value}: {ty}"),
+            format!(".responds({value}.clone())"),
+            format!("assert_eq!(result, {value});\n"),
+        ),
+        None => (String::new(), ".responds()".to_string(), String::new()),
+    };
+    // A matcher for the first path (or query) parameter the call names.
+    let matcher = operation
+        .parameters
+        .iter()
+        .find(|parameter| parameter.required && parameter.location != ParameterLocation::Header)
+        .and_then(|parameter| {
+            let literal = match parameter.ty {
+                TypeRef::String => {
+                    format!("{:?}", format!("my-{}", parameter.name.replace('_', "-")))
+                }
+                TypeRef::Uuid => "uuid::Uuid::nil()".to_string(),
+                TypeRef::Integer(_) => "1".to_string(),
+                _ => return None,
+            };
+            Some(format!("\n    .{}({literal})", parameter.rust_name))
+        })
+        .unwrap_or_default();
+    let token = match api.auth.first() {
+        Some(AuthScheme::Bearer { .. }) => "\n    .bearer_token(\"test-token\")".to_string(),
+        Some(AuthScheme::Basic { .. }) => "\n    .basic_auth(\"user\", \"password\")".to_string(),
+        Some(AuthScheme::ApiKey { setter, .. }) => format!("\n    .{setter}(\"test-key\")"),
+        None => String::new(),
+    };
+    Some(format!(
+        "## Testing your application: the mock kit\n\n\
+         With the `mock` feature on (in your `[dev-dependencies]`), `MockServer` stands in \
+         for the API in your tests: it has one method per operation starting an expectation, \
+         with a typed matcher per path, query and header parameter and for the body (what is \
+         not set matches anything), answered with a typed success value (`responds`), one of \
+         the operation's documented errors (`responds_error`, which the client returns as \
+         [`Error::Api`]), a bare status (`responds_status(503)`) or any body (`responds_raw`); `.times(n)` asks for \
+         exactly `n` calls, and by default an expectation wants at least one. A request no \
+         expectation matches is answered `404`, and when the server is dropped the test fails \
+         naming each such request, the closest expectation and what differed (`unmatched \
+         request GET /...: closest expectation {id} differs in path parameter ...: expected \
+         \"a\", got \"b\"`), and each expectation called a different number of times.\n\n\
+         ```no_run\n\
+         # #[cfg(feature = \"mock\")]\n\
+         # async fn run({parameter}) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         {comment}\
+         let mock = {crate_ident}::MockServer::start().await;\n\
+         mock.{method}(){matcher}\n    {responds};\n\
+         let client = {crate_ident}::Client::builder()\n    \
+             .base_url(mock.base_url()){token}\n    \
+             .build()?;\n\
+         let result = client.{call}.await?;\n\
+         {check}\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        id = operation.operation_id,
+        method = operation.method_name,
+        comment = value_type
+            .as_ref()
+            .map(|ty| format!("// `{value}`: the `{ty}` your test wants the call to return.\n"))
+            .unwrap_or_default(),
+    ))
 }
 
 /// The start of an example: an async fn and a client.

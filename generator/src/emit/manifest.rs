@@ -63,14 +63,22 @@ pub fn cargo_toml(
         dev_dependencies.push_str(line);
         dev_dependencies.push('\n');
     }
-    // One feature per area of the API; `default` enables them all.
-    let features = if areas.is_empty() {
+    // One feature per area of the API; `default` enables them all. And `mock`, the mock
+    // kit (`src/mock.rs`, `src/mocks.rs`), when the crate has it: its server is wiremock.
+    let mock = sources.iter().any(|source| names_crate(source, "wiremock"));
+    let features = if areas.is_empty() && !mock {
         String::new()
     } else {
-        let quoted: Vec<String> = areas.iter().map(|area| format!("{area:?}")).collect();
-        let mut text = format!("[features]\ndefault = [{}]\n", quoted.join(", "));
+        let mut text = String::from("[features]\n");
+        if !areas.is_empty() {
+            let quoted: Vec<String> = areas.iter().map(|area| format!("{area:?}")).collect();
+            text.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+        }
         for area in areas {
             text.push_str(&format!("{area} = []\n"));
+        }
+        if mock {
+            text.push_str("mock = [\"dep:wiremock\"]\n");
         }
         text.push('\n');
         text
@@ -158,6 +166,8 @@ pub struct OptionalRuntime {
     pub files: bool,
     /// `date_header.rs`: some response header is a `date-time`.
     pub date_headers: bool,
+    /// `mock.rs` and the generated `mocks.rs` (feature `mock`): the crate has operations.
+    pub mock: bool,
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
@@ -364,6 +374,25 @@ fn lib_items(
             },
         )
     };
+    let (mock_modules, mock_export) = if optional.mock {
+        (
+            quote! {
+                #[cfg(feature = "mock")]
+                #[rustfmt::skip]
+                #[allow(dead_code)]
+                pub mod mock;
+                #[cfg(feature = "mock")]
+                #[rustfmt::skip]
+                mod mocks;
+            },
+            quote! {
+                #[cfg(feature = "mock")]
+                pub use mock::MockServer;
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let default_base_url = api
         .default_server
         .as_ref()
@@ -405,6 +434,7 @@ fn lib_items(
         #sse_module
         #file_module
         #date_header_module
+        #mock_modules
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod call;
@@ -436,6 +466,7 @@ fn lib_items(
         pub use client::{Client, ClientBuilder #default_base_url, USER_AGENT};
         pub use error::{BuildError, Error, InvalidRequest, RawResponse};
         #file_export
+        #mock_export
         pub use observe::{ObservedRequest, ObservedResponse, Observer};
         pub use response::{HeaderError, Response, ResponseHeaders};
         pub use retry::RetryPolicy;

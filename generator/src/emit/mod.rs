@@ -11,7 +11,8 @@
 //! | `src/errors.rs` | [`errors`]      | one enum of documented error statuses per operation|
 //! | `src/constraints.rs` | [`validation`] | `Validate` impls from each schema's constraints |
 //! | `src/waiters.rs` | [`waiters`]    | `wait_until_*` on request builders (settings)     |
-//! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/base64_bytes.rs`, `src/sse.rs`, `src/file_part.rs`, `src/date_header.rs`, `src/pagination.rs`, `src/wait.rs` only where used) |
+//! | `src/mocks.rs`  | [`mock`]        | the mock kit's typed expectation per operation (feature `mock`) |
+//! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/base64_bytes.rs`, `src/sse.rs`, `src/file_part.rs`, `src/date_header.rs`, `src/pagination.rs`, `src/wait.rs`, `src/mock.rs` only where used) |
 //!
 //! Pagination streams ([`pagination`]) are emitted into `src/operations.rs`, beside the
 //! request builders whose fields they read.
@@ -23,6 +24,7 @@ pub mod enums;
 pub mod errors;
 pub mod guide;
 pub mod manifest;
+pub mod mock;
 pub mod operations;
 pub mod pagination;
 pub mod rust_type;
@@ -118,6 +120,7 @@ const DATE_HEADER: (&str, &str) = (
 );
 const SSE: (&str, &str) = ("src/sse.rs", include_str!("../../runtime/src/sse.rs"));
 const WAIT: (&str, &str) = ("src/wait.rs", include_str!("../../runtime/src/wait.rs"));
+const MOCK: (&str, &str) = ("src/mock.rs", include_str!("../../runtime/src/mock.rs"));
 
 /// Every file of the crate for `api`, in a fixed order.
 ///
@@ -186,12 +189,19 @@ pub fn emit_crate(
         generated.push(("src/waiters.rs", waiters));
         runtime.push(WAIT);
     }
+    // The mock kit (feature `mock`), for a crate with operations to mock.
+    let mock = !api.operations.is_empty();
+    if mock {
+        generated.push(("src/mocks.rs", mock::mocks_rs(api, &areas)));
+        runtime.push(MOCK);
+    }
     let optional = manifest::OptionalRuntime {
         patterns: uses_patterns,
         base64: uses_base64,
         sse: uses_sse,
         files: uses_files,
         date_headers: uses_date_headers,
+        mock,
     };
     let lib = manifest::lib_rs(api, behaviour, crate_name, optional);
     texts.push(lib.to_string());

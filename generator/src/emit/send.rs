@@ -244,7 +244,8 @@ fn path_value(
     quote!(&#local)
 }
 
-fn style_tokens(style: ParameterStyle) -> TokenStream {
+/// A parameter's `Style` in the runtime's terms.
+pub fn style_tokens(style: ParameterStyle) -> TokenStream {
     match style {
         ParameterStyle::Form { explode: true } => quote!(Style::FORM),
         ParameterStyle::Simple { explode: false } => quote!(Style::SIMPLE),

@@ -84,8 +84,11 @@ pub mod reserved {
     ];
 
     /// Methods of `Client` besides one per operation.
-    /// (`new` too: clippy expects `new` to make a `Self`.)
-    pub const CLIENT_METHODS: &[&str] = &["builder", "base_url", "clone", "fmt", "core", "new"];
+    /// (`new` too: clippy expects `new` to make a `Self`.) And those of the mock kit's
+    /// `MockServer` (`start`, `verify`), which has one method per operation too.
+    pub const CLIENT_METHODS: &[&str] = &[
+        "builder", "base_url", "clone", "fmt", "core", "new", "start", "verify",
+    ];
 
     /// Methods every request builder (`Request<'_, P>`) has, in the runtime or emitted for
     /// some operations (`into_stream`), besides one setter per optional parameter; and the
@@ -111,6 +114,11 @@ pub mod reserved {
         "validate",
         "build",
         "decode",
+        // The mock kit's expectation (`mock::Expect`), which has one method per parameter too.
+        "responds",
+        "responds_error",
+        "responds_status",
+        "responds_raw",
     ];
 
     /// Methods and fields of `ClientBuilder` besides one setter per security scheme.

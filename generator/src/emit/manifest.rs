@@ -65,7 +65,7 @@ pub fn cargo_toml(
     }
     // One feature per area of the API; `default` enables them all. And `mock`, the mock
     // kit (`src/mock.rs`, `src/mocks.rs`), when the crate has it: its server is wiremock.
-    let mock = sources.iter().any(|source| names_crate(source, "wiremock"));
+    let mock = named.contains("wiremock");
     let features = if areas.is_empty() && !mock {
         String::new()
     } else {

@@ -214,6 +214,17 @@ mod pattern;
 mod wait;
 #[rustfmt::skip]
 mod waiters;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod cli;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod cli_wait;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod commands;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod call;

@@ -16,12 +16,17 @@ const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 /// dependencies it lists those the crate's code (`sources`, token text or file text)
 /// names as `crate_name::`, so a spec without dates does not pull in `chrono`, one
 /// without patterns not `regress`.
+///
+/// With a command-line tool (`cli`: the binary's name and the tool's sources), the
+/// dependencies only the tool names are optional, enabled by the `cli` feature with what
+/// the runtime's own `cli` feature enables, and the binary requires that feature.
 pub fn cargo_toml(
     api: &Api,
     crate_name: &str,
     version: Option<&str>,
     sources: &[String],
     areas: &[String],
+    cli: Option<(&str, &[String])>,
 ) -> String {
     let (version, version_note) = match version {
         Some(version) => (
@@ -40,6 +45,7 @@ pub fn cargo_toml(
     .replace('\\', "\\\\")
     .replace('"', "\\\"");
     let mut dependencies = String::from("[dependencies]\n");
+    let mut cli_feature: Vec<String> = Vec::new();
     for line in section(RUNTIME_MANIFEST, "[dependencies]") {
         let name = line
             .split('=')
@@ -48,10 +54,23 @@ pub fn cargo_toml(
             .trim()
             .replace('-', "_");
         let used = sources.iter().any(|source| names_crate(source, &name));
+        let used_by_cli = cli.is_some_and(|(_, cli_sources)| {
+            cli_sources.iter().any(|source| names_crate(source, &name))
+        });
         if used {
-            dependencies.push_str(line);
+            dependencies.push_str(&line.replace(", optional = true", ""));
             dependencies.push('\n');
+        } else if used_by_cli {
+            dependencies.push_str(&optional_line(line));
+            dependencies.push('\n');
+            cli_feature.push(format!(
+                "\"dep:{}\"",
+                line.split('=').next().unwrap_or_default().trim()
+            ));
         }
+    }
+    if cli.is_some() {
+        cli_feature.extend(runtime_cli_feature().filter(|entry| !entry.starts_with("\"dep:")));
     }
     let mut dev_dependencies = String::from("[dev-dependencies]\n");
     for line in section(RUNTIME_MANIFEST, "[dev-dependencies]") {
@@ -59,7 +78,7 @@ pub fn cargo_toml(
         dev_dependencies.push('\n');
     }
     // One feature per area of the API; `default` enables them all.
-    let features = if areas.is_empty() {
+    let mut features = if areas.is_empty() {
         String::new()
     } else {
         let quoted: Vec<String> = areas.iter().map(|area| format!("{area:?}")).collect();
@@ -67,12 +86,55 @@ pub fn cargo_toml(
         for area in areas {
             text.push_str(&format!("{area} = []\n"));
         }
-        text.push('\n');
         text
     };
+    let mut bin = String::new();
+    if let Some((bin_name, _)) = cli {
+        if features.is_empty() {
+            features.push_str("[features]\n");
+        }
+        features.push_str(&format!(
+            "# The command-line tool `{bin_name}` (`cargo run --features cli -- --help`).\ncli = [{}]\n",
+            cli_feature.join(", ")
+        ));
+        bin = format!(
+            "[[bin]]\nname = \"{bin_name}\"\npath = \"src/main.rs\"\nrequired-features = [\"cli\"]\n\n"
+        );
+    }
+    if !features.is_empty() {
+        features.push('\n');
+    }
     format!(
-        "[package]\nname = \"{crate_name}\"\n{version_note}version = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{dependencies}\n{dev_dependencies}"
+        "[package]\nname = \"{crate_name}\"\n{version_note}version = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{bin}{dependencies}\n{dev_dependencies}"
     )
+}
+
+/// A dependency line made `optional = true` (`name = "1"` or `name = { ... }`).
+fn optional_line(line: &str) -> String {
+    if line.contains("optional = true") {
+        return line.to_string();
+    }
+    let (name, spec) = line.split_once('=').unwrap_or((line, ""));
+    let spec = spec.trim();
+    match spec.strip_prefix('{') {
+        Some(rest) => format!(
+            "{} = {{ {}, optional = true }}",
+            name.trim(),
+            rest.trim().trim_end_matches('}').trim()
+        ),
+        None => format!("{} = {{ version = {spec}, optional = true }}", name.trim()),
+    }
+}
+
+/// The entries of the runtime's own `cli` feature (`"dep:clap"`, `"tokio/rt"`, ...).
+fn runtime_cli_feature() -> impl Iterator<Item = String> {
+    section(RUNTIME_MANIFEST, "[features]")
+        .find_map(|line| line.trim().strip_prefix("cli = ["))
+        .map(|entries| entries.trim_end().trim_end_matches(']'))
+        .unwrap_or_default()
+        .split(',')
+        .map(|entry| entry.trim().to_string())
+        .filter(|entry| !entry.is_empty())
 }
 
 /// The `name = ...` lines of `[header]` in a manifest with one dependency per line.
@@ -138,6 +200,9 @@ pub struct OptionalRuntime {
     pub files: bool,
     /// `date_header.rs`: some response header is a `date-time`.
     pub date_headers: bool,
+    /// `cli.rs` and the generated `commands.rs` (feature `cli`): the API has an
+    /// operation the command-line tool can call.
+    pub cli: bool,
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
@@ -344,6 +409,26 @@ fn lib_items(
             },
         )
     };
+    let cli_modules = optional.cli.then(|| {
+        let wait = (!behaviour.waiters.is_empty()).then(|| {
+            quote! {
+                #[cfg(feature = "cli")]
+                #[rustfmt::skip]
+                #[allow(dead_code)]
+                mod cli_wait;
+            }
+        });
+        quote! {
+            #[cfg(feature = "cli")]
+            #[rustfmt::skip]
+            #[allow(dead_code)]
+            mod cli;
+            #wait
+            #[cfg(feature = "cli")]
+            #[rustfmt::skip]
+            pub mod commands;
+        }
+    });
     let default_base_url = api
         .default_server
         .as_ref()
@@ -385,6 +470,7 @@ fn lib_items(
         #sse_module
         #file_module
         #date_header_module
+        #cli_modules
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod call;

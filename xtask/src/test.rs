@@ -27,6 +27,21 @@ const STEPS: &[Step] = &[
         ],
         env: &[],
     },
+    // The workspace builds ai-agent-client with its command-line tool (the tests run it);
+    // this is the crate as a library user gets it by default, without the `cli` feature.
+    Step {
+        args: &[
+            "clippy",
+            "-p",
+            "ai-agent-client",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        env: &[],
+    },
     Step {
         args: &["doc", "-p", "ai-agent-client", "--no-deps", "--locked"],
         env: &[("RUSTDOCFLAGS", "-D warnings")],

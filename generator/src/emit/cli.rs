@@ -106,23 +106,24 @@ fn credentials(api: &Api) -> Vec<Credential> {
     credentials
 }
 
-/// Why the tool has no command for `operation`, if it has none: its body is multipart
-/// or one of several media types with different schemas.
+/// Whether the tool has no command for `operation`: its body is multipart or one of
+/// several media types with different schemas, or a value is a file part or raw bytes
+/// (which no flag spells; a whole binary body is `--body FILE`).
 fn unsupported(operation: &Operation) -> bool {
     operation.body.as_ref().is_some_and(|body| {
         body.body_enum.is_some()
             || body.encoding == BodyEncoding::Multipart
-            || body.types().iter().any(|ty| contains_file(ty))
-    }) || operation.parameters.iter().any(|p| contains_file(&p.ty))
+            || (body.encoding != BodyEncoding::Binary && contains_raw(&body.ty))
+    }) || operation.parameters.iter().any(|p| contains_raw(&p.ty))
 }
 
-fn contains_file(ty: &TypeRef) -> bool {
+fn contains_raw(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::File | TypeRef::Bytes => true,
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            contains_file(inner)
+            contains_raw(inner)
         }
-        TypeRef::Tuple(items) => items.iter().any(contains_file),
+        TypeRef::Tuple(items) => items.iter().any(contains_raw),
         _ => false,
     }
 }
@@ -450,6 +451,7 @@ pub fn commands_rs(
     let mut group_commands: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
     let mut group_cfgs: BTreeMap<&str, TokenStream> = BTreeMap::new();
     let mut arms = Vec::new();
+    let mut prints = false;
     for (group, name, operation) in &commands {
         let cfg = areas.of_operation(operation);
         group_cfgs.insert(group, cfg.clone());
@@ -656,9 +658,19 @@ pub fn commands_rs(
                 }
             })
         });
+        let reads_flags = !operation.parameters.is_empty()
+            || operation.body.is_some()
+            || paginated
+            || waiter.is_some();
+        let binding = if reads_flags {
+            quote!(matches)
+        } else {
+            quote!(_)
+        };
+        prints |= !matches!(operation.success, Success::Unit) || paginated || waiter.is_some();
         arms.push(quote! {
             #cfg
-            Some((#group, #name, matches)) => {
+            Some((#group, #name, #binding)) => {
                 let #mutable request = client.#method(#(#arguments),*);
                 #(#setters_called)*
                 #all
@@ -685,6 +697,12 @@ pub fn commands_rs(
          Run `{bin} --help`; the crate docs' \"Command-line tool\" section has examples."
     );
     let docs = super::docs::inner_doc_attrs(&[docs]);
+    // Without an answer to print (every operation answers nothing), no context is read.
+    let (context, context_ref) = if prints {
+        (quote!(context), quote!(let context = &context;))
+    } else {
+        (quote!(_context), quote!())
+    };
     Some(quote! {
         #docs
         use clap::{ArgMatches, Command};
@@ -723,9 +741,9 @@ pub fn commands_rs(
         }
 
         #[allow(deprecated)]
-        async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Failure> {
+        async fn run(#context: cli::Context, matches: ArgMatches) -> Result<(), cli::Failure> {
             let client = client(&matches)?;
-            let context = &context;
+            #context_ref
             match cli::chosen(&matches) {
                 #(#arms)*
                 _ => Err(cli::Failure::usage("no such command; see --help")),
@@ -749,4 +767,167 @@ pub fn main_rs(crate_name: &str) -> TokenStream {
             #crate_ident::commands::main()
         }
     }
+}
+
+/// A placeholder value of a flag in an example command line.
+fn example_value(flag: &Flag) -> String {
+    if let Some(first) = flag.choices.first() {
+        return first.clone();
+    }
+    match &flag.ty {
+        TypeRef::Integer(_) | TypeRef::Number(_) => "1".to_string(),
+        TypeRef::Boolean => "true".to_string(),
+        TypeRef::String => format!("my-{}", flag.long),
+        _ => format!("\"${}\"", flag.long.to_shouty_snake_case()),
+    }
+}
+
+/// `<bin> <group> <command>` and the operation's required flags with example values
+/// (with `body`, the flags of the body's required properties too).
+fn example_line(
+    api: &Api,
+    bin: &str,
+    group: &str,
+    name: &str,
+    operation: &Operation,
+    body: bool,
+) -> String {
+    let mut taken: BTreeSet<String> = RESERVED.iter().map(ToString::to_string).collect();
+    let flags = parameter_flags(api, operation, &mut taken);
+    let mut line = format!("{bin} {group} {name}");
+    for flag in flags.iter().filter(|flag| flag.required) {
+        line.push_str(&format!(" --{} {}", flag.long, example_value(flag)));
+    }
+    if let (true, Some(request_body)) = (body, &operation.body) {
+        for (flag, _) in body_flags(api, request_body, &mut taken) {
+            if flag.help.ends_with("Required in the body.") {
+                line.push_str(&format!(" --{} {}", flag.long, example_value(&flag)));
+            }
+        }
+    }
+    line
+}
+
+/// The crate docs' "Command-line tool" section, with example command lines of this API.
+pub fn guide_section(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Option<String> {
+    let commands = commands(api);
+    if commands.is_empty() {
+        return None;
+    }
+    let bin = bin_name(crate_name);
+    let prefix = env_prefix(crate_name);
+    let mut examples = Vec::new();
+    let credential = credentials(api).into_iter().next().map(|credential| {
+        let (flag, env, _) = &credential.flags[0];
+        (flag.clone(), format!("{prefix}_{env}"))
+    });
+    if let Some((flag, env)) = &credential {
+        examples.push(format!("export {env}=...   # or --{flag}; never printed"));
+    }
+    let listed = commands
+        .iter()
+        .find(|(_, _, operation)| behaviour.paginations.contains_key(&operation.operation_id));
+    if let Some((group, name, operation)) = listed {
+        let line = example_line(api, &bin, group, name, operation, true);
+        examples.push(format!("{line} --page 2"));
+        examples.push(format!("{line} --all --output table   # every page"));
+    } else if let Some((group, name, operation)) = commands.first() {
+        examples.push(example_line(api, &bin, group, name, operation, true));
+    }
+    for (group, name, operation) in &commands {
+        let Some(body) = &operation.body else {
+            continue;
+        };
+        let mut taken: BTreeSet<String> = RESERVED.iter().map(ToString::to_string).collect();
+        parameter_flags(api, operation, &mut taken);
+        let properties = body_flags(api, body, &mut taken);
+        if properties.is_empty() {
+            continue;
+        }
+        let line = example_line(api, &bin, group, name, operation, false);
+        let required: String = properties
+            .iter()
+            .filter(|(flag, _)| flag.help.ends_with("Required in the body."))
+            .map(|(flag, _)| format!(" --{} {}", flag.long, example_value(flag)))
+            .collect();
+        let required = if required.is_empty() {
+            let (flag, _) = &properties[0];
+            format!(" --{} {}", flag.long, example_value(flag))
+        } else {
+            required
+        };
+        examples.push(format!("{line}{required}"));
+        examples.push(format!(
+            "{line} --body request.json   # or --body - for stdin"
+        ));
+        break;
+    }
+    for (group, name, operation) in &commands {
+        let waited = behaviour.waiters.iter().find(|waiter| {
+            waiter
+                .after
+                .iter()
+                .any(|trigger| trigger.operation_id == operation.operation_id)
+        });
+        if let Some(waiter) = waited {
+            examples.push(format!(
+                "{} --wait   # until {}",
+                example_line(api, &bin, group, name, operation, true),
+                waiter.method_name.trim_start_matches("wait_until_")
+            ));
+        }
+    }
+    let list = if commands.len() <= 40 {
+        let lines: Vec<String> = commands
+            .iter()
+            .map(|(group, name, operation)| {
+                format!(
+                    "- `{bin} {group} {name}`: {}",
+                    super::docs::spec_text(&one_line(
+                        operation
+                            .summary
+                            .as_deref()
+                            .unwrap_or(&operation.operation_id)
+                    ))
+                )
+            })
+            .collect();
+        format!("\n\nIts commands:\n\n{}", lines.join("\n"))
+    } else {
+        String::new()
+    };
+    let every_credential: Vec<String> = credentials(api)
+        .iter()
+        .flat_map(|credential| credential.flags.iter())
+        .map(|(flag, env, _)| format!("`--{flag}` (or `{prefix}_{env}`)"))
+        .collect();
+    let credential_text = if every_credential.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Credentials: {}; never printed, not even in `--help`.",
+            every_credential.join(", ")
+        )
+    };
+    Some(format!(
+        "## Command-line tool\n\n\
+         With the `cli` feature the crate also builds `{bin}`, a command-line tool with one \
+         command per operation, grouped by area: `cargo install --path . --features cli`, or \
+         `cargo run --features cli -- --help`. Every parameter is a typed flag whose help is \
+         the spec's description (enum values listed, arrays as repeated flags); a JSON body \
+         is read from `--body FILE` (or `-` for standard input) and checked against its type \
+         before it is sent, and an object body of plain properties also takes one flag per \
+         property. Answers print as JSON (`--output json`, the default) or a compact table \
+         (`--output table`). List operations that page take `--all` (every item, one JSON \
+         line each, page after page); operations the generator's settings follow with a \
+         waiter take `--wait` (a spinner on stderr while it waits, when stderr is a \
+         terminal). The base URL is `--base-url` or `{prefix}_BASE_URL`.{credential_text}\n\n\
+         ```sh\n{}\n```{list}\n\n\
+         Exit codes: `0` success; `1` the API answered with an error status (printed on \
+         stderr with its status and the error body's fields); `2` usage (a flag or value \
+         missing or invalid, nothing sent); `3` transport (the server could not be reached, \
+         or the request or the wait timed out); `4` a waited-for resource reached a state \
+         from which the awaited one cannot follow.",
+        examples.join("\n")
+    ))
 }

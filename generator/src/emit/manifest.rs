@@ -293,6 +293,7 @@ fn crate_docs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<S
     );
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
     paragraphs.extend(super::guide::sections(api, behaviour, &crate_ident));
+    paragraphs.extend(super::cli::guide_section(api, behaviour, crate_name));
     paragraphs.extend(areas_section(api, crate_name));
     paragraphs.extend(webhooks_section(api));
     paragraphs

@@ -817,9 +817,9 @@ pub fn guide_section(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -
     let bin = bin_name(crate_name);
     let prefix = env_prefix(crate_name);
     let mut examples = Vec::new();
-    let credential = credentials(api).into_iter().next().map(|credential| {
-        let (flag, env, _) = &credential.flags[0];
-        (flag.clone(), format!("{prefix}_{env}"))
+    let credential = credentials(api).into_iter().next().and_then(|credential| {
+        let (flag, env, _) = credential.flags.first()?;
+        Some((flag.clone(), format!("{prefix}_{env}")))
     });
     if let Some((flag, env)) = &credential {
         examples.push(format!("export {env}=...   # or --{flag}; never printed"));
@@ -829,7 +829,20 @@ pub fn guide_section(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -
         .find(|(_, _, operation)| behaviour.paginations.contains_key(&operation.operation_id));
     if let Some((group, name, operation)) = listed {
         let line = example_line(api, &bin, group, name, operation, true);
-        examples.push(format!("{line} --page 2"));
+        // The page parameter's flag.
+        let mut taken: BTreeSet<String> = RESERVED.iter().map(ToString::to_string).collect();
+        let page = behaviour
+            .paginations
+            .get(&operation.operation_id)
+            .and_then(|pagination| {
+                operation
+                    .parameters
+                    .iter()
+                    .zip(parameter_flags(api, operation, &mut taken))
+                    .find(|(parameter, _)| parameter.rust_name == pagination.page_parameter)
+            })
+            .map_or_else(|| "page".to_string(), |(_, flag)| flag.long);
+        examples.push(format!("{line} --{page} 2"));
         examples.push(format!("{line} --all --output table   # every page"));
     } else if let Some((group, name, operation)) = commands.first() {
         examples.push(example_line(api, &bin, group, name, operation, true));
@@ -850,11 +863,11 @@ pub fn guide_section(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -
             .filter(|(flag, _)| flag.help.ends_with("Required in the body."))
             .map(|(flag, _)| format!(" --{} {}", flag.long, example_value(flag)))
             .collect();
-        let required = if required.is_empty() {
-            let (flag, _) = &properties[0];
-            format!(" --{} {}", flag.long, example_value(flag))
-        } else {
-            required
+        let required = match properties.first() {
+            Some((flag, _)) if required.is_empty() => {
+                format!(" --{} {}", flag.long, example_value(flag))
+            }
+            _ => required,
         };
         examples.push(format!("{line}{required}"));
         examples.push(format!(

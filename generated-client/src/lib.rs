@@ -204,6 +204,34 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! ## Command-line tool
+//!
+//! With the `cli` feature the crate also builds `ai-agent`, a command-line tool with one command per operation, grouped by area: `cargo install --path . --features cli`, or `cargo run --features cli -- --help`. Every parameter is a typed flag whose help is the spec's description (enum values listed, arrays as repeated flags); a JSON body is read from `--body FILE` (or `-` for standard input) and checked against its type before it is sent, and an object body of plain properties also takes one flag per property. Answers print as JSON (`--output json`, the default) or a compact table (`--output table`). List operations that page take `--all` (every item, one JSON line each, page after page); operations the generator's settings follow with a waiter take `--wait` (a spinner on stderr while it waits, when stderr is a terminal). The base URL is `--base-url` or `AI_AGENT_BASE_URL`. Credentials: `--token` (or `AI_AGENT_TOKEN`); never printed, not even in `--help`.
+//!
+//! ```sh
+//! export AI_AGENT_TOKEN=...   # or --token; never printed
+//! ai-agent sandboxes list --org-id my-org-id --project-id my-project-id --page 2
+//! ai-agent sandboxes list --org-id my-org-id --project-id my-project-id --all --output table   # every page
+//! ai-agent sandboxes create --org-id my-org-id --project-id my-project-id --name my-name
+//! ai-agent sandboxes create --org-id my-org-id --project-id my-project-id --body request.json   # or --body - for stdin
+//! ai-agent sandboxes create --org-id my-org-id --project-id my-project-id --name my-name --wait   # until ready
+//! ai-agent sandboxes delete --org-id my-org-id --project-id my-project-id --sandbox-id "$SANDBOX_ID" --wait   # until deleted
+//! ai-agent sandboxes pause --org-id my-org-id --project-id my-project-id --sandbox-id "$SANDBOX_ID" --wait   # until paused
+//! ai-agent sandboxes resume --org-id my-org-id --project-id my-project-id --sandbox-id "$SANDBOX_ID" --wait   # until ready
+//! ```
+//!
+//! Its commands:
+//!
+//! - `ai-agent sandboxes list`: List sandboxes in a project
+//! - `ai-agent sandboxes create`: Create a sandbox
+//! - `ai-agent sandboxes get`: Get a sandbox by ID
+//! - `ai-agent sandboxes delete`: Delete a sandbox
+//! - `ai-agent sandboxes pause`: Pause a sandbox (stop billable runtime; preserve disks)
+//! - `ai-agent sandboxes resume`: Resume a paused sandbox
+//! - `ai-agent sandboxes get-metrics`: Read live health metrics for a sandbox
+//!
+//! Exit codes: `0` success; `1` the API answered with an error status (printed on stderr with its status and the error body's fields); `2` usage (a flag or value missing or invalid, nothing sent); `3` transport (the server could not be reached, or the request or the wait timed out); `4` a waited-for resource reached a state from which the awaited one cannot follow.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #[rustfmt::skip]
@@ -243,6 +271,17 @@ pub mod mock;
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 mod mocks;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod cli;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod cli_wait;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod commands;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod call;

@@ -889,6 +889,29 @@ pub struct Waiter {
     pub state: Option<WaiterState>,
     /// Statuses that end the wait successfully with no resource, e.g. `404` for "gone".
     pub success_statuses: Vec<u16>,
+    /// The operations after which the resource is waited for (the command-line tool's
+    /// `--wait`), each with where the polled operation's arguments come from.
+    pub after: Vec<WaiterTrigger>,
+}
+
+/// An operation after which a waiter runs, e.g. `createSandbox` before `wait_until_ready`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiterTrigger {
+    /// The triggering operation's `operationId`.
+    pub operation_id: String,
+    /// For each required parameter of the polled operation, in its order: its Rust
+    /// name and where its value comes from.
+    pub arguments: Vec<(String, WaiterArgument)>,
+}
+
+/// Where a polled operation's argument comes from after the triggering call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaiterArgument {
+    /// The triggering call's parameter of the same name (its Rust name).
+    Parameter(String),
+    /// A property of the triggering call's success body (its Rust field name), e.g. the
+    /// created sandbox's `id`.
+    Response(String),
 }
 
 /// The state field a waiter reads and the values it stops on.

@@ -16,10 +16,19 @@
 //! success = ["Ready"]
 //! failure = ["Paused"]                 # states from which `success` cannot follow
 //!
+//! after = ["createSandbox", "resumeSandbox"]  # the command-line tool's `--wait` on these
+//! from_response = { sandbox_id = "id" }  # polled parameter <- property of the trigger's body
+//!
 //! [waiters.deleted]
 //! operation = "getSandbox"
 //! success_status = [404]               # the wait ends when the operation answers 404
+//! after = ["deleteSandbox"]
 //! ```
+//!
+//! `after` names the operations whose command takes `--wait` for this waiter (one waiter
+//! per operation). Each required parameter of the polled operation is taken from the
+//! triggering call's parameter of the same name and type, else from the property of its
+//! success body that `from_response` names for it (required, same type): never guessed.
 //!
 //! A list operation with integer `page` and `limit` query parameters whose success body has
 //! an `items` array (and, optionally, an integer `total`) paginates without being listed;
@@ -35,7 +44,7 @@ use serde::Deserialize;
 use crate::diagnostics::GenerateError;
 use crate::ir::{
     Api, BodyEncoding, ClientBehaviour, Field, FieldForm, Operation, Pagination, ParameterLocation,
-    Struct, Success, TypeKind, TypeRef, Waiter, WaiterState,
+    Struct, Success, TypeKind, TypeRef, Waiter, WaiterArgument, WaiterState, WaiterTrigger,
 };
 
 /// The file as written.
@@ -122,6 +131,13 @@ pub struct WaiterSettings {
     /// Statuses that end the wait successfully (e.g. `404` for "gone").
     #[serde(default)]
     pub success_status: Vec<u16>,
+    /// Operations after which the command-line tool's `--wait` runs this waiter.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// Polled operation's parameter (wire name) -> property of a triggering call's
+    /// success body, for parameters no triggering call has.
+    #[serde(default)]
+    pub from_response: BTreeMap<String, String>,
 }
 
 /// Reads and resolves the settings file at `path`; no file means no settings (only
@@ -254,7 +270,97 @@ pub fn resolve(
                 })?,
             );
     }
+    let mut waited: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, waiter) in &settings.waiters {
+        for trigger in &waiter.after {
+            if let Some(other) = waited.insert(trigger, name) {
+                return Err(error(
+                    format!("waiters.{name}.after"),
+                    format!(
+                        "{trigger} already waits for waiter {other:?}: one waiter per operation"
+                    ),
+                ));
+            }
+        }
+    }
     Ok(behaviour)
+}
+
+/// The operations of `settings.after`, each with where the polled operation's required
+/// arguments come from, or the key suffix and message of the first that cannot say.
+fn resolve_triggers(
+    api: &Api,
+    polled: &Operation,
+    settings: &WaiterSettings,
+) -> Result<Vec<WaiterTrigger>, (String, String)> {
+    for parameter in settings.from_response.keys() {
+        if !polled
+            .parameters
+            .iter()
+            .any(|p| p.required && &p.name == parameter)
+        {
+            return Err((
+                format!("from_response.{parameter}"),
+                format!(
+                    "{} has no required parameter {parameter:?}",
+                    polled.operation_id
+                ),
+            ));
+        }
+    }
+    let same_type = |a: &TypeRef, b: &TypeRef| api.resolve_alias(a) == api.resolve_alias(b);
+    let mut triggers = Vec::new();
+    for operation_id in &settings.after {
+        let trigger = find_operation(api, operation_id).ok_or_else(|| {
+            (
+                "after".to_string(),
+                format!("the spec has no operation {operation_id:?}"),
+            )
+        })?;
+        let mut arguments = Vec::new();
+        for parameter in polled.parameters.iter().filter(|p| p.required) {
+            let own = trigger.parameters.iter().find(|p| {
+                p.required && p.name == parameter.name && same_type(&p.ty, &parameter.ty)
+            });
+            let argument = match (own, settings.from_response.get(&parameter.name)) {
+                (Some(own), _) => WaiterArgument::Parameter(own.rust_name.clone()),
+                (None, Some(property)) => {
+                    let key = format!("from_response.{}", parameter.name);
+                    let structure = success_struct(api, trigger)
+                        .map_err(|message| (key.clone(), message))?;
+                    let field = find_field(structure, property)
+                        .filter(|field| {
+                            matches!(field.form, FieldForm::Plain) && same_type(&field.ty, &parameter.ty)
+                        })
+                        .ok_or_else(|| {
+                            (
+                                key.clone(),
+                                format!(
+                                    "the success body of {operation_id} has no required, non-null property {property:?} of the type of {}'s {:?}",
+                                    polled.operation_id, parameter.name
+                                ),
+                            )
+                        })?;
+                    WaiterArgument::Response(field.rust_name.clone())
+                }
+                (None, None) => {
+                    return Err((
+                        "after".to_string(),
+                        format!(
+                            "{operation_id} has no required parameter {:?} of the same type for {}, and `from_response` names no property for it",
+                            parameter.name, polled.operation_id
+                        ),
+                    ))
+                }
+            };
+            arguments.push((parameter.rust_name.clone(), argument));
+        }
+        triggers.push(WaiterTrigger {
+            operation_id: trigger.operation_id.clone(),
+            arguments,
+        });
+    }
+    Ok(triggers)
 }
 
 fn conventional_names() -> PaginationNames {
@@ -505,6 +611,7 @@ fn resolve_waiter(
         operation_id: operation.operation_id.clone(),
         state,
         success_statuses: settings.success_status.clone(),
+        after: resolve_triggers(api, operation, settings)?,
     })
 }
 

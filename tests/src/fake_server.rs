@@ -20,7 +20,8 @@
 //!    Sandboxes of [`FUTURE_ORG`] are rendered with an unknown field and an unknown phase.
 //! 4. The operation itself, on per-`(org_id, project_id)` state kept in memory.
 //!
-//! A created sandbox is `Pending`; the first `GET` of it after creation turns it `Ready`.
+//! A created sandbox is `Pending`; the first `GET` of it after creation turns it `Ready`
+//! (or `Paused`, for one named [`PAUSES_ON_READ_NAME`]).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -62,6 +63,9 @@ pub const GARBAGE_BODY: &str = r#"{"id": 5}"#;
 pub const INVALID_JSON_ORG: &str = "invalid-json-org";
 /// The body of every [`INVALID_JSON_ORG`] answer.
 pub const INVALID_JSON_BODY: &str = "{\"id\": \"not closed";
+/// A sandbox created with this name turns `Paused` instead of `Ready` on its first read:
+/// a wait for `Ready` fails there.
+pub const PAUSES_ON_READ_NAME: &str = "pauses-on-read";
 /// Region given to sandboxes created without one.
 pub const DEFAULT_REGION: &str = "in-mum-1";
 /// Image of every created sandbox.
@@ -492,7 +496,8 @@ async fn create_sandbox(
     Ok((StatusCode::CREATED, Json(render(&org, &sandbox))).into_response())
 }
 
-/// `GET .../sandboxes/{sandbox_id}`; a `Pending` sandbox turns `Ready` on this read.
+/// `GET .../sandboxes/{sandbox_id}`; a `Pending` sandbox turns `Ready` on this read
+/// (`Paused` when named [`PAUSES_ON_READ_NAME`]).
 async fn get_sandbox(
     State(state): State<Shared>,
     Path((org, project, id)): SandboxPath,
@@ -503,7 +508,9 @@ async fn get_sandbox(
     let Some(sandbox) = inner.find(&org, &project, id) else {
         return Err(not_found());
     };
-    if sandbox["phase"] == "Pending" {
+    if sandbox["phase"] == "Pending" && sandbox["name"] == PAUSES_ON_READ_NAME {
+        set_phase(sandbox, "Paused", 0);
+    } else if sandbox["phase"] == "Pending" {
         set_phase(sandbox, "Ready", 1);
     }
     Ok((StatusCode::OK, Json(render(&org, sandbox))).into_response())

@@ -52,6 +52,39 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
         clippy_workspace(&mut workspace, &members, features);
     }
 
+    // With the command-line tool (feature `cli`, and every area) too: one more pass.
+    let with_cli = workspace
+        .run(
+            "clippy",
+            &[
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--keep-going",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
+    let problems: Vec<String> = members
+        .iter()
+        .flat_map(|member| {
+            let crate_dir = workspace.root.join(member);
+            with_cli
+                .of(&crate_dir, "error")
+                .chain(with_cli.of(&crate_dir, "warning"))
+                .map(|d| d.rendered.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        with_cli.success && problems.is_empty(),
+        "`cargo clippy --all-features -D warnings` (the command-line tools) of the fixture crates failed:\n{}\n{}",
+        problems.join("\n"),
+        with_cli.stderr
+    );
+
     // A crate split into areas (Cargo features) must build clean with each area alone,
     // and with none: every `cfg` the generator writes is exercised.
     for member in &members {
@@ -84,8 +117,9 @@ fn every_fixture_generates_a_crate_that_checks_without_warnings() {
 
     let tests = workspace
         // Integration tests and doctests: the crate docs' examples must compile for every
-        // spec (they name the auth setters the spec really has, for instance).
-        // With every feature, so the mock kit's example compiles too.
+        // spec (they name the auth setters the spec really has, for instance). With every
+        // feature, so that the mock kit's example compiles too and each command-line
+        // tool's own test checks its command tree.
         .run("test", &["--workspace", "--all-features", "--no-fail-fast"])
         .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
     assert!(

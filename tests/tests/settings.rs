@@ -96,3 +96,65 @@ fn without_settings_create_is_not_idempotent_and_list_paginates_by_convention() 
         .contains(r#"constOPERATION_ID:&'staticstr="getSandbox";constIDEMPOTENT:bool=true;"#));
     assert!(compact.contains("pubfninto_stream("));
 }
+
+#[test]
+fn a_waiter_trigger_without_the_polled_arguments_is_located() {
+    // createSandbox has no `sandbox_id` parameter, and nothing says where it comes from.
+    let error = generate(
+        "after",
+        "[waiters.ready]\noperation = \"getSandbox\"\nfield = \"phase\"\nsuccess = [\"Ready\"]\nafter = [\"createSandbox\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        "codegen.toml: waiters.ready.after: createSandbox has no required parameter \"sandbox_id\" \
+         of the same type for getSandbox, and `from_response` names no property for it"
+    );
+    let error = generate(
+        "after-name",
+        "[waiters.ready]\noperation = \"getSandbox\"\nfield = \"phase\"\nsuccess = [\"Ready\"]\nafter = [\"makeSandbox\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        "codegen.toml: waiters.ready.after: the spec has no operation \"makeSandbox\""
+    );
+}
+
+#[test]
+fn a_waiter_argument_from_the_response_must_fit_the_parameter() {
+    // `name` is a string; getSandbox's `sandbox_id` is a UUID.
+    let error = generate(
+        "from",
+        "[waiters.ready]\noperation = \"getSandbox\"\nfield = \"phase\"\nsuccess = [\"Ready\"]\nafter = [\"createSandbox\"]\nfrom_response = { sandbox_id = \"name\" }\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        "codegen.toml: waiters.ready.from_response.sandbox_id: the success body of createSandbox \
+         has no required, non-null property \"name\" of the type of getSandbox's \"sandbox_id\""
+    );
+    let error = generate(
+        "from-unknown",
+        "[waiters.ready]\noperation = \"getSandbox\"\nfield = \"phase\"\nsuccess = [\"Ready\"]\nfrom_response = { id = \"id\" }\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        "codegen.toml: waiters.ready.from_response.id: getSandbox has no required parameter \"id\""
+    );
+}
+
+#[test]
+fn an_operation_waits_for_one_waiter_at_most() {
+    let error = generate(
+        "twice",
+        "[waiters.gone]\noperation = \"getSandbox\"\nsuccess_status = [404]\nafter = [\"deleteSandbox\"]\n\
+         [waiters.deleted]\noperation = \"getSandbox\"\nsuccess_status = [404]\nafter = [\"deleteSandbox\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        "codegen.toml: waiters.gone.after: deleteSandbox already waits for waiter \"deleted\": one waiter per operation"
+    );
+}

@@ -205,7 +205,8 @@ fn our_api_as_swagger_2_gives_the_same_client_but_for_bearer_auth() {
     );
 
     // Everything else is the same text, but for the spec's hash in the headers, the auth
-    // code and docs, and the crate docs' examples that call the setter.
+    // code and docs, the crate docs' examples that call the setter, and the command-line
+    // tool's credential flag (`--bearer`, the API key's, for `--token`).
     let differing: Vec<&Path> = openapi
         .files
         .iter()
@@ -220,8 +221,16 @@ fn our_api_as_swagger_2_gives_the_same_client_but_for_bearer_auth() {
         [
             Path::new("README.md"),
             Path::new("src/client.rs"),
+            Path::new("src/commands.rs"),
             Path::new("src/lib.rs")
         ]
+    );
+    let commands = &swagger.files[Path::new("src/commands.rs")];
+    assert!(
+        commands.contains("\"AI_AGENT_BEARER\"")
+            && commands.contains("builder = builder.bearer(key);")
+            && !commands.contains("AI_AGENT_TOKEN"),
+        "{commands}"
     );
     let client = &swagger.files[Path::new("src/client.rs")];
     assert!(

@@ -266,17 +266,19 @@ pub fn target_dir(workspace_root: &Path) -> PathBuf {
     }
 }
 
-/// The features of a generated crate's manifest but `default` and `mock` (the mock
-/// kit): one per area of the API (empty when the crate is not split).
+/// The features of a generated crate's manifest but `default`, `mock` (the mock kit) and
+/// `cli` (its command-line tool): one per area of the API (empty when the crate is not
+/// split).
 pub fn area_features(manifest: &str) -> Vec<String> {
     manifest
         .lines()
         .skip_while(|line| line.trim() != "[features]")
         .skip(1)
         .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
+        .filter(|line| !line.starts_with('#'))
         .filter_map(|line| line.split('=').next())
         .map(|name| name.trim().to_string())
-        .filter(|name| name != "default" && name != "mock")
+        .filter(|name| !matches!(name.as_str(), "default" | "mock" | "cli"))
         .collect()
 }
 

@@ -27,7 +27,8 @@ const STEPS: &[Step] = &[
         ],
         env: &[],
     },
-    // The workspace's tests turn the client's `mock` feature on: here it is off.
+    // The workspace's tests turn the client's `cli` and `mock` features on (they run the
+    // tool and use the kit); this is the crate as a library user gets it by default.
     Step {
         args: &[
             "clippy",

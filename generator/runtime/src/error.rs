@@ -120,7 +120,7 @@ impl RawResponse {
     /// spelling, and in the decoded strings of a JSON body): what documented error bodies
     /// are decoded from, so a typed error never holds a secret, and what `Display` and
     /// `Debug` show.
-    fn redacted_body(&self) -> &[u8] {
+    pub(crate) fn redacted_body(&self) -> &[u8] {
         match self.secrets() {
             Some(secrets) => self
                 .0

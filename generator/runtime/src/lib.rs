@@ -16,6 +16,10 @@
 
 mod base64_bytes;
 mod call;
+#[cfg(feature = "cli")]
+mod cli;
+#[cfg(feature = "cli")]
+mod cli_wait;
 mod date_header;
 // Used by the enums a generated crate has, if any.
 #[allow(unused_macros, unused_imports)]

@@ -830,3 +830,280 @@ fn date_time_headers_take_rfc_3339_and_http_dates() {
         "header `X-Bad` is neither an RFC 3339 date-time nor an HTTP date"
     );
 }
+
+// --- Command-line tool -------------------------------------------------------------------
+
+#[cfg(feature = "cli")]
+mod cli {
+    use bytes::Bytes;
+    use reqwest::header::HeaderMap;
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    use crate::cli::{self, Failure};
+    use crate::error::{Error, RawResponse};
+
+    #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+    struct Body {
+        name: String,
+        replicas: Option<i64>,
+        tags: Option<Vec<String>>,
+        paused: Option<bool>,
+    }
+
+    fn command() -> clap::Command {
+        cli::root("tool", "1.0.0", "A tool.", "TOOL_BASE_URL")
+            .arg(cli::secret("token", "TOOL_TOKEN", "The token"))
+            .subcommand(
+                cli::operation("make", "Make one", "Makes one.")
+                    .arg(cli::arg::<i64>("page", "Page", &[]).required(true))
+                    .arg(cli::arg::<String>("phase", "Phase", &["Ready", "Paused"]))
+                    .arg(cli::property::<String>("name", "Name", &[]))
+                    .arg(cli::property::<i64>("replicas", "Replicas", &[]))
+                    .arg(cli::property::<bool>("paused", "Paused", &[]))
+                    .arg(
+                        cli::property::<String>("tags", "Tags", &[])
+                            .action(clap::ArgAction::Append),
+                    )
+                    .arg(cli::body_flag("The body")),
+            )
+    }
+
+    const PROPERTIES: &[(&str, &str, bool)] = &[
+        ("name", "name", false),
+        ("replicas", "replicas", false),
+        ("paused", "paused", false),
+        ("tags", "tags", true),
+    ];
+
+    fn parse(args: &[&str]) -> Result<clap::ArgMatches, clap::Error> {
+        command().try_get_matches_from(args.iter().copied())
+    }
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn flags_are_typed_and_build_the_body() {
+        let matches = parse(&[
+            "tool",
+            "make",
+            "--page",
+            "2",
+            "--phase",
+            "Ready",
+            "--name",
+            "dev",
+            "--replicas",
+            "1",
+            "--paused",
+            "--tags",
+            "a",
+            "--tags",
+            "b",
+        ])
+        .unwrap();
+        let (_, operation) = matches.subcommand().unwrap();
+        assert_eq!(cli::required::<i64>(operation, "page"), Ok(2));
+        assert_eq!(
+            cli::get::<String>(operation, "phase").as_deref(),
+            Some("Ready")
+        );
+        let body: Option<Body> = cli::body(operation, PROPERTIES).unwrap();
+        assert_eq!(
+            body,
+            Some(Body {
+                name: "dev".into(),
+                replicas: Some(1),
+                tags: Some(vec!["a".into(), "b".into()]),
+                paused: Some(true),
+            })
+        );
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors_naming_the_flag() {
+        let error = parse(&["tool", "make", "--page", "two"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        let text = error.to_string();
+        assert!(
+            text.contains("--page") && text.contains("expected i64"),
+            "{text}"
+        );
+        let error = parse(&["tool", "make", "--page", "1", "--phase", "Gone"]).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("'Gone' is not one of: Ready, Paused"),
+            "{error}"
+        );
+        let error = parse(&["tool", "make"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+    }
+
+    #[test]
+    fn nothing_given_is_no_body_and_a_missing_required_property_is_named() {
+        let matches = parse(&["tool", "make", "--page", "1"]).unwrap();
+        let (_, operation) = matches.subcommand().unwrap();
+        assert_eq!(cli::body::<Body>(operation, PROPERTIES), Ok(None));
+        let error = cli::required_body::<Body>(operation, PROPERTIES).unwrap_err();
+        assert_eq!(error.code, 2);
+        assert!(
+            error.message.contains("missing field `name`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_body_file_is_read_and_flags_override_it() {
+        let path = std::env::temp_dir().join(format!("cli-body-{}.json", std::process::id()));
+        std::fs::write(&path, r#"{"name": "from-file", "replicas": 0}"#).unwrap();
+        let matches = parse(&[
+            "tool",
+            "make",
+            "--page",
+            "1",
+            "--body",
+            path.to_str().unwrap(),
+            "--replicas",
+            "1",
+        ])
+        .unwrap();
+        let (_, operation) = matches.subcommand().unwrap();
+        let body: Result<Body, _> = cli::required_body(operation, PROPERTIES);
+        let _ = std::fs::remove_file(&path);
+        let body = body.unwrap();
+        assert_eq!((body.name.as_str(), body.replicas), ("from-file", Some(1)));
+        let missing = parse(&[
+            "tool",
+            "make",
+            "--page",
+            "1",
+            "--body",
+            "/nonexistent/body.json",
+        ])
+        .unwrap();
+        let (_, operation) = missing.subcommand().unwrap();
+        let error = cli::body::<Body>(operation, PROPERTIES).unwrap_err();
+        assert_eq!(error.code, 2);
+        assert!(
+            error
+                .message
+                .starts_with("cannot read --body /nonexistent/body.json"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn values_are_text_first_then_json() {
+        assert_eq!(cli::parse_value::<String>("123"), Ok("123".to_string()));
+        assert_eq!(cli::parse_value::<i64>("123"), Ok(123));
+        assert_eq!(cli::parse_value::<bool>("false"), Ok(false));
+        assert_eq!(cli::parse_value::<Vec<i64>>("[1, 2]"), Ok(vec![1, 2]));
+        assert_eq!(
+            cli::parse_value::<uuid::Uuid>("00000000-0000-0000-0000-000000000001")
+                .map(|id| id.as_u128()),
+            Ok(1)
+        );
+        let error = cli::parse_value::<Vec<i64>>("[1, ").unwrap_err();
+        assert!(error.contains("EOF"), "{error}");
+    }
+
+    #[test]
+    fn the_secret_is_never_shown_in_help() {
+        std::env::set_var("TOOL_TOKEN", "s3cret-token-value");
+        let help = command().render_long_help().to_string();
+        std::env::remove_var("TOOL_TOKEN");
+        assert!(help.contains("TOOL_TOKEN"), "{help}");
+        assert!(!help.contains("s3cret"), "{help}");
+        assert!(help.contains("Exit codes:"), "{help}");
+    }
+
+    #[test]
+    fn lists_print_as_tables() {
+        let page = json!({
+            "items": [
+                {"id": "a", "phase": "Ready", "replicas": 1, "env": [{"name": "K", "value": "V"}]},
+                {"id": "b", "phase": "Paused", "replicas": 0, "connect_url": null},
+            ],
+            "total": 2,
+        });
+        assert_eq!(
+            cli::table(&page),
+            "connect_url  env                         id  phase   replicas\n\
+             \x20            [{\"name\":\"K\",\"value\":\"V\"}]  a   Ready   1\n\
+             \x20                                        b   Paused  0\n"
+        );
+        assert_eq!(
+            cli::table(&json!({"id": "a", "note": "x".repeat(50)})),
+            format!(
+                "property  value\nid        a\nnote      {}...\n",
+                "x".repeat(37)
+            )
+        );
+    }
+
+    #[test]
+    fn failures_have_distinct_exit_codes_and_words() {
+        let response = RawResponse::new(
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            Bytes::from_static(br#"{"error": "sandbox not found", "details": "id 7"}"#),
+        );
+        let api: Failure = cli::failure(Error::Api {
+            error: "Resource not found (404)",
+            response: response.clone(),
+        });
+        assert_eq!(api.code, 1);
+        assert_eq!(
+            api.message,
+            "Resource not found (404)\n  details: id 7\n  error: sandbox not found"
+        );
+        let undocumented = cli::failure::<&str>(Error::UnexpectedStatus(RawResponse::new(
+            StatusCode::IM_A_TEAPOT,
+            HeaderMap::new(),
+            Bytes::from_static(b"short and stout"),
+        )));
+        assert_eq!(
+            (undocumented.code, undocumented.message.as_str()),
+            (
+                1,
+                "status 418 I'm a teapot (not documented for this operation)\n  short and stout"
+            )
+        );
+        let invalid = cli::failure::<&str>(Error::Validation(crate::validation::ValidationError {
+            field: "body.name".into(),
+            rule: crate::validation::Rule::MinLength(1),
+            value: String::new(),
+        }));
+        assert_eq!(invalid.code, 2);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_is_exit_3() {
+        let client = reqwest::Client::new();
+        let error = client.get("http://127.0.0.1:9/").send().await.unwrap_err();
+        assert_eq!(cli::failure::<&str>(Error::Transport(error)).code, 3);
+    }
+
+    #[test]
+    fn a_failed_wait_is_exit_4_and_a_timeout_exit_3() {
+        use crate::wait::WaitError;
+        let failed: WaitError<(), &str> = WaitError::Failed {
+            state: "Paused".into(),
+            resource: (),
+        };
+        let failed = crate::cli_wait::wait_failure(failed);
+        assert_eq!(failed.code, 4);
+        assert!(failed.message.contains("\"Paused\""), "{}", failed.message);
+        let timed_out: WaitError<(), &str> = WaitError::TimedOut {
+            waited: std::time::Duration::from_secs(600),
+            last: None,
+        };
+        assert_eq!(crate::cli_wait::wait_failure(timed_out).code, 3);
+    }
+}

@@ -18,12 +18,17 @@ const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
 /// dependencies it lists those the crate's code (`sources`, token text or file text)
 /// names as `crate_name::`, so a spec without dates does not pull in `chrono`, one
 /// without patterns not `regress`.
+///
+/// With a command-line tool (`cli`: the binary's name and the tool's sources), the
+/// dependencies only the tool names are optional, enabled by the `cli` feature with what
+/// the runtime's own `cli` feature enables, and the binary requires that feature.
 pub fn cargo_toml(
     api: &Api,
     crate_name: &str,
     version: Option<&str>,
     sources: &[String],
     areas: &[String],
+    cli: Option<(&str, &[String])>,
 ) -> String {
     let (version, version_note) = match version {
         Some(version) => (
@@ -45,7 +50,14 @@ pub fn cargo_toml(
         .iter()
         .flat_map(|source| path_roots(source))
         .collect();
+    let cli_named: BTreeSet<&str> = cli
+        .map(|(_, cli_sources)| cli_sources)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|source| path_roots(source))
+        .collect();
     let mut dependencies = String::from("[dependencies]\n");
+    let mut cli_feature: Vec<String> = Vec::new();
     for line in section(RUNTIME_MANIFEST, "[dependencies]") {
         let name = line
             .split('=')
@@ -53,10 +65,21 @@ pub fn cargo_toml(
             .unwrap_or_default()
             .trim()
             .replace('-', "_");
+        // A line the runtime marks optional (the mock kit's server) stays optional.
         if named.contains(name.as_str()) {
             dependencies.push_str(line);
             dependencies.push('\n');
+        } else if cli_named.contains(name.as_str()) {
+            dependencies.push_str(&optional_line(line));
+            dependencies.push('\n');
+            cli_feature.push(format!(
+                "\"dep:{}\"",
+                line.split('=').next().unwrap_or_default().trim()
+            ));
         }
+    }
+    if cli.is_some() {
+        cli_feature.extend(runtime_cli_feature().filter(|entry| !entry.starts_with("\"dep:")));
     }
     let mut dev_dependencies = String::from("[dev-dependencies]\n");
     for line in section(RUNTIME_MANIFEST, "[dev-dependencies]") {
@@ -66,7 +89,7 @@ pub fn cargo_toml(
     // One feature per area of the API; `default` enables them all. And `mock`, the mock
     // kit (`src/mock.rs`, `src/mocks.rs`), when the crate has it: its server is wiremock.
     let mock = named.contains("wiremock");
-    let features = if areas.is_empty() && !mock {
+    let mut features = if areas.is_empty() && !mock {
         String::new()
     } else {
         let mut text = String::from("[features]\n");
@@ -80,12 +103,55 @@ pub fn cargo_toml(
         if mock {
             text.push_str("mock = [\"dep:wiremock\"]\n");
         }
-        text.push('\n');
         text
     };
+    let mut bin = String::new();
+    if let Some((bin_name, _)) = cli {
+        if features.is_empty() {
+            features.push_str("[features]\n");
+        }
+        features.push_str(&format!(
+            "# The command-line tool `{bin_name}` (`cargo run --features cli -- --help`).\ncli = [{}]\n",
+            cli_feature.join(", ")
+        ));
+        bin = format!(
+            "[[bin]]\nname = \"{bin_name}\"\npath = \"src/main.rs\"\nrequired-features = [\"cli\"]\n\n"
+        );
+    }
+    if !features.is_empty() {
+        features.push('\n');
+    }
     format!(
-        "[package]\nname = \"{crate_name}\"\n{version_note}version = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{dependencies}\n{dev_dependencies}"
+        "[package]\nname = \"{crate_name}\"\n{version_note}version = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{bin}{dependencies}\n{dev_dependencies}"
     )
+}
+
+/// A dependency line made `optional = true` (`name = "1"` or `name = { ... }`).
+fn optional_line(line: &str) -> String {
+    if line.contains("optional = true") {
+        return line.to_string();
+    }
+    let (name, spec) = line.split_once('=').unwrap_or((line, ""));
+    let spec = spec.trim();
+    match spec.strip_prefix('{') {
+        Some(rest) => format!(
+            "{} = {{ {}, optional = true }}",
+            name.trim(),
+            rest.trim().trim_end_matches('}').trim()
+        ),
+        None => format!("{} = {{ version = {spec}, optional = true }}", name.trim()),
+    }
+}
+
+/// The entries of the runtime's own `cli` feature (`"dep:clap"`, `"tokio/rt"`, ...).
+fn runtime_cli_feature() -> impl Iterator<Item = String> {
+    section(RUNTIME_MANIFEST, "[features]")
+        .find_map(|line| line.trim().strip_prefix("cli = ["))
+        .map(|entries| entries.trim_end().trim_end_matches(']'))
+        .unwrap_or_default()
+        .split(',')
+        .map(|entry| entry.trim().to_string())
+        .filter(|entry| !entry.is_empty())
 }
 
 /// The `name = ...` lines of `[header]` in a manifest with one dependency per line.
@@ -168,6 +234,9 @@ pub struct OptionalRuntime {
     pub date_headers: bool,
     /// `mock.rs` and the generated `mocks.rs` (feature `mock`): the crate has operations.
     pub mock: bool,
+    /// `cli.rs` and the generated `commands.rs` (feature `cli`): the API has an
+    /// operation the command-line tool can call.
+    pub cli: bool,
 }
 
 /// The crate root: docs with a compiling example, modules and re-exports.
@@ -258,6 +327,7 @@ fn crate_docs(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -> Vec<S
     );
     paragraphs.push(format!("```no_run\n{}```", example(api, &crate_ident)));
     paragraphs.extend(super::guide::sections(api, behaviour, &crate_ident));
+    paragraphs.extend(super::cli::guide_section(api, behaviour, crate_name));
     paragraphs.extend(areas_section(api, crate_name));
     paragraphs.extend(webhooks_section(api));
     paragraphs
@@ -393,6 +463,26 @@ fn lib_items(
     } else {
         (quote!(), quote!())
     };
+    let cli_modules = optional.cli.then(|| {
+        let wait = (!behaviour.waiters.is_empty()).then(|| {
+            quote! {
+                #[cfg(feature = "cli")]
+                #[rustfmt::skip]
+                #[allow(dead_code)]
+                mod cli_wait;
+            }
+        });
+        quote! {
+            #[cfg(feature = "cli")]
+            #[rustfmt::skip]
+            #[allow(dead_code)]
+            mod cli;
+            #wait
+            #[cfg(feature = "cli")]
+            #[rustfmt::skip]
+            pub mod commands;
+        }
+    });
     let default_base_url = api
         .default_server
         .as_ref()
@@ -435,6 +525,7 @@ fn lib_items(
         #file_module
         #date_header_module
         #mock_modules
+        #cli_modules
         #[rustfmt::skip]
         #[allow(dead_code)]
         mod call;

@@ -12,12 +12,14 @@
 //! | `src/constraints.rs` | [`validation`] | `Validate` impls from each schema's constraints |
 //! | `src/waiters.rs` | [`waiters`]    | `wait_until_*` on request builders (settings)     |
 //! | `src/mocks.rs`  | [`mock`]        | the mock kit's typed expectation per operation (feature `mock`) |
+//! | `src/commands.rs`, `src/main.rs` | [`cli`] | the command-line tool (feature `cli`), with the runtime's `src/cli.rs` (and `src/cli_wait.rs` with waiters) |
 //! | `src/error.rs`, `src/request.rs`, ... `src/wait.rs` | `generator/runtime/src/` | the runtime crate's modules, verbatim (`src/pattern.rs`, `src/base64_bytes.rs`, `src/sse.rs`, `src/file_part.rs`, `src/date_header.rs`, `src/pagination.rs`, `src/wait.rs`, `src/mock.rs` only where used) |
 //!
 //! Pagination streams ([`pagination`]) are emitted into `src/operations.rs`, beside the
 //! request builders whose fields they read.
 
 pub mod areas;
+pub mod cli;
 pub mod client;
 pub mod docs;
 pub mod enums;
@@ -121,6 +123,11 @@ const DATE_HEADER: (&str, &str) = (
 const SSE: (&str, &str) = ("src/sse.rs", include_str!("../../runtime/src/sse.rs"));
 const WAIT: (&str, &str) = ("src/wait.rs", include_str!("../../runtime/src/wait.rs"));
 const MOCK: (&str, &str) = ("src/mock.rs", include_str!("../../runtime/src/mock.rs"));
+const CLI: (&str, &str) = ("src/cli.rs", include_str!("../../runtime/src/cli.rs"));
+const CLI_WAIT: (&str, &str) = (
+    "src/cli_wait.rs",
+    include_str!("../../runtime/src/cli_wait.rs"),
+);
 
 /// Every file of the crate for `api`, in a fixed order.
 ///
@@ -192,9 +199,32 @@ pub fn emit_crate(
     // The mock kit (feature `mock`), for a crate with operations to mock.
     let mock = !api.operations.is_empty();
     if mock {
-        generated.push(("src/mocks.rs", mock::mocks_rs(api, &areas)));
+        let mocks = mock::mocks_rs(api, &areas);
+        texts.push(mocks.to_string());
+        generated.push(("src/mocks.rs", mocks));
         runtime.push(MOCK);
     }
+    // The command-line tool (feature `cli`): its files and sources apart, so that the
+    // dependencies only it names are optional.
+    let commands = cli::commands_rs(api, behaviour, crate_name, &areas);
+    let mut cli_files: Vec<(&str, FileContent)> = Vec::new();
+    if let Some(commands) = commands {
+        cli_files.push(("src/commands.rs", FileContent::Rust(commands)));
+        cli_files.push(("src/main.rs", FileContent::Rust(cli::main_rs(crate_name))));
+        cli_files.push((CLI.0, FileContent::VerbatimRust(CLI.1)));
+        if !behaviour.waiters.is_empty() {
+            cli_files.push((CLI_WAIT.0, FileContent::VerbatimRust(CLI_WAIT.1)));
+        }
+    }
+    let cli_sources: Vec<String> = cli_files
+        .iter()
+        .map(|(_, content)| match content {
+            FileContent::Rust(tokens) => tokens.to_string(),
+            FileContent::VerbatimRust(text) => text.to_string(),
+            FileContent::Text { text, .. } => text.clone(),
+        })
+        .collect();
+    let bin_name = cli::bin_name(crate_name);
     let optional = manifest::OptionalRuntime {
         patterns: uses_patterns,
         base64: uses_base64,
@@ -202,11 +232,19 @@ pub fn emit_crate(
         files: uses_files,
         date_headers: uses_date_headers,
         mock,
+        cli: !cli_files.is_empty(),
     };
     let lib = manifest::lib_rs(api, behaviour, crate_name, optional);
     texts.push(lib.to_string());
     texts.extend(runtime.iter().map(|(_, text)| text.to_string()));
-    let manifest = manifest::cargo_toml(api, crate_name, version, &texts, &areas.all);
+    let manifest = manifest::cargo_toml(
+        api,
+        crate_name,
+        version,
+        &texts,
+        &areas.all,
+        (!cli_files.is_empty()).then_some((bin_name.as_str(), cli_sources.as_slice())),
+    );
 
     let mut files = vec![
         EmittedFile {
@@ -235,6 +273,10 @@ pub fn emit_crate(
     files.extend(runtime.into_iter().map(|(path, text)| EmittedFile {
         path: PathBuf::from(path),
         content: FileContent::VerbatimRust(text),
+    }));
+    files.extend(cli_files.into_iter().map(|(path, content)| EmittedFile {
+        path: PathBuf::from(path),
+        content,
     }));
     files
 }

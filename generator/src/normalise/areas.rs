@@ -64,7 +64,7 @@ pub fn assign(operations: &mut [Operation]) -> Vec<(String, Vec<String>)> {
 }
 
 /// The first path segment that is not a template, a version (`v1`, `v2beta1`) or `api`.
-fn resource(path: &str) -> String {
+pub(crate) fn resource(path: &str) -> String {
     path.split('/')
         .filter(|segment| !segment.is_empty() && !segment.contains('{'))
         .find(|segment| {

@@ -3,7 +3,7 @@
 //! `schema` holds the schema rules, `operation` the operation rules, `names` the naming
 //! rules. This module holds the state they share: the type registry and the warnings.
 
-mod areas;
+pub(crate) mod areas;
 pub mod budget;
 mod enums;
 pub mod names;

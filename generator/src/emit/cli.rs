@@ -106,15 +106,23 @@ fn credentials(api: &Api) -> Vec<Credential> {
     credentials
 }
 
-/// Whether the tool has no command for `operation`: its body is multipart or one of
-/// several media types with different schemas, or a value is a file part or raw bytes
-/// (which no flag spells; a whole binary body is `--body FILE`).
-fn unsupported(operation: &Operation) -> bool {
-    operation.body.as_ref().is_some_and(|body| {
-        body.body_enum.is_some()
-            || body.encoding == BodyEncoding::Multipart
-            || (body.encoding != BodyEncoding::Binary && contains_raw(&body.ty))
-    }) || operation.parameters.iter().any(|p| contains_raw(&p.ty))
+/// Why the tool has no command for `operation`, or `None` when it has one: its body is
+/// multipart or one of several media types with different schemas, or a value is a file
+/// part or raw bytes (which no flag spells; a whole binary body is `--body FILE`).
+fn unsupported(operation: &Operation) -> Option<&'static str> {
+    let body = operation.body.as_ref();
+    if body.is_some_and(|body| body.body_enum.is_some()) {
+        Some("its body is offered in media types with different schemas")
+    } else if body.is_some_and(|body| body.encoding == BodyEncoding::Multipart) {
+        Some("its body is multipart")
+    } else if body
+        .is_some_and(|body| body.encoding != BodyEncoding::Binary && contains_raw(&body.ty))
+        || operation.parameters.iter().any(|p| contains_raw(&p.ty))
+    {
+        Some("a value in it is raw bytes or a file")
+    } else {
+        None
+    }
 }
 
 fn contains_raw(ty: &TypeRef) -> bool {
@@ -138,7 +146,7 @@ pub fn commands(api: &Api) -> Vec<(String, String, &Operation)> {
     for operation in api
         .operations
         .iter()
-        .filter(|operation| !unsupported(operation))
+        .filter(|operation| unsupported(operation).is_none())
     {
         let raw = match (&operation.area, &operation.tag) {
             (Some(area), _) => area.clone(),
@@ -909,6 +917,22 @@ pub fn guide_section(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -
     } else {
         String::new()
     };
+    let uncommanded: Vec<String> = api
+        .operations
+        .iter()
+        .filter_map(|operation| {
+            let why = unsupported(operation)?;
+            Some(format!("- `{}`: {why}", operation.operation_id))
+        })
+        .collect();
+    let uncommanded = if uncommanded.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nOperations without a command (call them from Rust):\n\n{}",
+            uncommanded.join("\n")
+        )
+    };
     let every_credential: Vec<String> = credentials(api)
         .iter()
         .flat_map(|credential| credential.flags.iter())
@@ -935,7 +959,7 @@ pub fn guide_section(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -
          line each, page after page); operations the generator's settings follow with a \
          waiter take `--wait` (a spinner on stderr while it waits, when stderr is a \
          terminal). The base URL is `--base-url` or `{prefix}_BASE_URL`.{credential_text}\n\n\
-         ```sh\n{}\n```{list}\n\n\
+         ```sh\n{}\n```{list}{uncommanded}\n\n\
          Exit codes: `0` success; `1` the API answered with an error status (printed on \
          stderr with its status and the error body's fields); `2` usage (a flag or value \
          missing or invalid, nothing sent); `3` transport (the server could not be reached, \

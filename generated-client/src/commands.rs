@@ -126,7 +126,8 @@ pub fn command() -> Command {
                                 "wait",
                                 "Then wait until the resource is ready (polling `getSandbox`; a spinner on stderr when it is a terminal)",
                             ),
-                        ),
+                        )
+                        .arg(crate::cli_wait::timeout_arg()),
                     cli::operation(
                             "get",
                             "Get a sandbox by ID",
@@ -166,7 +167,8 @@ pub fn command() -> Command {
                                 "wait",
                                 "Then wait until the resource is deleted (polling `getSandbox`; a spinner on stderr when it is a terminal)",
                             ),
-                        ),
+                        )
+                        .arg(crate::cli_wait::timeout_arg()),
                     cli::operation(
                             "pause",
                             "Pause a sandbox (stop billable runtime; preserve disks)",
@@ -203,7 +205,8 @@ pub fn command() -> Command {
                                 "wait",
                                 "Then wait until the resource is paused (polling `getSandbox`; a spinner on stderr when it is a terminal)",
                             ),
-                        ),
+                        )
+                        .arg(crate::cli_wait::timeout_arg()),
                     cli::operation(
                             "resume",
                             "Resume a paused sandbox",
@@ -226,7 +229,8 @@ pub fn command() -> Command {
                                 "wait",
                                 "Then wait until the resource is ready (polling `getSandbox`; a spinner on stderr when it is a terminal)",
                             ),
-                        ),
+                        )
+                        .arg(crate::cli_wait::timeout_arg()),
                     cli::operation(
                             "get-metrics",
                             "Read live health metrics for a sandbox",
@@ -329,6 +333,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
             if cli::switched(matches, "wait") {
                 let waited = context
                     .wait(
+                        matches,
                         "ready",
                         client
                             .get_sandbox(
@@ -337,6 +342,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
                                 output.id,
                             )
                             .wait_until_ready(),
+                        || context.print(&output),
                     )
                     .await?;
                 return context.print(&waited);
@@ -364,6 +370,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
             if cli::switched(matches, "wait") {
                 context
                     .wait(
+                        matches,
                         "deleted",
                         client
                             .get_sandbox(
@@ -372,6 +379,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
                                 cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
                             )
                             .wait_until_deleted(),
+                        || Ok(()),
                     )
                     .await?;
                 return Ok(());
@@ -394,6 +402,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
             if cli::switched(matches, "wait") {
                 let waited = context
                     .wait(
+                        matches,
                         "paused",
                         client
                             .get_sandbox(
@@ -402,6 +411,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
                                 cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
                             )
                             .wait_until_paused(),
+                        || context.print(&output),
                     )
                     .await?;
                 return context.print(&waited);
@@ -419,6 +429,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
             if cli::switched(matches, "wait") {
                 let waited = context
                     .wait(
+                        matches,
                         "ready",
                         client
                             .get_sandbox(
@@ -427,6 +438,7 @@ async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Fail
                                 cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
                             )
                             .wait_until_ready(),
+                        || context.print(&output),
                     )
                     .await?;
                 return context.print(&waited);

@@ -187,9 +187,11 @@
 //!
 //! With the `mock` feature on (in your `[dev-dependencies]`), `MockServer` stands in for the API in your tests: it has one method per operation starting an expectation, with a typed matcher per path, query and header parameter and for the body (what is not set matches anything), answered with a typed success value (`responds`), one of the operation's documented errors (`responds_error`, which the client returns as [`Error::Api`]), a bare status (`responds_status(503)`) or any body (`responds_raw`); `.times(n)` asks for exactly `n` calls, and by default an expectation wants at least one. A request no expectation matches is answered `404`, and when the server is dropped the test fails naming each such request, the closest expectation and what differed (`unmatched request GET /...: closest expectation listSandboxes differs in path parameter ...: expected "a", got "b"`), and each expectation called a different number of times.
 //!
+//! Expectations are tried in the order they were set: the first that matches a request answers it, so set a specific one before a general one.
+//!
 //! ```no_run
 //! # #[cfg(feature = "mock")]
-//! # async fn run(expected: ai_agent_client::types::SandboxListResponse) -> Result<(), Box<dyn std::error::Error>> {
+//! async fn run(expected: ai_agent_client::types::SandboxListResponse) -> Result<(), Box<dyn std::error::Error>> {
 //! // `expected`: the `ai_agent_client::types::SandboxListResponse` your test wants the call to return.
 //! let mock = ai_agent_client::MockServer::start().await;
 //! mock.list_sandboxes()
@@ -201,8 +203,8 @@
 //!     .build()?;
 //! let result = client.list_sandboxes("my-org-id", "my-project-id").await?;
 //! assert_eq!(result, expected);
-//! # Ok(())
-//! # }
+//! Ok(())
+//! }
 //! ```
 //!
 //! ## Command-line tool

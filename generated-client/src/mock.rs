@@ -51,9 +51,14 @@ impl std::fmt::Debug for MockServer {
 }
 
 impl MockServer {
-    /// Starts a server on a free local port (inside the test's tokio runtime).
+    /// Starts a server on a free local port (inside the test's tokio runtime), its own:
+    /// it stops when dropped, and no later server gets its address while a client may
+    /// still hold it.
     pub async fn start() -> Self {
-        let server = wiremock::MockServer::start().await;
+        // Why the builder: `wiremock::MockServer::start` lends a server from a pool
+        // shared by the process, which keeps answering with the old expectations after
+        // a drop and hands the same address to the next test.
+        let server = wiremock::MockServer::builder().start().await;
         let state = Arc::new(Mutex::new(State::default()));
         wiremock::Mock::given(wiremock::matchers::any())
             .respond_with(Responder(Arc::clone(&state)))

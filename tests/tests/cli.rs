@@ -369,8 +369,10 @@ async fn an_unreachable_server_exits_3() {
         ],
     );
     assert_eq!(code(&output), 3, "{}", stderr(&output));
+    // reqwest's message, and the cause it leaves out.
     assert!(
-        stderr(&output).starts_with("error: "),
+        stderr(&output).starts_with("error: request failed: error sending request")
+            && stderr(&output).contains("onnection refused"),
         "{}",
         stderr(&output)
     );
@@ -394,10 +396,16 @@ async fn a_wait_that_cannot_succeed_exits_4() {
         ],
     );
     assert_eq!(code(&output), 4, "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: the resource reached the state \"Paused\", from which it cannot become ready\n"
+    );
+    // The create took effect: its sandbox is printed, so its id is not lost.
+    let created: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(created["name"], PAUSES_ON_READ_NAME);
     assert!(
-        stderr(&output).contains("\"Paused\""),
-        "{}",
-        stderr(&output)
+        created["id"].as_str().is_some_and(|id| id.len() == 36),
+        "{created}"
     );
 }
 

@@ -61,7 +61,15 @@ impl Failure {
     }
 
     /// Writing the output failed (a closed pipe): exit code 3.
-    fn output(error: std::io::Error) -> Self {
+    /// Standard output could not be written. A closed pipe (`ai-agent ... | head`) is the
+    /// reader having read enough: the tool stops quietly with success, as `cat` does.
+    pub(crate) fn output(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self {
+                code: 0,
+                message: String::new(),
+            };
+        }
         Self {
             code: EXIT_TRANSPORT,
             message: format!("cannot write the output: {error}"),
@@ -93,6 +101,21 @@ pub(crate) fn failure<E: fmt::Display>(error: Error<E>) -> Failure {
             response.status(),
             body_words(response)
         ),
+        // A request that could not be completed: its causes too ("connection refused"),
+        // which reqwest's own message leaves out. They name no URL and no credential.
+        Error::Timeout(inner) | Error::Transport(inner) => {
+            let mut message = error.to_string();
+            let mut cause = std::error::Error::source(inner);
+            while let Some(error) = cause {
+                let text = error.to_string();
+                if !message.contains(&text) {
+                    message.push_str(": ");
+                    message.push_str(&text);
+                }
+                cause = error.source();
+            }
+            message
+        }
         other => other.to_string(),
     };
     let request_id = error
@@ -738,6 +761,7 @@ pub(crate) fn finish(command: impl Future<Output = Result<(), Failure>>) -> Exit
         .and_then(|runtime| runtime.block_on(command));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.code == 0 => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("error: {failure}");
             ExitCode::from(failure.code)

@@ -1087,7 +1087,22 @@ mod cli {
     async fn an_unreachable_server_is_exit_3() {
         let client = reqwest::Client::new();
         let error = client.get("http://127.0.0.1:9/").send().await.unwrap_err();
-        assert_eq!(cli::failure::<&str>(Error::Transport(error)).code, 3);
+        let failure = cli::failure::<&str>(Error::Transport(error));
+        assert_eq!(failure.code, 3);
+        // The cause reqwest's own message leaves out.
+        assert!(
+            failure.message.contains("onnection refused"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_the_tool_quietly() {
+        let closed = cli::Failure::output(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert_eq!((closed.code, closed.message.as_str()), (0, ""));
+        let full = cli::Failure::output(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.code, 3);
     }
 
     #[test]
@@ -1097,13 +1112,21 @@ mod cli {
             state: "Paused".into(),
             resource: (),
         };
-        let failed = crate::cli_wait::wait_failure(failed);
+        let failed = crate::cli_wait::wait_failure("ready", failed);
         assert_eq!(failed.code, 4);
-        assert!(failed.message.contains("\"Paused\""), "{}", failed.message);
+        assert_eq!(
+            failed.message,
+            "the resource reached the state \"Paused\", from which it cannot become ready"
+        );
         let timed_out: WaitError<(), &str> = WaitError::TimedOut {
             waited: std::time::Duration::from_secs(600),
             last: None,
         };
-        assert_eq!(crate::cli_wait::wait_failure(timed_out).code, 3);
+        let timed_out = crate::cli_wait::wait_failure("ready", timed_out);
+        assert_eq!(timed_out.code, 3);
+        assert_eq!(
+            timed_out.message,
+            "gave up waiting until ready after 600 s (--wait-timeout sets how long)"
+        );
     }
 }

@@ -37,7 +37,17 @@ pub fn env_prefix(crate_name: &str) -> String {
 
 /// Flags every command has, or the root has for all: no operation flag may take them.
 const RESERVED: &[&str] = &[
-    "help", "version", "base-url", "output", "body", "all", "wait", "token", "username", "password",
+    "help",
+    "version",
+    "base-url",
+    "output",
+    "body",
+    "all",
+    "wait",
+    "wait-timeout",
+    "token",
+    "username",
+    "password",
 ];
 
 /// The command-line flag of a credential, its environment variable suffix and help.
@@ -530,6 +540,7 @@ pub fn commands_rs(
                 waiter.operation_id
             );
             args.push(quote!(cli::switch("wait", #help)));
+            args.push(quote!(crate::cli_wait::timeout_arg()));
         }
         group_commands.entry(group).or_default().push(quote! {
             cli::operation(#name, #summary, #long_about) #(.arg(#args))*
@@ -648,7 +659,7 @@ pub fn commands_rs(
                     }
                 })
                 .collect();
-            let waiting = quote!(context.wait(#what, client.#polled_method(#(#arguments),*).#wait_method()).await?);
+            let waiting = quote!(context.wait(matches, #what, client.#polled_method(#(#arguments),*).#wait_method(), || #print).await?);
             // A waiter without states ends with nothing (the resource is gone).
             Some(if waiter.state.is_none() {
                 quote! {

@@ -317,9 +317,11 @@ fn mock_section(api: &Api, crate_ident: &str) -> Option<String> {
          naming each such request, the closest expectation and what differed (`unmatched \
          request GET /...: closest expectation {id} differs in path parameter ...: expected \
          \"a\", got \"b\"`), and each expectation called a different number of times.\n\n\
+         Expectations are tried in the order they were set: the first that matches a \
+         request answers it, so set a specific one before a general one.\n\n\
          ```no_run\n\
          # #[cfg(feature = \"mock\")]\n\
-         # async fn run({parameter}) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         async fn run({parameter}) -> Result<(), Box<dyn std::error::Error>> {{\n\
          {comment}\
          let mock = {crate_ident}::MockServer::start().await;\n\
          mock.{method}(){matcher}\n    {responds};\n\
@@ -328,8 +330,8 @@ fn mock_section(api: &Api, crate_ident: &str) -> Option<String> {
              .build()?;\n\
          let result = client.{call}.await?;\n\
          {check}\
-         # Ok(())\n\
-         # }}\n\
+         Ok(())\n\
+         }}\n\
          ```",
         id = operation.operation_id,
         method = operation.method_name,

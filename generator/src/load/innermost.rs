@@ -16,6 +16,8 @@ use serde_json::Value;
 enum Kind {
     PathItem,
     Operation,
+    /// An operation's callback: runtime expressions to path items.
+    Callback,
     Parameter,
     RequestBody,
     Response,
@@ -43,6 +45,7 @@ pub fn innermost_failure(tree: &Value) -> Option<(String, String)> {
             ("responses", Kind::Response),
             ("headers", Kind::Header),
             ("securitySchemes", Kind::SecurityScheme),
+            ("callbacks", Kind::Callback),
         ];
         for (section, kind) in sections {
             if let Some(Value::Object(entries)) = components.get(section) {
@@ -124,7 +127,15 @@ fn visit(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)> {
         .or_else(|| each("parameters", Kind::Parameter)),
         Kind::Operation => each("parameters", Kind::Parameter)
             .or_else(|| child("requestBody", Kind::RequestBody))
-            .or_else(|| each("responses", Kind::Response)),
+            .or_else(|| each("responses", Kind::Response))
+            .or_else(|| each("callbacks", Kind::Callback)),
+        // Callbacks nest whole operations, schemas and all (a defect under one was a hang).
+        Kind::Callback => value.as_object().and_then(|expressions| {
+            expressions.iter().find_map(|(expression, item)| {
+                let escaped = crate::resolve::escape_token(expression);
+                visit(item, Kind::PathItem, &format!("{pointer}/{escaped}"))
+            })
+        }),
         Kind::Parameter | Kind::Header => {
             child("schema", Kind::Schema).or_else(|| each("content", Kind::MediaType))
         }
@@ -169,6 +180,7 @@ fn type_as(value: &Value, kind: Kind, pointer: &str) -> Option<(String, String)>
     match kind {
         Kind::PathItem => check::<openapiv3::PathItem>(value, pointer),
         Kind::Operation => check::<openapiv3::Operation>(value, pointer),
+        Kind::Callback => check::<openapiv3::Callback>(value, pointer),
         Kind::Parameter => misplaced_style(value, pointer)
             .or_else(|| check::<openapiv3::Parameter>(value, pointer)),
         Kind::RequestBody => check::<openapiv3::RequestBody>(value, pointer),

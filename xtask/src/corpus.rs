@@ -38,6 +38,10 @@ pub struct Args {
     /// Only the specs whose file name contains SUBSTRING.
     #[arg(long, value_name = "SUBSTRING")]
     filter: Option<String>,
+    /// Check each crate with every feature on: its command-line tool (`cli`) and mock
+    /// kit (`mock`) too, besides the client (skips the per-area checks).
+    #[arg(long)]
+    all_features: bool,
 }
 
 /// One spec's results.
@@ -96,11 +100,20 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
 
     let start = Instant::now();
     let mut rows = generate_all(&specs, &crates_dir);
-    if let Err(message) = check_all(root, &sweep_dir, &mut rows) {
+    let extra: &[&str] = if args.all_features {
+        &["--all-features"]
+    } else {
+        &[]
+    };
+    if let Err(message) = check_all(root, &sweep_dir, &mut rows, extra) {
         eprintln!("error: {message}");
         return ExitCode::from(EXIT_ERROR);
     }
-    let areas = match check_areas(root, &sweep_dir, &rows) {
+    let areas = match (!args.all_features)
+        .then(|| check_areas(root, &sweep_dir, &rows))
+        .transpose()
+        .map(Option::flatten)
+    {
         Ok(areas) => areas,
         Err(message) => {
             eprintln!("error: {message}");
@@ -390,7 +403,12 @@ fn count_types(output: &Output) -> usize {
 }
 
 /// One workspace of every generated crate, checked crate by crate in one target directory.
-fn check_all(root: &Path, sweep_dir: &Path, rows: &mut [Row]) -> Result<(), String> {
+fn check_all(
+    root: &Path,
+    sweep_dir: &Path,
+    rows: &mut [Row],
+    extra: &[&str],
+) -> Result<(), String> {
     let lock = root.join("Cargo.lock");
     let target_dir = sweep_dir.join("target");
     let mut members: Vec<usize> = (0..rows.len())
@@ -436,7 +454,7 @@ fn check_all(root: &Path, sweep_dir: &Path, rows: &mut [Row]) -> Result<(), Stri
         let name = rows[first].crate_name.clone();
         eprintln!("building the dependencies (with {name}), untimed");
         workspace
-            .check(&["-p", &name])
+            .check(&[&["-p", name.as_str()], extra].concat())
             .map_err(|error| format!("cannot run cargo: {error}"))?;
         workspace
             .clean(&name)
@@ -452,7 +470,7 @@ fn check_all(root: &Path, sweep_dir: &Path, rows: &mut [Row]) -> Result<(), Stri
             .map_err(|error| format!("cannot run cargo: {error}"))?;
         let start = Instant::now();
         let check = workspace
-            .check(&["-p", &row.crate_name])
+            .check(&[&["-p", row.crate_name.as_str()], extra].concat())
             .map_err(|error| format!("cannot run cargo: {error}"))?;
         row.check_time = start.elapsed();
         let crate_dir = workspace.root.join(member_path(row));

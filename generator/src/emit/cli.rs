@@ -969,7 +969,8 @@ pub fn guide_section(api: &Api, behaviour: &ClientBehaviour, crate_name: &str) -
          (`--output table`). List operations that page take `--all` (every item, one JSON \
          line each, page after page); operations the generator's settings follow with a \
          waiter take `--wait` (a spinner on stderr while it waits, when stderr is a \
-         terminal). The base URL is `--base-url` or `{prefix}_BASE_URL`.{credential_text}\n\n\
+         terminal; at most `--wait-timeout SECONDS`, default 600; when the wait fails, \
+         the call's own answer is still printed first, so what it did is not lost). The base URL is `--base-url` or `{prefix}_BASE_URL`.{credential_text}\n\n\
          ```sh\n{}\n```{list}{uncommanded}\n\n\
          Exit codes: `0` success; `1` the API answered with an error status (printed on \
          stderr with its status and the error body's fields); `2` usage (a flag or value \

@@ -30,247 +30,13 @@ pub fn command() -> Command {
         .subcommands([
             cli::group("sandboxes", "The `sandboxes` operations")
                 .subcommands([
-                    cli::operation(
-                            "list",
-                            "List sandboxes in a project",
-                            "List sandboxes in a project\n\nOperation `listSandboxes`: GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes",
-                        )
-                        .arg(
-                            cli::arg::<String>("org-id", "Organization identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<String>("project-id", "Project identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<
-                                i64,
-                            >(
-                                "page",
-                                "The `page` query parameter. Default: `1`. Minimum: 1.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::arg::<
-                                i64,
-                            >(
-                                "limit",
-                                "The `limit` query parameter. Default: `20`. Minimum: 1. Maximum: 100.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::switch(
-                                "all",
-                                "Every item of every page, fetched page after page (one JSON item per line)",
-                            ),
-                        ),
-                    cli::operation(
-                            "create",
-                            "Create a sandbox",
-                            "Create a sandbox\n\nOperation `createSandbox`: POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes",
-                        )
-                        .arg(
-                            cli::arg::<String>("org-id", "Organization identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<String>("project-id", "Project identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::property::<
-                                String,
-                            >(
-                                "name",
-                                "Sandbox name. Used verbatim as the Sandbox CR name and as a routing label, so it must be a valid DNS-1123 label: lowercase alphanumeric characters or '-', starting and ending with an alphanumeric, max 63 characters. Length: 1 to 63 characters. Pattern: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`. Required in the body.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::property::<
-                                String,
-                            >(
-                                "region",
-                                "Region to provision in; omit to use the platform default.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::property::<
-                                String,
-                            >(
-                                "sandbox-template-id",
-                                "Catalogue template id (e.g. sb-ubuntu-26-04-minimal). The server validates the template exists and is active, then provisions the sandbox image and command from that template. Length: at least 1 characters. Pattern: `^sb-[a-zA-Z0-9-]+$`.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::property::<
-                                uuid::Uuid,
-                            >(
-                                "from-snapshot",
-                                "When set, the new sandbox is restored from this snapshot instead of cold-starting from the image. Snapshot must belong to the same project. Sizing and region must match the snapshot's origin.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::body_flag(
-                                "The request body as JSON, from a file or `-` for standard input; the property flags override its properties (required)",
-                            ),
-                        )
-                        .arg(
-                            cli::switch(
-                                "wait",
-                                "Then wait until the resource is ready (polling `getSandbox`; a spinner on stderr when it is a terminal)",
-                            ),
-                        )
-                        .arg(crate::cli_wait::timeout_arg()),
-                    cli::operation(
-                            "get",
-                            "Get a sandbox by ID",
-                            "Get a sandbox by ID\n\nOperation `getSandbox`: GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
-                        )
-                        .arg(
-                            cli::arg::<String>("org-id", "Organization identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<String>("project-id", "Project identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[])
-                                .required(true),
-                        ),
-                    cli::operation(
-                            "delete",
-                            "Delete a sandbox",
-                            "Delete a sandbox\n\nOperation `deleteSandbox`: DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
-                        )
-                        .arg(
-                            cli::arg::<String>("org-id", "Organization identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<String>("project-id", "Project identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::switch(
-                                "wait",
-                                "Then wait until the resource is deleted (polling `getSandbox`; a spinner on stderr when it is a terminal)",
-                            ),
-                        )
-                        .arg(crate::cli_wait::timeout_arg()),
-                    cli::operation(
-                            "pause",
-                            "Pause a sandbox (stop billable runtime; preserve disks)",
-                            "Pause a sandbox (stop billable runtime; preserve disks)\n\nWhen `preserve_memory` is true the sandbox's full state (process memory\n+ filesystem) is captured as an implicit snapshot before the pod is\nterminated. The snapshot is retained for the duration of the paused\nstate and consumed automatically on the next `resume`. When false\n(default) the existing volume-only behaviour applies.\n\nOperation `pauseSandbox`: POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause",
-                        )
-                        .arg(
-                            cli::arg::<String>("org-id", "Organization identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<String>("project-id", "Project identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::property::<
-                                bool,
-                            >(
-                                "preserve-memory",
-                                "When true, capture FS+process memory as an implicit snapshot before terminating the pod. The snapshot is auto-consumed on the next resume. Default: `true`.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::body_flag(
-                                "The request body as JSON, from a file or `-` for standard input; the property flags override its properties (optional)",
-                            ),
-                        )
-                        .arg(
-                            cli::switch(
-                                "wait",
-                                "Then wait until the resource is paused (polling `getSandbox`; a spinner on stderr when it is a terminal)",
-                            ),
-                        )
-                        .arg(crate::cli_wait::timeout_arg()),
-                    cli::operation(
-                            "resume",
-                            "Resume a paused sandbox",
-                            "Resume a paused sandbox\n\nRestores a paused sandbox. When the sandbox was paused with\n`preserve_memory=true` it resumes from the implicit memory snapshot;\notherwise it cold-starts from the original image.\n\nOperation `resumeSandbox`: POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume",
-                        )
-                        .arg(
-                            cli::arg::<String>("org-id", "Organization identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<String>("project-id", "Project identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::switch(
-                                "wait",
-                                "Then wait until the resource is ready (polling `getSandbox`; a spinner on stderr when it is a terminal)",
-                            ),
-                        )
-                        .arg(crate::cli_wait::timeout_arg()),
-                    cli::operation(
-                            "get-metrics",
-                            "Read live health metrics for a sandbox",
-                            "Read live health metrics for a sandbox\n\nReturns the bounded metric set for one sandbox (CPU / memory / disk\nplus lifecycle and rate series). `from` / `to` / `step` are optional\nand default to the last hour; the full v1 metric set is always\nreturned (no metric selector).\n\nOperation `getSandboxMetrics`: GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics",
-                        )
-                        .arg(
-                            cli::arg::<String>("org-id", "Organization identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<String>("project-id", "Project identifier.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[])
-                                .required(true),
-                        )
-                        .arg(
-                            cli::arg::<
-                                chrono::DateTime<chrono::Utc>,
-                            >(
-                                "from",
-                                "Start of the window (RFC3339). Defaults to one hour before `to`.",
-                                &[],
-                            ),
-                        )
-                        .arg(
-                            cli::arg::<
-                                chrono::DateTime<chrono::Utc>,
-                            >("to", "End of the window (RFC3339). Defaults to now.", &[]),
-                        )
-                        .arg(
-                            cli::arg::<
-                                String,
-                            >(
-                                "step",
-                                "Resolution (e.g. \"60s\", \"5m\"). Server clamps to a sane range.",
-                                &[],
-                            ),
-                        ),
+                    list_sandboxes_command(),
+                    create_sandbox_command(),
+                    get_sandbox_command(),
+                    delete_sandbox_command(),
+                    pause_sandbox_command(),
+                    resume_sandbox_command(),
+                    get_sandbox_metrics_command(),
                 ]),
         ])
 }
@@ -289,185 +55,440 @@ fn client(matches: &ArgMatches) -> Result<crate::Client, cli::Failure> {
 fn the_command_tree_is_consistent() {
     command().debug_assert();
 }
-#[allow(deprecated)]
 async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Failure> {
     let client = client(&matches)?;
     let context = &context;
     match cli::chosen(&matches) {
         Some(("sandboxes", "list", matches)) => {
-            let mut request = client
-                .list_sandboxes(
-                    cli::required::<String>(matches, "org-id")?,
-                    cli::required::<String>(matches, "project-id")?,
-                );
-            if let Some(value) = cli::get::<i64>(matches, "page") {
-                request = request.page(value);
-            }
-            if let Some(value) = cli::get::<i64>(matches, "limit") {
-                request = request.limit(value);
-            }
-            if cli::switched(matches, "all") {
-                return context.print_all(request.into_stream()).await;
-            }
-            let output = request.await.map_err(cli::failure)?;
-            context.print(&output)
+            Box::pin(run_list_sandboxes(context, &client, matches)).await
         }
         Some(("sandboxes", "create", matches)) => {
-            let request = client
-                .create_sandbox(
-                    cli::required::<String>(matches, "org-id")?,
-                    cli::required::<String>(matches, "project-id")?,
-                    cli::required_body::<
-                        crate::types::CreateSandboxRequest,
-                    >(
-                        matches,
-                        &[
-                            ("name", "name", false),
-                            ("region", "region", false),
-                            ("sandbox-template-id", "sandbox_template_id", false),
-                            ("from-snapshot", "from_snapshot", false),
-                        ],
-                    )?,
-                );
-            let output = request.await.map_err(cli::failure)?;
-            if cli::switched(matches, "wait") {
-                let waited = context
-                    .wait(
-                        matches,
-                        "ready",
-                        client
-                            .get_sandbox(
-                                cli::required::<String>(matches, "org-id")?,
-                                cli::required::<String>(matches, "project-id")?,
-                                output.id,
-                            )
-                            .wait_until_ready(),
-                        || context.print(&output),
-                    )
-                    .await?;
-                return context.print(&waited);
-            }
-            context.print(&output)
+            Box::pin(run_create_sandbox(context, &client, matches)).await
         }
         Some(("sandboxes", "get", matches)) => {
-            let request = client
-                .get_sandbox(
-                    cli::required::<String>(matches, "org-id")?,
-                    cli::required::<String>(matches, "project-id")?,
-                    cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                );
-            let output = request.await.map_err(cli::failure)?;
-            context.print(&output)
+            Box::pin(run_get_sandbox(context, &client, matches)).await
         }
         Some(("sandboxes", "delete", matches)) => {
-            let request = client
-                .delete_sandbox(
-                    cli::required::<String>(matches, "org-id")?,
-                    cli::required::<String>(matches, "project-id")?,
-                    cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                );
-            let () = request.await.map_err(cli::failure)?;
-            if cli::switched(matches, "wait") {
-                context
-                    .wait(
-                        matches,
-                        "deleted",
-                        client
-                            .get_sandbox(
-                                cli::required::<String>(matches, "org-id")?,
-                                cli::required::<String>(matches, "project-id")?,
-                                cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                            )
-                            .wait_until_deleted(),
-                        || Ok(()),
-                    )
-                    .await?;
-                return Ok(());
-            }
-            Ok(())
+            Box::pin(run_delete_sandbox(context, &client, matches)).await
         }
         Some(("sandboxes", "pause", matches)) => {
-            let mut request = client
-                .pause_sandbox(
-                    cli::required::<String>(matches, "org-id")?,
-                    cli::required::<String>(matches, "project-id")?,
-                    cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                );
-            if let Some(body) = cli::body::<
-                crate::types::PauseSandboxRequest,
-            >(matches, &[("preserve-memory", "preserve_memory", false)])? {
-                request = request.body(body);
-            }
-            let output = request.await.map_err(cli::failure)?;
-            if cli::switched(matches, "wait") {
-                let waited = context
-                    .wait(
-                        matches,
-                        "paused",
-                        client
-                            .get_sandbox(
-                                cli::required::<String>(matches, "org-id")?,
-                                cli::required::<String>(matches, "project-id")?,
-                                cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                            )
-                            .wait_until_paused(),
-                        || context.print(&output),
-                    )
-                    .await?;
-                return context.print(&waited);
-            }
-            context.print(&output)
+            Box::pin(run_pause_sandbox(context, &client, matches)).await
         }
         Some(("sandboxes", "resume", matches)) => {
-            let request = client
-                .resume_sandbox(
-                    cli::required::<String>(matches, "org-id")?,
-                    cli::required::<String>(matches, "project-id")?,
-                    cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                );
-            let output = request.await.map_err(cli::failure)?;
-            if cli::switched(matches, "wait") {
-                let waited = context
-                    .wait(
-                        matches,
-                        "ready",
-                        client
-                            .get_sandbox(
-                                cli::required::<String>(matches, "org-id")?,
-                                cli::required::<String>(matches, "project-id")?,
-                                cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                            )
-                            .wait_until_ready(),
-                        || context.print(&output),
-                    )
-                    .await?;
-                return context.print(&waited);
-            }
-            context.print(&output)
+            Box::pin(run_resume_sandbox(context, &client, matches)).await
         }
         Some(("sandboxes", "get-metrics", matches)) => {
-            let mut request = client
-                .get_sandbox_metrics(
-                    cli::required::<String>(matches, "org-id")?,
-                    cli::required::<String>(matches, "project-id")?,
-                    cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
-                );
-            if let Some(value) = cli::get::<
-                chrono::DateTime<chrono::Utc>,
-            >(matches, "from") {
-                request = request.from(value);
-            }
-            if let Some(value) = cli::get::<
-                chrono::DateTime<chrono::Utc>,
-            >(matches, "to") {
-                request = request.to(value);
-            }
-            if let Some(value) = cli::get::<String>(matches, "step") {
-                request = request.step(value);
-            }
-            let output = request.await.map_err(cli::failure)?;
-            context.print(&output)
+            Box::pin(run_get_sandbox_metrics(context, &client, matches)).await
         }
         _ => Err(cli::Failure::usage("no such command; see --help")),
     }
+}
+fn list_sandboxes_command() -> Command {
+    cli::operation(
+            "list",
+            "List sandboxes in a project",
+            "List sandboxes in a project\n\nOperation `listSandboxes`: GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes",
+        )
+        .arg(
+            cli::arg::<String>("org-id", "Organization identifier.", &[]).required(true),
+        )
+        .arg(cli::arg::<String>("project-id", "Project identifier.", &[]).required(true))
+        .arg(
+            cli::arg::<
+                i64,
+            >("page", "The `page` query parameter. Default: `1`. Minimum: 1.", &[]),
+        )
+        .arg(
+            cli::arg::<
+                i64,
+            >(
+                "limit",
+                "The `limit` query parameter. Default: `20`. Minimum: 1. Maximum: 100.",
+                &[],
+            ),
+        )
+        .arg(
+            cli::switch(
+                "all",
+                "Every item of every page, fetched page after page (one JSON item per line)",
+            ),
+        )
+}
+#[allow(deprecated)]
+async fn run_list_sandboxes(
+    context: &cli::Context,
+    client: &crate::Client,
+    matches: &ArgMatches,
+) -> Result<(), cli::Failure> {
+    let mut request = client
+        .list_sandboxes(
+            cli::required::<String>(matches, "org-id")?,
+            cli::required::<String>(matches, "project-id")?,
+        );
+    if let Some(value) = cli::get::<i64>(matches, "page") {
+        request = request.page(value);
+    }
+    if let Some(value) = cli::get::<i64>(matches, "limit") {
+        request = request.limit(value);
+    }
+    if cli::switched(matches, "all") {
+        return context.print_all(request.into_stream()).await;
+    }
+    let output = request.await.map_err(cli::failure)?;
+    context.print(&output)
+}
+fn create_sandbox_command() -> Command {
+    cli::operation(
+            "create",
+            "Create a sandbox",
+            "Create a sandbox\n\nOperation `createSandbox`: POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes",
+        )
+        .arg(
+            cli::arg::<String>("org-id", "Organization identifier.", &[]).required(true),
+        )
+        .arg(cli::arg::<String>("project-id", "Project identifier.", &[]).required(true))
+        .arg(
+            cli::property::<
+                String,
+            >(
+                "name",
+                "Sandbox name. Used verbatim as the Sandbox CR name and as a routing label, so it must be a valid DNS-1123 label: lowercase alphanumeric characters or '-', starting and ending with an alphanumeric, max 63 characters. Length: 1 to 63 characters. Pattern: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`. Required in the body.",
+                &[],
+            ),
+        )
+        .arg(
+            cli::property::<
+                String,
+            >("region", "Region to provision in; omit to use the platform default.", &[]),
+        )
+        .arg(
+            cli::property::<
+                String,
+            >(
+                "sandbox-template-id",
+                "Catalogue template id (e.g. sb-ubuntu-26-04-minimal). The server validates the template exists and is active, then provisions the sandbox image and command from that template. Length: at least 1 characters. Pattern: `^sb-[a-zA-Z0-9-]+$`.",
+                &[],
+            ),
+        )
+        .arg(
+            cli::property::<
+                uuid::Uuid,
+            >(
+                "from-snapshot",
+                "When set, the new sandbox is restored from this snapshot instead of cold-starting from the image. Snapshot must belong to the same project. Sizing and region must match the snapshot's origin.",
+                &[],
+            ),
+        )
+        .arg(
+            cli::body_flag(
+                "The request body as JSON, from a file or `-` for standard input; the property flags override its properties (required)",
+            ),
+        )
+        .arg(
+            cli::switch(
+                "wait",
+                "Then wait until the resource is ready (polling `getSandbox`; a spinner on stderr when it is a terminal)",
+            ),
+        )
+        .arg(crate::cli_wait::timeout_arg())
+}
+#[allow(deprecated)]
+async fn run_create_sandbox(
+    context: &cli::Context,
+    client: &crate::Client,
+    matches: &ArgMatches,
+) -> Result<(), cli::Failure> {
+    let request = client
+        .create_sandbox(
+            cli::required::<String>(matches, "org-id")?,
+            cli::required::<String>(matches, "project-id")?,
+            cli::required_body::<
+                crate::types::CreateSandboxRequest,
+            >(
+                matches,
+                &[
+                    ("name", "name", false),
+                    ("region", "region", false),
+                    ("sandbox-template-id", "sandbox_template_id", false),
+                    ("from-snapshot", "from_snapshot", false),
+                ],
+            )?,
+        );
+    let output = request.await.map_err(cli::failure)?;
+    if cli::switched(matches, "wait") {
+        let waited = context
+            .wait(
+                matches,
+                "ready",
+                client
+                    .get_sandbox(
+                        cli::required::<String>(matches, "org-id")?,
+                        cli::required::<String>(matches, "project-id")?,
+                        output.id,
+                    )
+                    .wait_until_ready(),
+                || context.print(&output),
+            )
+            .await?;
+        return context.print(&waited);
+    }
+    context.print(&output)
+}
+fn get_sandbox_command() -> Command {
+    cli::operation(
+            "get",
+            "Get a sandbox by ID",
+            "Get a sandbox by ID\n\nOperation `getSandbox`: GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
+        )
+        .arg(
+            cli::arg::<String>("org-id", "Organization identifier.", &[]).required(true),
+        )
+        .arg(cli::arg::<String>("project-id", "Project identifier.", &[]).required(true))
+        .arg(cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[]).required(true))
+}
+#[allow(deprecated)]
+async fn run_get_sandbox(
+    context: &cli::Context,
+    client: &crate::Client,
+    matches: &ArgMatches,
+) -> Result<(), cli::Failure> {
+    let request = client
+        .get_sandbox(
+            cli::required::<String>(matches, "org-id")?,
+            cli::required::<String>(matches, "project-id")?,
+            cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+        );
+    let output = request.await.map_err(cli::failure)?;
+    context.print(&output)
+}
+fn delete_sandbox_command() -> Command {
+    cli::operation(
+            "delete",
+            "Delete a sandbox",
+            "Delete a sandbox\n\nOperation `deleteSandbox`: DELETE /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
+        )
+        .arg(
+            cli::arg::<String>("org-id", "Organization identifier.", &[]).required(true),
+        )
+        .arg(cli::arg::<String>("project-id", "Project identifier.", &[]).required(true))
+        .arg(cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[]).required(true))
+        .arg(
+            cli::switch(
+                "wait",
+                "Then wait until the resource is deleted (polling `getSandbox`; a spinner on stderr when it is a terminal)",
+            ),
+        )
+        .arg(crate::cli_wait::timeout_arg())
+}
+#[allow(deprecated)]
+async fn run_delete_sandbox(
+    context: &cli::Context,
+    client: &crate::Client,
+    matches: &ArgMatches,
+) -> Result<(), cli::Failure> {
+    let request = client
+        .delete_sandbox(
+            cli::required::<String>(matches, "org-id")?,
+            cli::required::<String>(matches, "project-id")?,
+            cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+        );
+    let () = request.await.map_err(cli::failure)?;
+    if cli::switched(matches, "wait") {
+        context
+            .wait(
+                matches,
+                "deleted",
+                client
+                    .get_sandbox(
+                        cli::required::<String>(matches, "org-id")?,
+                        cli::required::<String>(matches, "project-id")?,
+                        cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+                    )
+                    .wait_until_deleted(),
+                || Ok(()),
+            )
+            .await?;
+        return Ok(());
+    }
+    Ok(())
+}
+fn pause_sandbox_command() -> Command {
+    cli::operation(
+            "pause",
+            "Pause a sandbox (stop billable runtime; preserve disks)",
+            "Pause a sandbox (stop billable runtime; preserve disks)\n\nWhen `preserve_memory` is true the sandbox's full state (process memory\n+ filesystem) is captured as an implicit snapshot before the pod is\nterminated. The snapshot is retained for the duration of the paused\nstate and consumed automatically on the next `resume`. When false\n(default) the existing volume-only behaviour applies.\n\nOperation `pauseSandbox`: POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause",
+        )
+        .arg(
+            cli::arg::<String>("org-id", "Organization identifier.", &[]).required(true),
+        )
+        .arg(cli::arg::<String>("project-id", "Project identifier.", &[]).required(true))
+        .arg(cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[]).required(true))
+        .arg(
+            cli::property::<
+                bool,
+            >(
+                "preserve-memory",
+                "When true, capture FS+process memory as an implicit snapshot before terminating the pod. The snapshot is auto-consumed on the next resume. Default: `true`.",
+                &[],
+            ),
+        )
+        .arg(
+            cli::body_flag(
+                "The request body as JSON, from a file or `-` for standard input; the property flags override its properties (optional)",
+            ),
+        )
+        .arg(
+            cli::switch(
+                "wait",
+                "Then wait until the resource is paused (polling `getSandbox`; a spinner on stderr when it is a terminal)",
+            ),
+        )
+        .arg(crate::cli_wait::timeout_arg())
+}
+#[allow(deprecated)]
+async fn run_pause_sandbox(
+    context: &cli::Context,
+    client: &crate::Client,
+    matches: &ArgMatches,
+) -> Result<(), cli::Failure> {
+    let mut request = client
+        .pause_sandbox(
+            cli::required::<String>(matches, "org-id")?,
+            cli::required::<String>(matches, "project-id")?,
+            cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+        );
+    if let Some(body) = cli::body::<
+        crate::types::PauseSandboxRequest,
+    >(matches, &[("preserve-memory", "preserve_memory", false)])? {
+        request = request.body(body);
+    }
+    let output = request.await.map_err(cli::failure)?;
+    if cli::switched(matches, "wait") {
+        let waited = context
+            .wait(
+                matches,
+                "paused",
+                client
+                    .get_sandbox(
+                        cli::required::<String>(matches, "org-id")?,
+                        cli::required::<String>(matches, "project-id")?,
+                        cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+                    )
+                    .wait_until_paused(),
+                || context.print(&output),
+            )
+            .await?;
+        return context.print(&waited);
+    }
+    context.print(&output)
+}
+fn resume_sandbox_command() -> Command {
+    cli::operation(
+            "resume",
+            "Resume a paused sandbox",
+            "Resume a paused sandbox\n\nRestores a paused sandbox. When the sandbox was paused with\n`preserve_memory=true` it resumes from the implicit memory snapshot;\notherwise it cold-starts from the original image.\n\nOperation `resumeSandbox`: POST /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume",
+        )
+        .arg(
+            cli::arg::<String>("org-id", "Organization identifier.", &[]).required(true),
+        )
+        .arg(cli::arg::<String>("project-id", "Project identifier.", &[]).required(true))
+        .arg(cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[]).required(true))
+        .arg(
+            cli::switch(
+                "wait",
+                "Then wait until the resource is ready (polling `getSandbox`; a spinner on stderr when it is a terminal)",
+            ),
+        )
+        .arg(crate::cli_wait::timeout_arg())
+}
+#[allow(deprecated)]
+async fn run_resume_sandbox(
+    context: &cli::Context,
+    client: &crate::Client,
+    matches: &ArgMatches,
+) -> Result<(), cli::Failure> {
+    let request = client
+        .resume_sandbox(
+            cli::required::<String>(matches, "org-id")?,
+            cli::required::<String>(matches, "project-id")?,
+            cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+        );
+    let output = request.await.map_err(cli::failure)?;
+    if cli::switched(matches, "wait") {
+        let waited = context
+            .wait(
+                matches,
+                "ready",
+                client
+                    .get_sandbox(
+                        cli::required::<String>(matches, "org-id")?,
+                        cli::required::<String>(matches, "project-id")?,
+                        cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+                    )
+                    .wait_until_ready(),
+                || context.print(&output),
+            )
+            .await?;
+        return context.print(&waited);
+    }
+    context.print(&output)
+}
+fn get_sandbox_metrics_command() -> Command {
+    cli::operation(
+            "get-metrics",
+            "Read live health metrics for a sandbox",
+            "Read live health metrics for a sandbox\n\nReturns the bounded metric set for one sandbox (CPU / memory / disk\nplus lifecycle and rate series). `from` / `to` / `step` are optional\nand default to the last hour; the full v1 metric set is always\nreturned (no metric selector).\n\nOperation `getSandboxMetrics`: GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics",
+        )
+        .arg(
+            cli::arg::<String>("org-id", "Organization identifier.", &[]).required(true),
+        )
+        .arg(cli::arg::<String>("project-id", "Project identifier.", &[]).required(true))
+        .arg(cli::arg::<uuid::Uuid>("sandbox-id", "Sandbox UUID.", &[]).required(true))
+        .arg(
+            cli::arg::<
+                chrono::DateTime<chrono::Utc>,
+            >(
+                "from",
+                "Start of the window (RFC3339). Defaults to one hour before `to`.",
+                &[],
+            ),
+        )
+        .arg(
+            cli::arg::<
+                chrono::DateTime<chrono::Utc>,
+            >("to", "End of the window (RFC3339). Defaults to now.", &[]),
+        )
+        .arg(
+            cli::arg::<
+                String,
+            >(
+                "step",
+                "Resolution (e.g. \"60s\", \"5m\"). Server clamps to a sane range.",
+                &[],
+            ),
+        )
+}
+#[allow(deprecated)]
+async fn run_get_sandbox_metrics(
+    context: &cli::Context,
+    client: &crate::Client,
+    matches: &ArgMatches,
+) -> Result<(), cli::Failure> {
+    let mut request = client
+        .get_sandbox_metrics(
+            cli::required::<String>(matches, "org-id")?,
+            cli::required::<String>(matches, "project-id")?,
+            cli::required::<uuid::Uuid>(matches, "sandbox-id")?,
+        );
+    if let Some(value) = cli::get::<chrono::DateTime<chrono::Utc>>(matches, "from") {
+        request = request.from(value);
+    }
+    if let Some(value) = cli::get::<chrono::DateTime<chrono::Utc>>(matches, "to") {
+        request = request.to(value);
+    }
+    if let Some(value) = cli::get::<String>(matches, "step") {
+        request = request.step(value);
+    }
+    let output = request.await.map_err(cli::failure)?;
+    context.print(&output)
 }

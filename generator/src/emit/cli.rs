@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToKebabCase, ToShoutySnakeCase};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::areas::Areas;
 use super::rust_type::{ident, type_tokens};
@@ -469,7 +469,9 @@ pub fn commands_rs(
     let mut group_commands: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
     let mut group_cfgs: BTreeMap<&str, TokenStream> = BTreeMap::new();
     let mut arms = Vec::new();
-    let mut prints = false;
+    // One small function per operation, for its command and for its call: a tool of a
+    // thousand operations in one function made rustc use over 23 GB (Kubernetes').
+    let mut functions = Vec::new();
     for (group, name, operation) in &commands {
         let cfg = areas.of_operation(operation);
         group_cfgs.insert(group, cfg.clone());
@@ -542,9 +544,17 @@ pub fn commands_rs(
             args.push(quote!(cli::switch("wait", #help)));
             args.push(quote!(crate::cli_wait::timeout_arg()));
         }
-        group_commands.entry(group).or_default().push(quote! {
-            cli::operation(#name, #summary, #long_about) #(.arg(#args))*
+        let command_fn = format_ident!("{}_command", operation.method_name);
+        functions.push(quote! {
+            #cfg
+            fn #command_fn() -> Command {
+                cli::operation(#name, #summary, #long_about) #(.arg(#args))*
+            }
         });
+        group_commands
+            .entry(group)
+            .or_default()
+            .push(quote!(#command_fn()));
 
         // The call.
         let method = ident(&operation.method_name);
@@ -681,15 +691,26 @@ pub fn commands_rs(
             || operation.body.is_some()
             || paginated
             || waiter.is_some();
-        let binding = if reads_flags {
+        let matches_parameter = if reads_flags {
             quote!(matches)
         } else {
-            quote!(_)
+            quote!(_matches)
         };
-        prints |= !matches!(operation.success, Success::Unit) || paginated || waiter.is_some();
-        arms.push(quote! {
+        let prints = !matches!(operation.success, Success::Unit) || paginated || waiter.is_some();
+        let context_parameter = if prints {
+            quote!(context)
+        } else {
+            quote!(_context)
+        };
+        let run_fn = format_ident!("run_{}", operation.method_name);
+        functions.push(quote! {
             #cfg
-            Some((#group, #name, #binding)) => {
+            #[allow(deprecated)]
+            async fn #run_fn(
+                #context_parameter: &cli::Context,
+                client: &crate::Client,
+                #matches_parameter: &ArgMatches,
+            ) -> Result<(), cli::Failure> {
                 let #mutable request = client.#method(#(#arguments),*);
                 #(#setters_called)*
                 #all
@@ -697,6 +718,11 @@ pub fn commands_rs(
                 #wait
                 #print
             }
+        });
+        // Boxed, so that the dispatch's own future stays small whatever the operations'.
+        arms.push(quote! {
+            #cfg
+            Some((#group, #name, matches)) => Box::pin(#run_fn(context, &client, matches)).await,
         });
     }
     let groups = group_commands.iter().map(|(group, commands)| {
@@ -716,12 +742,6 @@ pub fn commands_rs(
          Run `{bin} --help`; the crate docs' \"Command-line tool\" section has examples."
     );
     let docs = super::docs::inner_doc_attrs(&[docs]);
-    // Without an answer to print (every operation answers nothing), no context is read.
-    let (context, context_ref) = if prints {
-        (quote!(context), quote!(let context = &context;))
-    } else {
-        (quote!(_context), quote!())
-    };
     Some(quote! {
         #docs
         use clap::{ArgMatches, Command};
@@ -759,15 +779,16 @@ pub fn commands_rs(
             command().debug_assert();
         }
 
-        #[allow(deprecated)]
-        async fn run(#context: cli::Context, matches: ArgMatches) -> Result<(), cli::Failure> {
+        async fn run(context: cli::Context, matches: ArgMatches) -> Result<(), cli::Failure> {
             let client = client(&matches)?;
-            #context_ref
+            let context = &context;
             match cli::chosen(&matches) {
                 #(#arms)*
                 _ => Err(cli::Failure::usage("no such command; see --help")),
             }
         }
+
+        #(#functions)*
     })
 }
 

@@ -101,8 +101,15 @@ pub(crate) fn template_parts<'a>(
 /// Whitespace and control characters are refused rather than silently dropped (as URL
 /// parsing does), so the client never calls a URL other than the one given.
 pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
+    // A refused base URL is shown without its password, query and fragment: a query may
+    // carry a secret (`?token=...`), and a base URL has no business having one.
+    let shown = without_password(url);
+    let shown = match shown.find(['?', '#']) {
+        Some(cut) => format!("{}{}", &shown[..cut + 1], crate::redact::REDACTED),
+        None => shown,
+    };
     let invalid = |reason: String| BuildError::InvalidBaseUrl {
-        url: without_password(url),
+        url: shown.clone(),
         reason,
     };
     if let Some(position) = url

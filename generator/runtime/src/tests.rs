@@ -367,6 +367,13 @@ fn base_urls_keep_their_path_and_refuse_control_characters() {
         "https://me:[redacted]@h:8/p?q"
     );
     assert_eq!(request::without_password("https://h/p@q"), "https://h/p@q");
+    // A refused base URL's query is not echoed: it may hold a secret.
+    match request::parse_base_url("https://me:pw@h/p?token=s3cret#f") {
+        Err(BuildError::InvalidBaseUrl { url, .. }) => {
+            assert_eq!(url, "https://me:[redacted]@h/p?[redacted]");
+        }
+        other => panic!("expected InvalidBaseUrl, got {other:?}"),
+    }
 }
 
 // --- Credentials -------------------------------------------------------------------------

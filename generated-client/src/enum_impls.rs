@@ -98,7 +98,8 @@ macro_rules! string_enum_impls {
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            // Not `Self::Err`: an enum may have a variant named `Err` (the value "err").
+            fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
                 Ok(Self::from(value))
             }
         }

@@ -62,6 +62,20 @@ pub fn innermost_failure(tree: &Value) -> Option<(String, String)> {
     found
 }
 
+/// `value` typed as a schema, or `None` when it is not one.
+///
+/// Why not `serde_json::from_value` alone: a `$ref` may point anywhere in the document
+/// (`#/info/...`), at a subtree `innermost_failure` never walks, and typing a deeply
+/// nested subtree with a defect far down takes time exponential in the nesting (found by
+/// `cargo xtask fuzz`: minutes). Deep ones are typed a position at a time first, deepest
+/// first, so a defect costs linear time.
+pub fn type_schema(value: &Value, pointer: &str) -> Option<openapiv3::Schema> {
+    if schema_nesting(value) > CHEAP_NESTING && visit(value, Kind::Schema, pointer).is_some() {
+        return None;
+    }
+    serde_json::from_value(value.clone()).ok()
+}
+
 /// Schema nesting up to which typing a whole document stays cheap even when it fails
 /// deep down (openapiv3's retries double the time per level: 8 levels, milliseconds).
 pub const CHEAP_NESTING: usize = 8;

@@ -365,9 +365,9 @@ fn nested_schema_refs(
                     if let (Some(pointer), false) = (reference.strip_prefix('#'), is_component_root)
                     {
                         if !found.contains_key(reference) {
-                            let schema = tree.pointer(pointer).and_then(|target| {
-                                serde_json::from_value::<openapiv3::Schema>(target.clone()).ok()
-                            });
+                            let schema = tree
+                                .pointer(pointer)
+                                .and_then(|target| innermost::type_schema(target, reference));
                             if let Some(schema) = schema {
                                 found.insert(reference.clone(), schema);
                             }

@@ -200,12 +200,7 @@ impl ClientBuilder {
             }
         };
         Ok(Client {
-            core: Core {
-                http,
-                base_url,
-                credentials: credentials.into(),
-                config: Arc::new(self.config),
-            },
+            core: Core::new(http, base_url, credentials, self.config)?,
         })
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE};
 use reqwest::Url;
 
 use crate::error::{BuildError, InvalidRequest, RawResponse};
@@ -32,16 +32,6 @@ pub(crate) const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'%');
 
-/// One piece of an operation's path template, in order.
-#[derive(Clone, Copy)]
-pub(crate) enum PathPart<'a> {
-    /// Text of the template, `/` included, e.g. `/orgs/`.
-    Literal(&'static str),
-    /// A path parameter: its name in the spec (for errors) and its value, which
-    /// percent-encodes itself so it stays inside its segment (see [`PathValue`]).
-    Parameter(&'static str, &'a dyn PathValue),
-}
-
 /// A path parameter's value as [`Call::method`](crate::call::Call::method) takes it.
 ///
 /// Text (a string parameter, or [`path_text`] of any other value) is the value in
@@ -65,35 +55,6 @@ impl PathValue for &str {
     fn encode_into(&self, path: &mut String) {
         path.extend(utf8_percent_encode(self, PATH_VALUE));
     }
-}
-
-/// The parts of the path `template` (as the spec writes it, e.g.
-/// `/orgs/{org_id}/files/{name}.{ext}`), each `{name}` filled with the next of `values`.
-pub(crate) fn template_parts<'a>(
-    template: &'static str,
-    values: &[&'a dyn PathValue],
-) -> Result<Vec<PathPart<'a>>, InvalidRequest> {
-    let mut parts = Vec::new();
-    let mut values = values.iter();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').map(|close| open + close);
-        let (Some(close), Some(value)) = (close, values.next()) else {
-            return Err(InvalidRequest {
-                parameter: "path",
-                reason: format!("the template {template:?} and its values do not match"),
-            });
-        };
-        if open > 0 {
-            parts.push(PathPart::Literal(&rest[..open]));
-        }
-        parts.push(PathPart::Parameter(&rest[open + 1..close], *value));
-        rest = &rest[close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(PathPart::Literal(rest));
-    }
-    Ok(parts)
 }
 
 /// Parses and checks a base URL. A trailing `/` is allowed and ignored.
@@ -161,7 +122,9 @@ pub(crate) fn without_password(url: &str) -> String {
     )
 }
 
-/// The operation's URL: `base`'s path followed by the template's `parts`.
+/// The operation's URL: `base`'s path followed by the path `template` (as the spec
+/// writes it, e.g. `/orgs/{org_id}/files/{name}.{ext}`), each `{name}` filled with the
+/// next of `values`.
 ///
 /// Each parameter value is percent-encoded byte by byte (see [`PATH_VALUE`] and
 /// [`PathValue`]) before the URL library sees it, so a tab or line break is sent as
@@ -169,8 +132,21 @@ pub(crate) fn without_password(url: &str) -> String {
 /// A segment holding a parameter that would still be `""`, `.` or `..` as sent (which
 /// would merge two segments or climb out of one) is refused instead of calling a
 /// different URL.
-pub(crate) fn endpoint(base: &Url, parts: &[PathPart<'_>]) -> Result<Url, InvalidRequest> {
-    let mut path = base.path().trim_end_matches('/').to_string();
+///
+/// Why one pass over the template, into one pre-sized string: this runs for every
+/// request, and the bench (`cargo xtask bench client`) counts its instructions.
+pub(crate) fn endpoint(
+    base: &Url,
+    template: &'static str,
+    values: &[&dyn PathValue],
+) -> Result<Url, InvalidRequest> {
+    let mismatch = || InvalidRequest {
+        parameter: "path",
+        reason: format!("the template {template:?} and its values do not match"),
+    };
+    let base_path = base.path().trim_end_matches('/');
+    let mut path = String::with_capacity(base_path.len() + template.len() + 16 * values.len());
+    path.push_str(base_path);
     // The segment being built: where it starts in `path`, and the first parameter in it.
     let mut segment_start = path.len();
     let mut segment_parameter: Option<&'static str> = None;
@@ -186,24 +162,51 @@ pub(crate) fn endpoint(base: &Url, parts: &[PathPart<'_>]) -> Result<Url, Invali
         }
         _ => Ok(()),
     };
-    for part in parts {
-        match *part {
-            PathPart::Literal(text) => {
-                for (index, piece) in text.split('/').enumerate() {
-                    if index > 0 {
-                        check(&path, segment_start, segment_parameter)?;
-                        segment_start = path.len();
-                        segment_parameter = None;
-                        path.push('/');
-                    }
-                    path.extend(utf8_percent_encode(piece, TEMPLATE_TEXT));
-                }
+    let mut values = values.iter();
+    // Bytes, not chars: `/`, `{` and `}` are ASCII, and a UTF-8 byte of another character
+    // is never one of them.
+    let bytes = template.as_bytes();
+    let mut literal_start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'/' => {
+                path.extend(utf8_percent_encode(
+                    &template[literal_start..at],
+                    TEMPLATE_TEXT,
+                ));
+                check(&path, segment_start, segment_parameter)?;
+                segment_start = path.len();
+                segment_parameter = None;
+                path.push('/');
+                literal_start = at + 1;
             }
-            PathPart::Parameter(name, value) => {
-                segment_parameter = segment_parameter.or(Some(name));
+            b'{' => {
+                path.extend(utf8_percent_encode(
+                    &template[literal_start..at],
+                    TEMPLATE_TEXT,
+                ));
+                let close = bytes[at..]
+                    .iter()
+                    .position(|&byte| byte == b'}')
+                    .ok_or_else(mismatch)?
+                    + at;
+                let value = values.next().ok_or_else(mismatch)?;
+                segment_parameter = segment_parameter.or(Some(&template[at + 1..close]));
                 value.encode_into(&mut path);
+                at = close;
+                literal_start = close + 1;
             }
+            _ => {}
         }
+        at += 1;
+    }
+    path.extend(utf8_percent_encode(
+        &template[literal_start..],
+        TEMPLATE_TEXT,
+    ));
+    if values.next().is_some() {
+        return Err(mismatch());
     }
     check(&path, segment_start, segment_parameter)?;
     let mut url = base.clone();
@@ -325,43 +328,6 @@ pub(crate) fn redirect_policy() -> reqwest::redirect::Policy {
             attempt.follow()
         }
     })
-}
-
-/// Puts a credential into `headers` under `name`, marked sensitive. A value a header
-/// cannot hold is handed to reqwest as is, which fails the request before anything is
-/// sent, with an error that does not show the value.
-pub(crate) fn credential_header(
-    request: reqwest::RequestBuilder,
-    headers: &mut HeaderMap,
-    name: HeaderName,
-    value: &str,
-) -> reqwest::RequestBuilder {
-    match HeaderValue::from_str(value) {
-        Ok(mut value) => {
-            value.set_sensitive(true);
-            headers.insert(name, value);
-            request
-        }
-        Err(_) => request.header(name, value),
-    }
-}
-
-/// Adds `name=value` as a `Cookie` header marked sensitive (joined with other cookies
-/// before sending, see [`join_cookies`]). The value is sent as given; one a header
-/// cannot hold fails the request as in [`credential_header`].
-pub(crate) fn credential_cookie(
-    request: reqwest::RequestBuilder,
-    name: &str,
-    value: &str,
-) -> reqwest::RequestBuilder {
-    let text = format!("{name}={value}");
-    match HeaderValue::from_str(&text) {
-        Ok(mut value) => {
-            value.set_sensitive(true);
-            request.header(COOKIE, value)
-        }
-        Err(_) => request.header(COOKIE, text),
-    }
 }
 
 /// Several `Cookie` headers (default headers, an API key, the operation's cookie

@@ -11,7 +11,7 @@ use reqwest::{StatusCode, Url};
 use crate::error::{BuildError, Error, RawResponse};
 use crate::pagination::{items, Page};
 use crate::redact::Secrets;
-use crate::request::{self, PathPart, PathValue, Style};
+use crate::request::{self, PathValue, Style};
 use crate::retry;
 
 fn base() -> Url {
@@ -146,15 +146,7 @@ fn header_values_refuse_line_breaks() {
 
 #[test]
 fn path_values_are_percent_encoded_byte_by_byte() {
-    let url = request::endpoint(
-        &base(),
-        &[
-            PathPart::Literal("/orgs/"),
-            PathPart::Parameter("org", &"a/b?c#d%e f\t\r\n..é"),
-            PathPart::Literal("/items"),
-        ],
-    )
-    .unwrap();
+    let url = request::endpoint(&base(), "/orgs/{org}/items", &[&"a/b?c#d%e f\t\r\n..é"]).unwrap();
     assert_eq!(
         url.as_str(),
         "https://api.example.com/v1/orgs/a%2Fb%3Fc%23d%25e%20f%09%0D%0A..%C3%A9/items"
@@ -163,54 +155,40 @@ fn path_values_are_percent_encoded_byte_by_byte() {
 
 #[test]
 fn path_templates_fill_each_name_with_the_next_value() {
-    let parts =
-        request::template_parts("/orgs/{org}/files/{name}.{ext}", &[&"o/1", &"a", &"b"]).unwrap();
-    let url = request::endpoint(&base(), &parts).unwrap();
-    assert_eq!(url.path(), "/v1/orgs/o%2F1/files/a.b");
-    let error = request::endpoint(
+    let url = request::endpoint(
         &base(),
-        &request::template_parts("/x/{id}", &[&""]).unwrap(),
+        "/orgs/{org}/files/{name}.{ext}",
+        &[&"o/1", &"a", &"b"],
     )
-    .unwrap_err();
+    .unwrap();
+    assert_eq!(url.path(), "/v1/orgs/o%2F1/files/a.b");
+    let url = request::endpoint(&base(), "/{org}/files/", &[&"o"]).unwrap();
+    assert_eq!(url.path(), "/v1/o/files/");
+    let error = request::endpoint(&base(), "/x/{id}", &[&""]).unwrap_err();
     assert_eq!(error.parameter, "id");
-    assert!(request::template_parts("/x/{id}", &[]).is_err());
-    assert!(request::template_parts("/x/{id", &[&"1"]).is_err());
+    // A template whose names and values do not pair up is refused, naming the template.
+    for (template, values) in [
+        ("/x/{id}", &[][..]),
+        ("/x/{id", &[&"1" as &dyn PathValue][..]),
+        ("/x", &[&"1" as &dyn PathValue][..]),
+    ] {
+        let error = request::endpoint(&base(), template, values).unwrap_err();
+        assert_eq!(error.parameter, "path", "{template}");
+        assert!(error.reason.contains(template), "{}", error.reason);
+    }
 }
 
 #[test]
 fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
     for value in ["", ".", ".."] {
-        let error = request::endpoint(
-            &base(),
-            &[
-                PathPart::Literal("/orgs/"),
-                PathPart::Parameter("org", &value),
-            ],
-        )
-        .unwrap_err();
+        let error = request::endpoint(&base(), "/orgs/{org}", &[&value]).unwrap_err();
         assert_eq!(error.parameter, "org", "{value:?}");
     }
     // Two parameters in one segment, each harmless alone, are judged together.
-    let error = request::endpoint(
-        &base(),
-        &[
-            PathPart::Literal("/files/"),
-            PathPart::Parameter("stem", &"."),
-            PathPart::Parameter("extension", &"."),
-        ],
-    )
-    .unwrap_err();
+    let error = request::endpoint(&base(), "/files/{stem}{extension}", &[&".", &"."]).unwrap_err();
     assert_eq!(error.parameter, "stem");
     // Text of the template around a value is its own: `.json` keeps the segment safe.
-    let url = request::endpoint(
-        &base(),
-        &[
-            PathPart::Literal("/files/"),
-            PathPart::Parameter("stem", &"."),
-            PathPart::Literal(".json"),
-        ],
-    )
-    .unwrap();
+    let url = request::endpoint(&base(), "/files/{stem}.json", &[&"."]).unwrap();
     assert_eq!(url.path(), "/v1/files/..json");
 }
 
@@ -320,10 +298,7 @@ fn styled_path_values_encode_reserved_characters_but_not_their_delimiters() {
 fn a_label_value_that_would_make_a_dot_segment_is_refused() {
     let endpoint = |value: serde_json::Value, style: Style| {
         let value = request::path_value("id", &value, style).unwrap();
-        request::endpoint(
-            &base(),
-            &request::template_parts("/files/{id}", &[&value]).unwrap(),
-        )
+        request::endpoint(&base(), "/files/{id}", &[&value])
     };
     let label = Style::Label { explode: false };
     for value in [
@@ -356,7 +331,7 @@ fn a_label_value_that_would_make_a_dot_segment_is_refused() {
 #[test]
 fn base_urls_keep_their_path_and_refuse_control_characters() {
     let url = request::parse_base_url("https://h/prefix/").unwrap();
-    let endpoint = request::endpoint(&url, &[PathPart::Literal("/x")]).unwrap();
+    let endpoint = request::endpoint(&url, "/x", &[]).unwrap();
     assert_eq!(endpoint.as_str(), "https://h/prefix/x");
     assert!(matches!(
         request::parse_base_url("https://h/a\tb"),

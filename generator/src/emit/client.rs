@@ -268,12 +268,7 @@ pub fn client_rs(api: &Api, behaviour: &ClientBehaviour) -> TokenStream {
                         .map_err(BuildError::Http)?,
                 };
                 Ok(Client {
-                    core: Core {
-                        http,
-                        base_url,
-                        credentials: credentials.into(),
-                        config: Arc::new(self.config),
-                    },
+                    core: Core::new(http, base_url, credentials, self.config)?,
                 })
             }
         }

@@ -100,6 +100,33 @@ pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
     Ok(parsed)
 }
 
+/// `url` without its user info (`scheme://user:password@host`), and that user info as
+/// the value of an `Authorization: Basic` header, percent-decoded as RFC 3986 writes it
+/// (a password without a user name is `:password`). As reqwest does for a URL it is
+/// given; done here once, since requests are made from parts (see `Core::new`).
+pub(crate) fn split_user_info(url: &Url) -> (Url, Option<String>) {
+    use base64::Engine as _;
+    if url.username().is_empty() && url.password().is_none() {
+        return (url.clone(), None);
+    }
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let user_info = format!(
+        "{}:{}",
+        decode(url.username()),
+        url.password().map(decode).unwrap_or_default()
+    );
+    let mut bare = url.clone();
+    // Only a URL that cannot have user info (no host) refuses these, and it has none.
+    let _ = bare.set_username("");
+    let _ = bare.set_password(None);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(user_info);
+    (bare, Some(format!("Basic {encoded}")))
+}
+
 /// `url` with the password of its user info (`scheme://user:password@host`) replaced by
 /// `[redacted]`, for error messages and `Debug`. Works on text that does not parse.
 pub(crate) fn without_password(url: &str) -> String {

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, COOKIE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
 use reqwest::{Method, Url};
 use secrecy::ExposeSecret as _;
 use serde::Serialize;
@@ -42,12 +42,15 @@ pub(crate) struct Core {
     pub(crate) base_url: Url,
     pub(crate) credentials: Arc<[Credential]>,
     pub(crate) config: Arc<Config>,
-    /// The headers every request starts with: the `User-Agent`, the default headers and
-    /// the header and cookie credentials, in that order (a later one replaces an earlier
+    /// The headers every request starts with: basic credentials from the base URL's user
+    /// info, the `User-Agent`, the default headers and the header and cookie
+    /// credentials, in that order (a later one replaces an earlier
     /// header of the same name; cookies add up). Why made once here: building them per
     /// request was a third of what the client spends beyond a plain `reqwest` call
     /// (`cargo xtask bench client`); a copy of this map is one clone.
     headers: Arc<HeaderMap>,
+    /// `base_url` without its user info, which `headers` sends as basic credentials.
+    request_base: Url,
 }
 
 impl Core {
@@ -62,17 +65,6 @@ impl Core {
         credentials: Vec<Credential>,
         config: Config,
     ) -> Result<Self, BuildError> {
-        let mut headers = HeaderMap::new();
-        // The user agent is the generated crate's name and version: always a valid value.
-        if let Ok(user_agent) = HeaderValue::from_str(config.user_agent) {
-            headers.insert(USER_AGENT, user_agent);
-        }
-        for name in config.default_headers.keys() {
-            headers.remove(name);
-            for value in config.default_headers.get_all(name) {
-                headers.append(name.clone(), value.clone());
-            }
-        }
         let sensitive = |text: &str| {
             HeaderValue::from_str(text)
                 .map(|mut value| {
@@ -84,6 +76,21 @@ impl Core {
                     reason: "it is not a valid header value".to_string(),
                 })
         };
+        let mut headers = HeaderMap::new();
+        let (request_base, user_info) = request::split_user_info(&base_url);
+        if let Some(user_info) = user_info {
+            headers.insert(AUTHORIZATION, sensitive(&user_info)?);
+        }
+        // The user agent is the generated crate's name and version: always a valid value.
+        if let Ok(user_agent) = HeaderValue::from_str(config.user_agent) {
+            headers.insert(USER_AGENT, user_agent);
+        }
+        for name in config.default_headers.keys() {
+            headers.remove(name);
+            for value in config.default_headers.get_all(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
         for credential in &credentials {
             match credential {
                 Credential::Header(name, value) => {
@@ -102,6 +109,7 @@ impl Core {
             credentials: credentials.into(),
             config: Arc::new(config),
             headers: Arc::new(headers),
+            request_base,
         })
     }
 
@@ -310,7 +318,7 @@ impl<'c> Call<'c> {
         values: &[&dyn PathValue],
     ) -> Result<Self, InvalidRequest> {
         let core = self.core;
-        let url = request::endpoint(&core.base_url, template, values)?;
+        let url = request::endpoint(&core.request_base, template, values)?;
         let mut request = reqwest::Request::new(method, url);
         *request.headers_mut() = HeaderMap::clone(&core.headers);
         let mut builder = reqwest::RequestBuilder::from_parts(core.http.clone(), request);

@@ -329,6 +329,23 @@ fn a_label_value_that_would_make_a_dot_segment_is_refused() {
 }
 
 #[test]
+fn user_info_in_a_base_url_becomes_basic_credentials() {
+    let cases = [
+        // base64("me:s3cret"), base64("me:"), base64(":pw"), base64("a b:p@ss")
+        ("https://me:s3cret@h/v1", Some("Basic bWU6czNjcmV0")),
+        ("https://me@h/v1", Some("Basic bWU6")),
+        ("https://:pw@h/v1", Some("Basic OnB3")),
+        ("https://a%20b:p%40ss@h/v1", Some("Basic YSBiOnBAc3M=")),
+        ("https://h/v1", None),
+    ];
+    for (url, expected) in cases {
+        let (bare, header) = request::split_user_info(&Url::parse(url).unwrap());
+        assert_eq!(bare.as_str(), "https://h/v1", "{url}");
+        assert_eq!(header.as_deref(), expected, "{url}");
+    }
+}
+
+#[test]
 fn base_urls_keep_their_path_and_refuse_control_characters() {
     let url = request::parse_base_url("https://h/prefix/").unwrap();
     let endpoint = request::endpoint(&url, "/x", &[]).unwrap();

@@ -222,6 +222,15 @@ async fn create_is_retried_when_the_call_opts_in() {
     assert_eq!(sandbox.name, "twice");
     assert_eq!(methods(&server), ["POST", "POST"]);
     assert_eq!(server.sandboxes(ORG, PROJECT).len(), 1);
+    // The retry is the same request, made again from the same values: path, query,
+    // every header in order and the body's bytes.
+    let requests = server.requests();
+    assert_eq!(requests[0], requests[1]);
+    assert_eq!(requests[1].body, r#"{"name":"twice"}"#);
+    assert_eq!(
+        requests[1].authorization.as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
 }
 
 #[tokio::test]

@@ -267,12 +267,12 @@ async fn receive<P: Operation>(request: Request<'_, P>) -> Result<RawResponse, E
     if core.config.validate_requests {
         params.validate()?;
     }
-    let request = params.build(Call::start(core))?.finish()?;
+    let build = move || Ok(params.build(Call::start(core))?.finish()?);
     let call = transport::Call {
         operation_id: P::OPERATION_ID,
         idempotent: P::IDEMPOTENT,
     };
-    transport::execute(&core.http, &core.config, request, call, &options).await
+    transport::execute(&core.http, &core.config, build, call, &options).await
 }
 
 impl<'a, P> IntoFuture for Request<'a, P>

@@ -97,18 +97,27 @@ impl fmt::Debug for Config {
     }
 }
 
-/// Sends `request`, retrying as the policy allows, and reads the last response.
+/// Sends the request `build` makes, retrying as the policy allows, and reads the last
+/// response.
 ///
 /// A status the policy retries is returned as a response once attempts run out, so the
 /// operation reports it like any other status; a transport failure is returned as the
 /// last error. A body over the size limit is not retried.
-pub(crate) async fn execute<E>(
+///
+/// Why `build` and not a request: a retry sends the request made again from the same
+/// values, rather than a copy kept of every request in case it fails (a copy per call
+/// was about 2% of the client's instructions in `cargo xtask bench client`), and a body
+/// reqwest cannot copy (multipart) can be sent again too.
+pub(crate) async fn execute<E, B>(
     http: &reqwest::Client,
     config: &Config,
-    request: reqwest::RequestBuilder,
+    build: B,
     call: Call,
     options: &RequestOptions,
-) -> Result<RawResponse, Error<E>> {
+) -> Result<RawResponse, Error<E>>
+where
+    B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
+{
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.unwrap_or(config.timeout);
     let limit = options
@@ -116,19 +125,9 @@ pub(crate) async fn execute<E>(
         .unwrap_or(config.max_response_bytes);
     let retries_allowed = policy.allows(call.idempotent);
     let mut backoff = policy.backoff();
-    let mut request = request
-        .build()
-        .map_err(|error| Error::from(redacted(error, &config.secrets)))?;
-    request::join_cookies(request.headers_mut());
+    let mut request = prepare(&build, config, timeout)?;
     let mut attempt: u32 = 1;
     loop {
-        // A body that cannot be cloned (a stream) can be sent only once.
-        let next = if retries_allowed && attempt < policy.max_attempts() {
-            request.try_clone()
-        } else {
-            None
-        };
-        *request.timeout_mut() = Some(timeout);
         let observed = config.observer.as_ref().map(|observer| {
             (
                 observer,
@@ -182,9 +181,9 @@ pub(crate) async fn execute<E>(
                 (None, _) => {}
             }
         }
-        let Some(next) = next else {
+        if !(retries_allowed && attempt < policy.max_attempts()) {
             return outcome.map_err(Failure::into_error);
-        };
+        }
         let delay = match &outcome {
             Ok(response) if retry::is_retryable_status(response.status()) => {
                 backoff.next_delay(Some(response.headers()))
@@ -193,9 +192,28 @@ pub(crate) async fn execute<E>(
             _ => return outcome.map_err(Failure::into_error),
         };
         tokio::time::sleep(delay).await;
-        request = next;
+        request = prepare(&build, config, timeout)?;
         attempt += 1;
     }
+}
+
+/// The request `build` makes, cookies joined, with the attempt's `timeout`. A function,
+/// not a closure kept in `execute`: a borrow of `build` held across its awaits would
+/// make every operation's parameters need `Sync` for the call to be `Send`.
+fn prepare<E, B>(
+    build: &B,
+    config: &Config,
+    timeout: Duration,
+) -> Result<reqwest::Request, Error<E>>
+where
+    B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
+{
+    let mut request = build()?
+        .build()
+        .map_err(|error| Error::from(redacted(error, &config.secrets)))?;
+    request::join_cookies(request.headers_mut());
+    *request.timeout_mut() = Some(timeout);
+    Ok(request)
 }
 
 /// What [`open_stream`] got: the response still being received, when it is a 2xx event

@@ -3,18 +3,21 @@
 //! A minimal local HTTP server (axum, on its own runtime and threads) answers
 //! `GET /api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}` with one
 //! fixed, realistic `Sandbox` JSON body after checking the bearer token. Against it, in
-//! alternating rounds (ours first in odd rounds, plain first in even ones):
+//! rounds:
 //!
 //! - **ours**: `ai_agent_client::Client::get_sandbox(org, project, id).await`, as a user
 //!   calls it (default settings: validation, retry policy, timeout, size limit);
 //! - **plain**: a default `reqwest::Client` sending the same request (same URL, bearer
 //!   token; the user agent differs) and decoding the body into the same
-//!   `ai_agent_client::types::Sandbox`, so both sides do the same JSON work.
+//!   `ai_agent_client::types::Sandbox`, so both sides do the same JSON work;
+//! - **plain+timeout**: the same plain loop with the whole-request timeout ours sets on
+//!   every attempt by default (60 s), so the cost of that one feature is a figure too.
 //!
-//! Each side runs `--concurrency` tasks sharing `--requests` requests. Printed per round:
-//! requests/s of each and the ratio ours/plain (goal: median >= 0.95), and the CPU time
-//! the client threads spent per request (server threads excluded), a figure less
-//! disturbed by other processes on a shared machine than throughput.
+//! Each side runs `--concurrency` tasks sharing `--requests` requests; the order of the
+//! sides turns by one each round. Printed per round: requests/s of each, the ratios
+//! ours/plain (the goal: median >= 0.95) and ours/plain+timeout, and the CPU time the
+//! client threads spent per request (server threads excluded), a figure less disturbed
+//! by other processes on a shared machine than throughput.
 //!
 //! Then, with `--memory-requests M` (default 1,000,000; 0 skips it), one client sends M
 //! requests and the process's resident set (`VmRSS`, server included) is sampled every
@@ -45,6 +48,9 @@ const TOKEN: &str = "bench-token";
 const ORG: &str = "acme-org";
 const PROJECT: &str = "load-project";
 const PATH: &str = "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}";
+/// The whole-request timeout our client sets on each attempt unless told otherwise
+/// (`ClientBuilder::timeout`'s documented default).
+const OURS_DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The throughput goal: ours / plain.
 const GOAL_RATIO: f64 = 0.95;
 /// Resident-set growth over the memory run still counted as none.
@@ -267,6 +273,8 @@ enum Side {
     Plain {
         http: reqwest::Client,
         base: Arc<str>,
+        /// The whole-request timeout of each request, when set.
+        timeout: Option<Duration>,
     },
 }
 
@@ -274,7 +282,8 @@ impl Side {
     fn name(&self) -> &'static str {
         match self {
             Side::Ours(_) => "ours",
-            Side::Plain { .. } => "plain",
+            Side::Plain { timeout: None, .. } => "plain",
+            Side::Plain { .. } => "plain+timeout",
         }
     }
 
@@ -286,7 +295,11 @@ impl Side {
         let future: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send + '_>> = match self
         {
             Side::Ours(client) => Box::pin(get_ours(client, id)),
-            Side::Plain { http, base } => Box::pin(get_plain(http, base, id)),
+            Side::Plain {
+                http,
+                base,
+                timeout,
+            } => Box::pin(get_plain(http, base, *timeout, id)),
         };
         future.await
     }
@@ -301,11 +314,18 @@ async fn get_ours(client: &ai_agent_client::Client, id: Uuid) -> Result<Sandbox,
 }
 
 /// The same request with a plain `reqwest::Client`, decoded into the same type.
-async fn get_plain(http: &reqwest::Client, base: &str, id: Uuid) -> Result<Sandbox, String> {
+async fn get_plain(
+    http: &reqwest::Client,
+    base: &str,
+    timeout: Option<Duration>,
+    id: Uuid,
+) -> Result<Sandbox, String> {
     let url = format!("{base}/api/v1beta1/orgs/{ORG}/projects/{PROJECT}/sandboxes/{id}");
-    let response = http
-        .get(url)
-        .bearer_auth(TOKEN)
+    let mut request = http.get(url).bearer_auth(TOKEN);
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
@@ -412,10 +432,18 @@ fn run(args: &Args) -> Result<(), String> {
             .build()
             .map_err(|error| error.to_string())?,
     );
+    let http = reqwest::Client::new();
     let plain = Side::Plain {
-        http: reqwest::Client::new(),
+        http: http.clone(),
         base: base.clone(),
+        timeout: None,
     };
+    let plain_timeout = Side::Plain {
+        http,
+        base: base.clone(),
+        timeout: Some(OURS_DEFAULT_TIMEOUT),
+    };
+    let sides = [&ours, &plain, &plain_timeout];
 
     println!(
         "bench client: GET {PATH} on {address}, {body_len}-byte Sandbox body; {} requests per side per round, {} concurrent, {} rounds; client runtime 2 threads, server runtime 2 threads; {} cores",
@@ -424,22 +452,21 @@ fn run(args: &Args) -> Result<(), String> {
         args.rounds,
         std::thread::available_parallelism().map_or(0, usize::from),
     );
-    println!("plain: a default reqwest::Client, same URL and bearer token, body decoded into the same types::Sandbox");
+    println!("plain: a default reqwest::Client, same URL and bearer token, body decoded into the same types::Sandbox; plain+timeout: the same with ours' default whole-request timeout");
 
     runtime.block_on(async {
-        for side in [&ours, &plain] {
+        for side in sides {
             drive(side, id, WARM_UP, args.concurrency, Arc::new(|_| {})).await?;
         }
         println!();
-        println!("| round | ours req/s | plain req/s | ratio ours/plain | ours CPU µs/req | plain CPU µs/req |");
-        println!("| --- | --- | --- | --- | --- | --- |");
-        let (mut ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+        println!("| round | ours req/s | plain req/s | plain+timeout req/s | ours/plain | ours/plain+timeout | ours CPU µs/req | plain CPU µs/req | plain+timeout CPU µs/req |");
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        let (mut ratios, mut timeout_ratios, mut cpu_ratios) = (Vec::new(), Vec::new(), Vec::new());
         for round in 1..=args.rounds {
-            let order = if round % 2 == 1 {
-                [&ours, &plain]
-            } else {
-                [&plain, &ours]
-            };
+            // Each side goes first in turn, so none is always measured on a warmer
+            // (or busier) machine than the others.
+            let mut order = sides;
+            order.rotate_left(round as usize % sides.len());
             let mut runs = Vec::new();
             for side in order {
                 runs.push((
@@ -451,11 +478,14 @@ fn run(args: &Args) -> Result<(), String> {
                 runs.iter()
                     .find(|(side, _)| *side == name)
                     .map(|(_, run)| run)
-                    .expect("both sides ran")
+                    .expect("every side ran")
             };
-            let (ours_run, plain_run) = (find("ours"), find("plain"));
+            let (ours_run, plain_run, timeout_run) =
+                (find("ours"), find("plain"), find("plain+timeout"));
             let ratio = ours_run.per_second / plain_run.per_second;
             ratios.push(ratio);
+            let timeout_ratio = ours_run.per_second / timeout_run.per_second;
+            timeout_ratios.push(timeout_ratio);
             let cpu = |run: &Run| {
                 run.cpu_micros_per_request
                     .map_or_else(|| "-".to_owned(), |micros| format!("{micros:.1}"))
@@ -467,11 +497,13 @@ fn run(args: &Args) -> Result<(), String> {
                 cpu_ratios.push(ours_cpu / plain_cpu);
             }
             println!(
-                "| {round} | {:.0} | {:.0} | {ratio:.3} | {} | {} |",
+                "| {round} | {:.0} | {:.0} | {:.0} | {ratio:.3} | {timeout_ratio:.3} | {} | {} | {} |",
                 ours_run.per_second,
                 plain_run.per_second,
+                timeout_run.per_second,
                 cpu(ours_run),
                 cpu(plain_run),
+                cpu(timeout_run),
             );
         }
         let median_ratio = median(&mut ratios);
@@ -480,6 +512,10 @@ fn run(args: &Args) -> Result<(), String> {
             "bench client: median throughput ratio ours/plain {median_ratio:.3} over {} rounds (goal >= {GOAL_RATIO}): {}",
             args.rounds,
             if median_ratio >= GOAL_RATIO { "met" } else { "NOT met" }
+        );
+        println!(
+            "bench client: median throughput ratio ours/plain+timeout {:.3} (the same requests, each with the same 60 s timeout as ours)",
+            median(&mut timeout_ratios)
         );
         if !cpu_ratios.is_empty() {
             println!(

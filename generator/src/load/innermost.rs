@@ -70,8 +70,23 @@ pub fn innermost_failure(tree: &Value) -> Option<(String, String)> {
 /// `cargo xtask fuzz`: minutes). Deep ones are typed a position at a time first, deepest
 /// first, so a defect costs linear time.
 pub fn type_schema(value: &Value, pointer: &str) -> Option<openapiv3::Schema> {
-    if schema_nesting(value) > CHEAP_NESTING && visit(value, Kind::Schema, pointer).is_some() {
-        return None;
+    if schema_nesting(value) > CHEAP_NESTING {
+        // The target is typed as a schema even when it holds a `$ref` beside other
+        // keywords (those are what it is read as), but `visit` stops at a `$ref`: so it
+        // visits the target without one, or it would skip the very keywords that nest.
+        let without_ref;
+        let visited = match value {
+            Value::Object(map) if map.contains_key("$ref") => {
+                let mut map = map.clone();
+                map.remove("$ref");
+                without_ref = Value::Object(map);
+                &without_ref
+            }
+            _ => value,
+        };
+        if visit(visited, Kind::Schema, pointer).is_some() {
+            return None;
+        }
     }
     serde_json::from_value(value.clone()).ok()
 }

@@ -14,8 +14,10 @@ pub fn sections(api: &Api, behaviour: &ClientBehaviour, crate_ident: &str) -> Ve
          Transport failures and the statuses 408, 429, 502, 503 and 504 are retried with \
          exponential backoff and jitter, honouring `Retry-After` (seconds or HTTP date) up to \
          a cap. Only idempotent operations are retried (GET, HEAD, PUT, DELETE, and those the \
-         generator's settings mark idempotent) unless the policy opts in. Each attempt has a \
-         whole-request timeout; running out of it is [`Error::Timeout`].\n\n\
+         generator's settings mark idempotent) unless the policy opts in. A retry sends the \
+         same request again, made anew from the call's values (a multipart body too). Each \
+         attempt has a whole-request timeout (60 s unless set); running out of it is \
+         [`Error::Timeout`].\n\n\
          ```no_run\n\
          # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
          use std::time::Duration;\n\

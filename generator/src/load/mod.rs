@@ -151,6 +151,23 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
     })
 }
 
+/// Spec text as the untyped tree the load stage reads it into, before any upgrade or
+/// repair: JSON chosen as by [`load_str`], integers beyond 64 bits kept as floats, a
+/// JSON object with a key twice refused. For tools that work on documents as trees
+/// (`cargo xtask fuzz` mutates them), so YAML is read in this module only.
+///
+/// # Errors
+/// [`GenerateError::Syntax`] for text that is not YAML or JSON, with line:column.
+pub fn parse_tree(text: &str, path: &Path) -> Result<serde_json::Value, GenerateError> {
+    let is_json = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{');
+    let format = if is_json { Format::Json } else { Format::Yaml };
+    let Tree(tree) = parse(text, format).map_err(|e| e.into_error(&path.display().to_string()))?;
+    Ok(tree)
+}
+
 /// The untyped document. Unlike `serde_json::Value` it takes integers beyond 64 bits
 /// (YAML has them; published specs write `minimum: -9223372036854776000`), as floats,
 /// so the repair stage can see them and say what it does with them.

@@ -2,14 +2,14 @@
 //! as untyped JSON trees, and structured mutations of them.
 //!
 //! Shared with `tests/tests/fuzz_regressions.rs` (included with `#[path]`): only `std`,
-//! `serde_json`, `serde_yaml` and `fastrand`.
+//! `serde_json` and `fastrand`.
 //!
 //! Input `i` of a run with seed `S` is made by an RNG seeded from `(S, i)` alone, so any
 //! input is reproducible from the two numbers, whatever the number of jobs.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 /// A key that serialises as a duplicate of `key`: [`to_text`] strips this prefix after
 /// serialisation, so the JSON text has the same key twice in one object (a `Value` map
@@ -69,10 +69,9 @@ pub fn load_seeds(dir: &Path) -> Result<(Vec<Seed>, Vec<String>), String> {
 /// Unreadable, not YAML/JSON, or not an object.
 pub fn load_seed(path: &Path) -> Result<Seed, String> {
     let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
-    // Through serde_yaml's own tree: YAML keys may be numbers (`200:` response codes),
-    // which serde_json's `Value` refuses to read directly. JSON is YAML.
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|error| error.to_string())?;
-    let value = from_yaml(yaml);
+    // The generator's own reader: YAML keys that are numbers (`200:`) become text, and
+    // integers beyond 64 bits (published specs have them) do not refuse the seed.
+    let value = generator::load::parse_tree(&text, path).map_err(|error| error.to_string())?;
     if !value.is_object() {
         return Err("not an object".to_owned());
     }
@@ -81,49 +80,6 @@ pub fn load_seed(path: &Path) -> Result<Seed, String> {
         .file_name()
         .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
     Ok(Seed { name, value, slice })
-}
-
-fn from_yaml(yaml: serde_yaml::Value) -> Value {
-    match yaml {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(value) => Value::Bool(value),
-        serde_yaml::Value::Number(number) => {
-            if let Some(value) = number.as_i64() {
-                Value::from(value)
-            } else if let Some(value) = number.as_u64() {
-                Value::from(value)
-            } else {
-                number
-                    .as_f64()
-                    .and_then(Number::from_f64)
-                    .map_or_else(|| Value::String(number.to_string()), Value::Number)
-            }
-        }
-        serde_yaml::Value::String(value) => Value::String(value),
-        serde_yaml::Value::Sequence(items) => {
-            Value::Array(items.into_iter().map(from_yaml).collect())
-        }
-        serde_yaml::Value::Mapping(mapping) => Value::Object(
-            mapping
-                .into_iter()
-                .map(|(key, value)| (key_text(key), from_yaml(value)))
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => from_yaml(tagged.value),
-    }
-}
-
-fn key_text(key: serde_yaml::Value) -> String {
-    match key {
-        serde_yaml::Value::String(key) => key,
-        serde_yaml::Value::Bool(key) => key.to_string(),
-        serde_yaml::Value::Number(key) => key.to_string(),
-        serde_yaml::Value::Null => "null".to_owned(),
-        other => serde_yaml::to_string(&other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-    }
 }
 
 /// The JSON text fed to the generator: compact, with [`DUPLICATE_PREFIX`] keys turned into

@@ -154,7 +154,8 @@ impl Secrets {
     }
 
     /// Adds the secrets every client may hold whatever its security schemes: a password
-    /// in the base URL (sent by reqwest as basic credentials) and the default headers
+    /// in the base URL (sent as basic credentials, see `request::split_user_info`) and the
+    /// default headers
     /// marked sensitive.
     pub(crate) fn add_common(
         &mut self,

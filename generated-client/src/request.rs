@@ -105,26 +105,24 @@ pub(crate) fn parse_base_url(url: &str) -> Result<Url, BuildError> {
 /// (a password without a user name is `:password`). As reqwest does for a URL it is
 /// given; done here once, since requests are made from parts (see `Core::new`).
 pub(crate) fn split_user_info(url: &Url) -> (Url, Option<String>) {
-    use base64::Engine as _;
     if url.username().is_empty() && url.password().is_none() {
         return (url.clone(), None);
     }
+    // Lossy, as `Secrets::add_common` decodes it, so what is sent is what is redacted.
     let decode = |text: &str| {
         percent_encoding::percent_decode_str(text)
             .decode_utf8_lossy()
             .into_owned()
     };
-    let user_info = format!(
-        "{}:{}",
-        decode(url.username()),
-        url.password().map(decode).unwrap_or_default()
+    let header = basic_credentials(
+        &decode(url.username()),
+        &decode(url.password().unwrap_or("")),
     );
     let mut bare = url.clone();
     // Only a URL that cannot have user info (no host) refuses these, and it has none.
     let _ = bare.set_username("");
     let _ = bare.set_password(None);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(user_info);
-    (bare, Some(format!("Basic {encoded}")))
+    (bare, Some(header))
 }
 
 /// `url` with the password of its user info (`scheme://user:password@host`) replaced by

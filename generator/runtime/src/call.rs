@@ -85,22 +85,28 @@ impl Core {
         if let Ok(user_agent) = HeaderValue::from_str(config.user_agent) {
             headers.insert(USER_AGENT, user_agent);
         }
+        // As reqwest's `RequestBuilder::headers` merges a map: a name already here is
+        // replaced where it stands, its other values appended.
         for name in config.default_headers.keys() {
-            headers.remove(name);
-            for value in config.default_headers.get_all(name) {
+            let mut values = config.default_headers.get_all(name).iter();
+            if let Some(first) = values.next() {
+                headers.insert(name.clone(), first.clone());
+            }
+            for value in values {
                 headers.append(name.clone(), value.clone());
             }
         }
+        // Cookie credentials, then header credentials (each replacing a header of its
+        // name where it stands), in the order reqwest's builder methods added them.
         for credential in &credentials {
-            match credential {
-                Credential::Header(name, value) => {
-                    headers.insert(name.clone(), sensitive(value.expose_secret())?);
-                }
-                Credential::Cookie(name, value) => {
-                    let cookie = format!("{name}={}", value.expose_secret());
-                    headers.append(COOKIE, sensitive(&cookie)?);
-                }
-                Credential::Query(..) => {}
+            if let Credential::Cookie(name, value) = credential {
+                let cookie = format!("{name}={}", value.expose_secret());
+                headers.append(COOKIE, sensitive(&cookie)?);
+            }
+        }
+        for credential in &credentials {
+            if let Credential::Header(name, value) = credential {
+                headers.insert(name.clone(), sensitive(value.expose_secret())?);
             }
         }
         Ok(Core {

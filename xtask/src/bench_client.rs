@@ -4,9 +4,9 @@
 //! Builds and runs, in release (`cargo bench`'s profile, which is `release`'s), the
 //! harness-less bench `tests/benches/client_load.rs`: `ai_agent_client`'s `get_sandbox`
 //! against a plain `reqwest` loop on a local server (and the same loop with our default
-//! per-attempt timeout), in rounds that take turns, printed as throughput ratios (goal
-//! >= 0.95 against the plain loop), then the resident set over M requests (goal: no
-//! growth). A measurement, not a gate: it exits with the bench's own code (0 whatever
+//! per-attempt timeout), in rounds that take turns, printed as throughput ratios (the
+//! goal: at least 0.95 against the plain loop), then the resident set over M requests
+//! (goal: no growth). A measurement, not a gate: it exits with the bench's own code (0 whatever
 //! the figures are, 1 when a request fails), or 2 when it cannot run.
 
 use std::ffi::OsString;

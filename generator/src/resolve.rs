@@ -240,6 +240,14 @@ fn component_name(reference: &str, section: &str, pointer: &str) -> Result<Strin
         Some(name) if !name.is_empty() && !name.contains('/') => {
             Ok(name.replace("~1", "/").replace("~0", "~"))
         }
+        // A local schema `$ref` may point anywhere in the document, so one that got here
+        // points at something that does not read as a schema.
+        _ if section == "schemas" && reference.starts_with("#/") => Err(Diagnostic::new(
+            pointer,
+            format!(
+                "`$ref: {reference}` points at no schema: a schema `$ref` names `{prefix}<name>` or a valid schema elsewhere in this document"
+            ),
+        )),
         _ => Err(Diagnostic::new(
             pointer,
             format!(

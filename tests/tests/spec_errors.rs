@@ -411,3 +411,23 @@ components:
         "a required string header: {operations}"
     );
 }
+
+#[test]
+fn a_ref_to_something_that_is_not_a_schema_says_so_at_the_ref() {
+    // `#/info` is an object, but not a schema; an external file is not read at all.
+    let spec = |reference: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '{reference}'\n"
+        )
+    };
+    let message = error_text(&spec("#/info/title"), "ref.yaml");
+    assert_eq!(
+        message,
+        "ref.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema: `$ref: #/info/title` points at no schema: a schema `$ref` names `#/components/schemas/<name>` or a valid schema elsewhere in this document"
+    );
+    let message = error_text(&spec("other.yaml#/Pet"), "ref.yaml");
+    assert!(
+        message.ends_with("`$ref: other.yaml#/Pet` is not supported: only local references to `#/components/schemas/<name>` are"),
+        "{message}"
+    );
+}

@@ -203,10 +203,14 @@ impl<'a> Normaliser<'a> {
     }
 
     fn define_components(&mut self, document: &'a OpenAPI) -> Result<(), Diagnostic> {
-        let Some(section) = &document.components else {
-            return Ok(());
-        };
-        for (name, item) in &section.schemas {
+        // Nested schemas below come after, with or without a `components` section: a
+        // `$ref` may reach a schema inside `paths` (found by `cargo xtask fuzz`, whose
+        // sampled `cargo check` met a type named but never defined).
+        let schemas = document
+            .components
+            .iter()
+            .flat_map(|section| &section.schemas);
+        for (name, item) in schemas {
             let Some(entry) = self.components.get(name).cloned() else {
                 continue;
             };

@@ -360,10 +360,11 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         "unlocated-error",
         "internal-error",
         "unparsable-output",
+        "undefined-type",
         "crash",
     ];
     println!(
-        "fuzz: {total} inputs, {} panics, {} hangs, {} located errors ({} aborts/crashes, {} unlocated errors, {} internal errors, {} unparsable outputs)",
+        "fuzz: {total} inputs, {} panics, {} hangs, {} located errors ({} aborts/crashes, {} unlocated errors, {} internal errors, {} unparsable outputs, {} undefined types)",
         count("panic"),
         count("hang"),
         count("located-error"),
@@ -371,6 +372,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
         count("unlocated-error"),
         count("internal-error"),
         count("unparsable-output"),
+        count("undefined-type"),
     );
     let failed =
         count("panic") + count("hang") + failures.iter().map(|class| count(class)).sum::<u64>();

@@ -29,6 +29,9 @@ pub enum Outcome {
     Internal(String),
     /// `Ok`, but a file does not parse with `syn` (file: error).
     Unparsable(String),
+    /// `Ok`, but the code names a `crate::types` item that `src/types.rs` does not
+    /// define: a crate that cannot compile, caught without compiling it.
+    Undefined(String),
     /// The generator panicked (message at location).
     Panic(String),
     /// No answer within the per-input limit (set by the driver).
@@ -46,6 +49,7 @@ impl Outcome {
             Self::Unlocated(_) => "unlocated-error",
             Self::Internal(_) => "internal-error",
             Self::Unparsable(_) => "unparsable-output",
+            Self::Undefined(_) => "undefined-type",
             Self::Panic(_) => "panic",
             Self::Hang(_) => "hang",
             Self::Crash(_) => "crash",
@@ -64,6 +68,7 @@ impl Outcome {
             | Self::Unlocated(message)
             | Self::Internal(message)
             | Self::Unparsable(message)
+            | Self::Undefined(message)
             | Self::Panic(message)
             | Self::Hang(message)
             | Self::Crash(message) => message,
@@ -90,6 +95,7 @@ impl Outcome {
             "unlocated-error" => Self::Unlocated(message),
             "internal-error" => Self::Internal(message),
             "unparsable-output" => Self::Unparsable(message),
+            "undefined-type" => Self::Undefined(message),
             "panic" => Self::Panic(message),
             "hang" => Self::Hang(message),
             "crash" => Self::Crash(message),
@@ -247,7 +253,54 @@ fn parse_back(output: &Output) -> Outcome {
             }
         }
     }
-    Outcome::Ok { rust_files }
+    match undefined_type(output) {
+        Some(message) => Outcome::Undefined(message),
+        None => Outcome::Ok { rust_files },
+    }
+}
+
+/// The first `crate::types::Name` the crate's code names that `src/types.rs` does not
+/// define (as `pub struct`, `pub enum`, `pub type` or `pub use`): what `cargo check`
+/// would refuse, found by reading, for every input rather than every 500th. Found a
+/// nested schema named but never defined when the spec has no `components`.
+fn undefined_type(output: &Output) -> Option<String> {
+    let ident = |text: &str| -> String {
+        text.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let types = output
+        .files
+        .get(Path::new("src/types.rs"))
+        .map_or("", String::as_str);
+    let mut defined = BTreeSet::new();
+    for line in types.lines().map(str::trim_start) {
+        for keyword in ["pub struct ", "pub enum ", "pub type "] {
+            if let Some(rest) = line.strip_prefix(keyword) {
+                defined.insert(ident(rest));
+            }
+        }
+        if let Some(rest) = line.strip_prefix("pub use ") {
+            let rest = rest.trim_end_matches(';');
+            let name = rest.rsplit([':', ' ']).next().unwrap_or_default();
+            defined.insert(ident(name));
+        }
+    }
+    for (path, text) in &output.files {
+        if path.extension().is_none_or(|extension| extension != "rs") {
+            continue;
+        }
+        for (at, _) in text.match_indices("crate::types::") {
+            let name = ident(&text[at + "crate::types::".len()..]);
+            if !name.is_empty() && !defined.contains(&name) {
+                return Some(format!(
+                    "{}: names `crate::types::{name}`, which src/types.rs does not define",
+                    path.display()
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// `text` after its `@generated` header (two `//` lines), or all of it when it has none.

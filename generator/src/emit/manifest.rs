@@ -40,12 +40,14 @@ pub fn cargo_toml(
         None if is_plain_semver(&api.version) => (api.version.as_str(), ""),
         None => ("0.0.0", ""),
     };
-    let description = format!(
+    // Written by the toml crate: the spec's title and version may hold quotes,
+    // backslashes, line breaks or control characters, which a TOML string must escape
+    // (a NUL in `info.version` made a manifest Cargo refused; found by `cargo xtask fuzz`).
+    let description = toml::Value::String(format!(
         "Rust client for the {} (version {}), generated from its OpenAPI document.",
         api.title, api.version
-    )
-    .replace('\\', "\\\\")
-    .replace('"', "\\\"");
+    ))
+    .to_string();
     let named: BTreeSet<&str> = sources
         .iter()
         .flat_map(|source| path_roots(source))
@@ -122,7 +124,7 @@ pub fn cargo_toml(
         features.push('\n');
     }
     format!(
-        "[package]\nname = \"{crate_name}\"\n{version_note}version = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = \"{description}\"\npublish = false\n\n{features}{bin}{dependencies}\n{dev_dependencies}"
+        "[package]\nname = \"{crate_name}\"\n{version_note}version = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.82\"\ndescription = {description}\npublish = false\n\n{features}{bin}{dependencies}\n{dev_dependencies}"
     )
 }
 

@@ -27,7 +27,8 @@ pub enum Outcome {
     Unlocated(String),
     /// `GenerateError::Internal`: the generator emitted Rust it could not parse.
     Internal(String),
-    /// `Ok`, but a file does not parse with `syn` (file: error).
+    /// `Ok`, but a file does not parse: a `.rs` file with `syn`, `Cargo.toml` as TOML
+    /// (file: error).
     Unparsable(String),
     /// `Ok`, but the code names a `crate::types` item that `src/types.rs` does not
     /// define: a crate that cannot compile, caught without compiling it.
@@ -251,6 +252,13 @@ fn parse_back(output: &Output) -> Outcome {
             if let Ok(mut parsed) = PARSED.lock() {
                 parsed.insert(key);
             }
+        }
+    }
+    // The manifest too: Cargo refuses one that is not TOML before compiling anything
+    // (a control character in the spec's `info.version`, written into `description`).
+    if let Some(manifest) = output.files.get(Path::new("Cargo.toml")) {
+        if let Err(error) = manifest.parse::<toml::Table>() {
+            return Outcome::Unparsable(format!("Cargo.toml: {error}"));
         }
     }
     match undefined_type(output) {

@@ -64,11 +64,8 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, GenerateError> {
 /// 2.0, OpenAPI 3.0.x and 3.1.x, or none.
 pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
     let file = path.display().to_string();
-    let is_json = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{');
-    let format = if is_json { Format::Json } else { Format::Yaml };
+    let format = Format::of(text, path);
+    let is_json = matches!(format, Format::Json);
 
     // First as an untyped tree, to give a version error before a shape error: a Swagger
     // 2.0 file fails openapiv3's parse with a confusing message otherwise.
@@ -159,11 +156,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<LoadedSpec, GenerateError> {
 /// # Errors
 /// [`GenerateError::Syntax`] for text that is not YAML or JSON, with line:column.
 pub fn parse_tree(text: &str, path: &Path) -> Result<serde_json::Value, GenerateError> {
-    let is_json = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{');
-    let format = if is_json { Format::Json } else { Format::Yaml };
+    let format = Format::of(text, path);
     let Tree(tree) = parse(text, format).map_err(|e| e.into_error(&path.display().to_string()))?;
     Ok(tree)
 }
@@ -267,6 +260,21 @@ impl<'de> serde::de::Visitor<'de> for TreeVisitor {
 enum Format {
     Json,
     Yaml,
+}
+
+impl Format {
+    /// JSON by a `.json` extension or a leading `{`; anything else is read as YAML.
+    fn of(text: &str, path: &Path) -> Self {
+        let is_json = path
+            .extension()
+            .is_some_and(|ext| ext.eq_ignore_ascii_case("json"))
+            || text.trim_start().starts_with('{');
+        if is_json {
+            Self::Json
+        } else {
+            Self::Yaml
+        }
+    }
 }
 
 /// A parse failure before it is tied to a file.

@@ -24,6 +24,9 @@
 //! 100,000; goal: no growth from the first sample (after 100,000 requests of warm-up)
 //! to the last, within 5%.
 //!
+//! With `--side ours` (or `plain`, `plain+timeout`), only that side runs, for a profiler
+//! to see it alone (`strace -c -f`, `perf record`); no ratios are printed.
+//!
 //! A measurement, not a test: it exits 0 whatever the figures are (1 if a request fails,
 //! 2 on bad arguments). Speed targets live here, never in timed tests.
 
@@ -65,6 +68,8 @@ struct Args {
     concurrency: u64,
     rounds: u32,
     memory_requests: u64,
+    /// Runs only this side (`ours`, `plain` or `plain+timeout`), for a profiler.
+    side: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -73,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
         concurrency: 64,
         rounds: 5,
         memory_requests: 1_000_000,
+        side: None,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -93,6 +99,12 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--rounds: too large".to_owned())?;
             }
             "--memory-requests" => args.memory_requests = number("--memory-requests")?,
+            "--side" => match words.next().as_deref() {
+                Some(name @ ("ours" | "plain" | "plain+timeout")) => {
+                    args.side = Some(name.to_owned());
+                }
+                other => return Err(format!("--side {other:?}: ours, plain or plain+timeout")),
+            },
             // `cargo bench` passes `--bench` to a harness-less bench.
             "--bench" => {}
             other => return Err(format!("unknown argument {other:?}")),
@@ -107,7 +119,7 @@ fn main() -> std::process::ExitCode {
         Err(message) => {
             eprintln!("error: {message}");
             eprintln!(
-                "usage: client_load [--requests N] [--concurrency C] [--rounds R] [--memory-requests M]"
+                "usage: client_load [--requests N] [--concurrency C] [--rounds R] [--memory-requests M] [--side ours|plain|plain+timeout]"
             );
             return std::process::ExitCode::from(2);
         }
@@ -452,7 +464,37 @@ fn run(args: &Args) -> Result<(), String> {
         args.rounds,
         std::thread::available_parallelism().map_or(0, usize::from),
     );
+    if let Side::Ours(client) = &ours {
+        // What one call holds while it runs: ours is one heap block of this size (the
+        // request builder's `.await` boxes it); plain's is the bench's own future.
+        println!(
+            "call futures: ours {} bytes (get_sandbox(..).send()), plain {} bytes",
+            std::mem::size_of_val(&client.get_sandbox(ORG, PROJECT, id).send()),
+            std::mem::size_of_val(&get_plain(&reqwest::Client::new(), &base, None, id)),
+        );
+    }
     println!("plain: a default reqwest::Client, same URL and bearer token, body decoded into the same types::Sandbox; plain+timeout: the same with ours' default whole-request timeout");
+
+    if let Some(name) = &args.side {
+        // One side alone, for a profiler (`strace -c`, `perf`): no ratios.
+        let side = sides
+            .into_iter()
+            .find(|side| side.name() == name)
+            .ok_or_else(|| format!("no side {name}"))?;
+        return runtime.block_on(async {
+            drive(side, id, WARM_UP, args.concurrency, Arc::new(|_| {})).await?;
+            for round in 1..=args.rounds {
+                let run = timed(side, id, args.requests, args.concurrency, &threads).await?;
+                println!(
+                    "{name} round {round}: {:.0} req/s, client CPU {} µs/req",
+                    run.per_second,
+                    run.cpu_micros_per_request
+                        .map_or_else(|| "-".to_owned(), |micros| format!("{micros:.1}"))
+                );
+            }
+            Ok(())
+        });
+    }
 
     runtime.block_on(async {
         for side in sides {

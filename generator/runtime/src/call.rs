@@ -244,10 +244,12 @@ impl<'a, P: Operation> Request<'a, P> {
     /// breaks the spec's constraints, [`Error::InvalidRequest`] when a value cannot be
     /// sent (a path parameter that would be empty, `.` or `..`; a header value with a
     /// line break).
-    pub async fn send(self) -> Result<P::Output, Error<P::Error>> {
+    pub fn send(self) -> impl Future<Output = Result<P::Output, Error<P::Error>>> + 'a
+    where
+        P: 'a,
+    {
         // The response's head is not kept: no copy of its headers.
-        let response = receive(self).await?;
-        P::decode(response)
+        receive(self, P::decode)
     }
 
     /// Like [`send`](Self::send), keeping the response's status and headers (and so its
@@ -255,30 +257,50 @@ impl<'a, P: Operation> Request<'a, P> {
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(self) -> Result<Response<P::Output>, Error<P::Error>> {
-        let response = receive(self).await?;
-        let head = response.head();
-        P::decode(response).map(|value| Response::new(value, head))
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<P::Output>, Error<P::Error>>> + 'a
+    where
+        P: 'a,
+    {
+        receive(self, |response| {
+            let head = response.head();
+            P::decode(response).map(|value| Response::new(value, head))
+        })
     }
 }
 
-/// Validates, builds and sends `request`, and reads the whole response. A function, not
-/// a method: `Request`'s method names are reserved from the spec's parameter names.
-async fn receive<P: Operation>(request: Request<'_, P>) -> Result<RawResponse, Error<P::Error>> {
+/// Validates, builds and sends `request`, reads the whole response and hands it to
+/// `decode`. A function, not a method: `Request`'s method names are reserved from the
+/// spec's parameter names.
+///
+/// The values are validated where the request is built, before the first attempt
+/// sends anything (and again before a retry: the same values, the same answer), so
+/// that the call's future holds the parameters once (see [`transport::execute`]).
+fn receive<'a, P, T>(
+    request: Request<'a, P>,
+    decode: impl FnOnce(RawResponse) -> Result<T, Error<P::Error>> + 'a,
+) -> impl Future<Output = Result<T, Error<P::Error>>> + 'a
+where
+    P: Operation + 'a,
+{
     let Request {
         core,
         params,
         options,
     } = request;
-    if core.config.validate_requests {
-        params.validate()?;
-    }
-    let build = move || Ok(params.build(Call::start(core))?.finish()?);
+    let validate = core.config.validate_requests;
+    let build = move || {
+        if validate {
+            params.validate()?;
+        }
+        Ok(params.build(Call::start(core))?.finish()?)
+    };
     let call = transport::Call {
         operation_id: P::OPERATION_ID,
         idempotent: P::IDEMPOTENT,
     };
-    transport::execute(&core.http, &core.config, build, call, &options).await
+    transport::execute(&core.http, &core.config, build, call, options, decode)
 }
 
 impl<'a, P> IntoFuture for Request<'a, P>

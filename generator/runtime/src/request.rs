@@ -459,69 +459,72 @@ pub(crate) enum ReadError {
 /// A `Content-Length` over the limit fails before any of the body is read; a body that
 /// grows past it (chunked, or longer than announced) fails as soon as it does, so memory
 /// never holds more than the limit.
-pub(crate) async fn read_response(
+///
+/// A function returning an `async` block, not an `async fn`, so that the call's future
+/// holds the response once (see `transport::execute`).
+#[allow(clippy::manual_async_fn)]
+pub(crate) fn read_response<'a>(
     mut response: reqwest::Response,
     limit: u64,
-    secrets: &Arc<Secrets>,
+    secrets: &'a Arc<Secrets>,
     request_id_header: Option<&'static str>,
-) -> Result<RawResponse, ReadError> {
-    let status = response.status();
-    // Taken, not copied: nothing reads the headers from `response` after this.
-    let headers = std::mem::take(response.headers_mut());
-    let too_large = |body: Vec<u8>| ReadError::TooLarge {
-        response: RawResponse::received(
-            status,
-            headers.clone(),
-            body.into(),
-            secrets,
-            request_id_header,
-        ),
-        limit,
-    };
-    if response
-        .content_length()
-        .is_some_and(|length| length > limit)
-    {
-        return Err(too_large(Vec::new()));
-    }
-    let capacity = response.content_length().unwrap_or(0).min(limit);
-    let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
-    // A body that arrives in one chunk (most JSON answers) is kept as it came, not
-    // copied; from a second chunk on, they are joined in `body`.
-    let mut first: Option<bytes::Bytes> = None;
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
-        if body.is_empty() {
-            match first.take() {
-                None if chunk.len() <= limit_bytes => {
-                    first = Some(chunk);
-                    continue;
-                }
-                None => {}
-                Some(previous) => {
-                    body.reserve(usize::try_from(capacity).unwrap_or(0).max(previous.len()));
-                    body.extend_from_slice(&previous);
+) -> impl std::future::Future<Output = Result<RawResponse, ReadError>> + 'a {
+    async move {
+        let received = |response: &mut reqwest::Response, body: bytes::Bytes| {
+            RawResponse::received(
+                response.status(),
+                // Taken, not copied: nothing reads the headers from `response` after.
+                std::mem::take(response.headers_mut()),
+                body,
+                secrets,
+                request_id_header,
+            )
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
+            return Err(ReadError::TooLarge {
+                response: received(&mut response, bytes::Bytes::new()),
+                limit,
+            });
+        }
+        let capacity = response.content_length().unwrap_or(0).min(limit);
+        let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
+        // A body that arrives in one chunk (most JSON answers) is kept as it came, not
+        // copied; from a second chunk on, they are joined in `body`.
+        let mut first: Option<bytes::Bytes> = None;
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+            if body.is_empty() {
+                match first.take() {
+                    None if chunk.len() <= limit_bytes => {
+                        first = Some(chunk);
+                        continue;
+                    }
+                    None => {}
+                    Some(previous) => {
+                        body.reserve(usize::try_from(capacity).unwrap_or(0).max(previous.len()));
+                        body.extend_from_slice(&previous);
+                    }
                 }
             }
+            let room = limit_bytes.saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                return Err(ReadError::TooLarge {
+                    response: received(&mut response, body.into()),
+                    limit,
+                });
+            }
+            body.extend_from_slice(&chunk);
         }
-        let room = limit_bytes.saturating_sub(body.len());
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Err(too_large(body));
-        }
-        body.extend_from_slice(&chunk);
+        let body = match first {
+            Some(first) => first,
+            None => body.into(),
+        };
+        Ok(received(&mut response, body))
     }
-    let body = match first {
-        Some(first) => first,
-        None => body.into(),
-    };
-    Ok(RawResponse::received(
-        status,
-        headers,
-        body,
-        secrets,
-        request_id_header,
-    ))
 }
 
 /// How a parameter value is spelled (OpenAPI's `style` and `explode`).

@@ -292,11 +292,14 @@ impl Operation for GetSandbox {
     const OPERATION_ID: &'static str = "getSandbox";
     const IDEMPOTENT: bool = true;
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
-        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
             reqwest::Method::GET,
             "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
-            &[&self.org_id, &self.project_id, &sandbox_id_text],
+            &[
+                &self.org_id,
+                &self.project_id,
+                &crate::request::Displayed(&self.sandbox_id),
+            ],
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -324,11 +327,14 @@ impl Operation for DeleteSandbox {
     const OPERATION_ID: &'static str = "deleteSandbox";
     const IDEMPOTENT: bool = true;
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
-        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
             reqwest::Method::DELETE,
             "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}",
-            &[&self.org_id, &self.project_id, &sandbox_id_text],
+            &[
+                &self.org_id,
+                &self.project_id,
+                &crate::request::Displayed(&self.sandbox_id),
+            ],
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -364,11 +370,14 @@ impl Operation for PauseSandbox {
     const OPERATION_ID: &'static str = "pauseSandbox";
     const IDEMPOTENT: bool = true;
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
-        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
                 reqwest::Method::POST,
                 "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/pause",
-                &[&self.org_id, &self.project_id, &sandbox_id_text],
+                &[
+                    &self.org_id,
+                    &self.project_id,
+                    &crate::request::Displayed(&self.sandbox_id),
+                ],
             )?
             .json(self.body.as_ref())
     }
@@ -398,11 +407,14 @@ impl Operation for ResumeSandbox {
     const OPERATION_ID: &'static str = "resumeSandbox";
     const IDEMPOTENT: bool = true;
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
-        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
             reqwest::Method::POST,
             "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/resume",
-            &[&self.org_id, &self.project_id, &sandbox_id_text],
+            &[
+                &self.org_id,
+                &self.project_id,
+                &crate::request::Displayed(&self.sandbox_id),
+            ],
         )
     }
     fn decode(response: RawResponse) -> Result<Self::Output, Error<Self::Error>> {
@@ -456,11 +468,14 @@ impl Operation for GetSandboxMetrics {
     const OPERATION_ID: &'static str = "getSandboxMetrics";
     const IDEMPOTENT: bool = true;
     fn build<'c>(&self, call: Call<'c>) -> Result<Call<'c>, InvalidRequest> {
-        let sandbox_id_text = crate::request::path_text("sandbox_id", &self.sandbox_id)?;
         call.method(
                 reqwest::Method::GET,
                 "/api/v1beta1/orgs/{org_id}/projects/{project_id}/sandboxes/{sandbox_id}/metrics",
-                &[&self.org_id, &self.project_id, &sandbox_id_text],
+                &[
+                    &self.org_id,
+                    &self.project_id,
+                    &crate::request::Displayed(&self.sandbox_id),
+                ],
             )?
             .query("from", &self.from, Style::FORM)?
             .query("to", &self.to, Style::FORM)?

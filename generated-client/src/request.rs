@@ -22,9 +22,11 @@ pub(crate) const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Bytes of a path template's own text that are percent-encoded: what cannot stand in a
-/// path segment (`/` separates segments and is kept).
+/// path segment (`/` separates segments and is kept). `\` too: URL parsing would read it
+/// as a `/` in an `http` URL, adding a segment the spec does not have.
 pub(crate) const TEMPLATE_TEXT: &AsciiSet = &CONTROLS
     .add(b' ')
+    .add(b'\\')
     .add(b'"')
     .add(b'#')
     .add(b'<')
@@ -50,13 +52,92 @@ pub(crate) trait PathValue {
 
 impl PathValue for String {
     fn encode_into(&self, path: &mut String) {
-        path.extend(utf8_percent_encode(self, PATH_VALUE));
+        push_value(path, self);
     }
 }
 
 impl PathValue for &str {
     fn encode_into(&self, path: &mut String) {
-        path.extend(utf8_percent_encode(self, PATH_VALUE));
+        push_value(path, self);
+    }
+}
+
+/// A path parameter spelled by its `Display`, written straight into the path with no
+/// string of its own: integers, booleans and UUIDs, whose `Display` is their JSON
+/// spelling, as [`path_text`] would give it (a unit test holds the two together).
+pub(crate) struct Displayed<'a, T>(pub(crate) &'a T);
+
+impl<T: std::fmt::Display> PathValue for Displayed<'_, T> {
+    fn encode_into(&self, path: &mut String) {
+        use std::fmt::Write as _;
+        let start = path.len();
+        // Writing to a `String` cannot fail.
+        let _ = write!(path, "{}", self.0);
+        if !path.as_bytes()[start..]
+            .iter()
+            .all(|&byte| UNRESERVED[usize::from(byte)])
+        {
+            let text = path.split_off(start);
+            push_value(path, &text);
+        }
+    }
+}
+
+/// Whether `byte` is sent as it is in a path parameter's value: RFC 3986's unreserved
+/// characters, what [`PATH_VALUE`] leaves alone (a unit test holds the two together).
+const fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Whether `byte` of a path template's own text is sent as it is: what
+/// [`TEMPLATE_TEXT`] leaves alone (a unit test holds the two together).
+const fn is_template_text(byte: u8) -> bool {
+    matches!(byte, b'!'..=b'~')
+        && !matches!(
+            byte,
+            b'"' | b'#' | b'<' | b'>' | b'`' | b'?' | b'{' | b'}' | b'%' | b'\\'
+        )
+}
+
+/// [`is_unreserved`] (`template: false`) or [`is_template_text`] of every byte, looked
+/// up rather than worked out for each byte of each request.
+const fn byte_table(template: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = if template {
+            is_template_text(byte as u8)
+        } else {
+            is_unreserved(byte as u8)
+        };
+        byte += 1;
+    }
+    table
+}
+
+static UNRESERVED: [bool; 256] = byte_table(false);
+static TEMPLATE_TEXT_AS_IS: [bool; 256] = byte_table(true);
+
+/// Appends a parameter value, percent-encoded by [`PATH_VALUE`]. Why the check first:
+/// most values (names, ids) have nothing to encode, and are then copied in one step.
+fn push_value(path: &mut String, text: &str) {
+    if text.bytes().all(|byte| UNRESERVED[usize::from(byte)]) {
+        path.push_str(text);
+    } else {
+        path.extend(utf8_percent_encode(text, PATH_VALUE));
+    }
+}
+
+/// Appends a template's own text, percent-encoded by [`TEMPLATE_TEXT`]; as
+/// [`push_value`], text with nothing to encode is copied in one step.
+fn push_template_text(path: &mut String, text: &str) {
+    if text
+        .bytes()
+        .all(|byte| TEMPLATE_TEXT_AS_IS[usize::from(byte)])
+    {
+        path.push_str(text);
+    } else {
+        path.extend(utf8_percent_encode(text, TEMPLATE_TEXT));
     }
 }
 
@@ -161,8 +242,9 @@ pub(crate) fn without_password(url: &str) -> String {
 /// would merge two segments or climb out of one) is refused instead of calling a
 /// different URL.
 ///
-/// Why one pass over the template, into one pre-sized string: this runs for every
-/// request, and the bench (`cargo xtask bench client`) counts its instructions.
+/// Why one pass over the template, into one pre-sized string, text with nothing to
+/// encode copied whole: this runs for every request, and the bench (`cargo xtask bench
+/// client`) counts its instructions.
 pub(crate) fn endpoint(
     base: &Url,
     template: &'static str,
@@ -199,10 +281,7 @@ pub(crate) fn endpoint(
     while at < bytes.len() {
         match bytes[at] {
             b'/' => {
-                path.extend(utf8_percent_encode(
-                    &template[literal_start..at],
-                    TEMPLATE_TEXT,
-                ));
+                push_template_text(&mut path, &template[literal_start..at]);
                 check(&path, segment_start, segment_parameter)?;
                 segment_start = path.len();
                 segment_parameter = None;
@@ -210,10 +289,7 @@ pub(crate) fn endpoint(
                 literal_start = at + 1;
             }
             b'{' => {
-                path.extend(utf8_percent_encode(
-                    &template[literal_start..at],
-                    TEMPLATE_TEXT,
-                ));
+                push_template_text(&mut path, &template[literal_start..at]);
                 let close = bytes[at..]
                     .iter()
                     .position(|&byte| byte == b'}')
@@ -229,10 +305,7 @@ pub(crate) fn endpoint(
         }
         at += 1;
     }
-    path.extend(utf8_percent_encode(
-        &template[literal_start..],
-        TEMPLATE_TEXT,
-    ));
+    push_template_text(&mut path, &template[literal_start..]);
     if values.next().is_some() {
         return Err(mismatch());
     }

@@ -7,14 +7,20 @@
 //!
 //! - **ours**: `ai_agent_client::Client::get_sandbox(org, project, id).await`, as a user
 //!   calls it (default settings: validation, retry policy, timeout, size limit);
-//! - **plain**: a default `reqwest::Client` sending the same request (same URL, bearer
-//!   token; the user agent differs) and decoding the body into the same
-//!   `ai_agent_client::types::Sandbox`, so both sides do the same JSON work;
+//! - **plain**: a `reqwest::Client` with reqwest's defaults sending the same request
+//!   (the same URL and headers, User-Agent included, checked on one request of each
+//!   before the runs) and decoding the body into the same
+//!   `ai_agent_client::types::Sandbox`, so both sides do the same JSON work and the
+//!   server the same work for each;
 //! - **plain+timeout**: the same plain loop with the whole-request timeout ours sets on
 //!   every attempt by default (60 s), so the cost of that one feature is a figure too.
 //!
 //! Each side runs `--concurrency` tasks sharing `--requests` requests; the order of the
-//! sides turns by one each round. Printed per round: requests/s of each, the ratios
+//! sides turns by one each round. Why many short rounds (by default 45 of 10,000
+//! requests, a fraction of a second per side) rather than a few long ones: this
+//! machine's speed drifts from one few seconds to the next (runs of the same binary at
+//! 40,000 and at 70,000 requests/s), and the ratio of each round compares sides that ran
+//! under the same conditions; the median of many is then steady to within about 1%. Printed per round: requests/s of each, the ratios
 //! ours/plain (the goal: median >= 0.95) and ours/plain+timeout, and the CPU time the
 //! client threads spent per request (server threads excluded), a figure less disturbed
 //! by other processes on a shared machine than throughput.
@@ -31,7 +37,7 @@
 //! 2 on bad arguments). Speed targets live here, never in timed tests.
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -41,7 +47,7 @@ use ai_agent_client::types::{
 };
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -74,9 +80,9 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
-        requests: 50_000,
+        requests: 10_000,
         concurrency: 64,
-        rounds: 5,
+        rounds: 45,
         memory_requests: 1_000_000,
         side: None,
     };
@@ -188,9 +194,33 @@ fn sandbox(id: Uuid) -> Sandbox {
 struct Fixed {
     body: Bytes,
     authorization: Arc<str>,
+    /// While set, each request's headers are kept in `recorded` (to check both sides
+    /// send the same request); off during the timed runs.
+    recording: Arc<AtomicBool>,
+    recorded: Recorded,
 }
 
-async fn get_sandbox(State(fixed): State<Fixed>, headers: HeaderMap) -> Response {
+/// The last request recorded: its target (path and query), then its headers as (name,
+/// value) pairs, sorted.
+type Recorded = Arc<Mutex<Vec<(String, String)>>>;
+
+async fn get_sandbox(State(fixed): State<Fixed>, uri: Uri, headers: HeaderMap) -> Response {
+    if fixed.recording.load(Ordering::Relaxed) {
+        let mut pairs: Vec<(String, String)> = headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        pairs.sort();
+        pairs.insert(0, ("(target)".to_owned(), uri.to_string()));
+        if let Ok(mut recorded) = fixed.recorded.lock() {
+            *recorded = pairs;
+        }
+    }
     let authorised = headers
         .get(header::AUTHORIZATION)
         .is_some_and(|value| value.as_bytes() == fixed.authorization.as_bytes());
@@ -205,7 +235,11 @@ async fn get_sandbox(State(fixed): State<Fixed>, headers: HeaderMap) -> Response
 }
 
 /// Starts the server on its own runtime (two worker threads) and returns its address.
-fn start_server(body: Bytes) -> Result<std::net::SocketAddr, String> {
+fn start_server(
+    body: Bytes,
+    recording: Arc<AtomicBool>,
+    recorded: Recorded,
+) -> Result<std::net::SocketAddr, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("server")
@@ -223,6 +257,8 @@ fn start_server(body: Bytes) -> Result<std::net::SocketAddr, String> {
         .with_state(Fixed {
             body,
             authorization: format!("Bearer {TOKEN}").into(),
+            recording,
+            recorded,
         });
     std::thread::Builder::new()
         .name("server-main".to_owned())
@@ -420,7 +456,9 @@ fn run(args: &Args) -> Result<(), String> {
     let id = Uuid::parse_str("6f1c2b9e-5d3a-4c7e-9b1f-2a8d4e6c0f17").expect("a valid UUID");
     let body = serde_json::to_vec(&sandbox(id)).map_err(|error| error.to_string())?;
     let body_len = body.len();
-    let address = start_server(Bytes::from(body))?;
+    let recording = Arc::new(AtomicBool::new(true));
+    let last_request = Recorded::default();
+    let address = start_server(Bytes::from(body), recording.clone(), last_request.clone())?;
     let base: Arc<str> = format!("http://{address}").into();
 
     let threads: Threads = Arc::default();
@@ -444,7 +482,25 @@ fn run(args: &Args) -> Result<(), String> {
             .build()
             .map_err(|error| error.to_string())?,
     );
-    let http = reqwest::Client::new();
+    // The same requests on both sides: plain sends ours' User-Agent (read off ours' first
+    // request), and then every header of one request of each side must match.
+    let headers_of = |side: &Side| -> Result<Vec<(String, String)>, String> {
+        runtime.block_on(side.get(id))?;
+        Ok(last_request
+            .lock()
+            .map_err(|_| "poisoned".to_owned())?
+            .clone())
+    };
+    let ours_headers = headers_of(&ours)?;
+    let user_agent = ours_headers
+        .iter()
+        .find(|(name, _)| name == "user-agent")
+        .map(|(_, value)| value.clone())
+        .ok_or("ours sent no User-Agent")?;
+    let http = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .build()
+        .map_err(|error| error.to_string())?;
     let plain = Side::Plain {
         http: http.clone(),
         base: base.clone(),
@@ -455,6 +511,18 @@ fn run(args: &Args) -> Result<(), String> {
         base: base.clone(),
         timeout: Some(OURS_DEFAULT_TIMEOUT),
     };
+    let plain_headers = headers_of(&plain)?;
+    if plain_headers != ours_headers {
+        return Err(format!(
+            "the sides send different headers: ours {ours_headers:?}, plain {plain_headers:?}"
+        ));
+    }
+    recording.store(false, Ordering::Relaxed);
+    let header_names: Vec<&str> = ours_headers
+        .iter()
+        .skip(1)
+        .map(|(name, _)| name.as_str())
+        .collect();
     let sides = [&ours, &plain, &plain_timeout];
 
     println!(
@@ -473,7 +541,7 @@ fn run(args: &Args) -> Result<(), String> {
             std::mem::size_of_val(&get_plain(&reqwest::Client::new(), &base, None, id)),
         );
     }
-    println!("plain: a default reqwest::Client, same URL and bearer token, body decoded into the same types::Sandbox; plain+timeout: the same with ours' default whole-request timeout");
+    println!("plain: a reqwest::Client with reqwest's defaults, sending the same requests (checked: the same URL and headers: {}), the body decoded into the same types::Sandbox; plain+timeout: the same with ours' default whole-request timeout", header_names.join(", "));
 
     if let Some(name) = &args.side {
         // One side alone, for a profiler (`strace -c`, `perf`): no ratios.

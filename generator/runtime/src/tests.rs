@@ -192,6 +192,69 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
     assert_eq!(url.path(), "/v1/files/..json");
 }
 
+#[test]
+fn template_text_with_reserved_characters_is_percent_encoded() {
+    let url = request::endpoint(&base(), "/a b/{id}/c%d\"e", &[&"1"]).unwrap();
+    assert_eq!(url.path(), "/v1/a%20b/1/c%25d%22e");
+}
+
+/// The fast checks of what needs no encoding agree, byte by byte, with the sets that
+/// encode: a byte the check lets through unencoded is one the set leaves alone.
+#[test]
+fn fast_paths_agree_with_the_percent_encode_sets() {
+    for byte in 0..=127u8 {
+        let text = char::from(byte).to_string();
+        let mut as_value = String::new();
+        text.encode_into(&mut as_value);
+        assert_eq!(
+            as_value,
+            percent_encoding::utf8_percent_encode(&text, request::PATH_VALUE).to_string(),
+            "value byte {byte:#04x}"
+        );
+        // In a template, `/` and `{` are structure; any other byte is text.
+        if byte != b'/' && byte != b'{' && byte != b'}' {
+            let url = request::endpoint(&base(), &*format!("/x{text}y").leak(), &[]).unwrap();
+            let expected = format!(
+                "/v1/x{}y",
+                percent_encoding::utf8_percent_encode(&text, request::TEMPLATE_TEXT)
+            );
+            assert_eq!(url.path(), expected, "template byte {byte:#04x}");
+        }
+    }
+}
+
+/// Integers, booleans and UUIDs are written into the path by their `Display`, which is
+/// the text `path_text` (their JSON spelling) gives, and what the mock kit matches.
+#[test]
+fn displayed_path_values_spell_as_their_json() {
+    fn both<T: serde::Serialize + std::fmt::Display>(value: T) -> (String, String) {
+        let mut displayed = String::new();
+        request::Displayed(&value).encode_into(&mut displayed);
+        let mut json = String::new();
+        request::path_text("id", &value)
+            .unwrap()
+            .encode_into(&mut json);
+        (displayed, json)
+    }
+    let uuid = uuid::Uuid::parse_str("6F1C2B9E-5D3A-4C7E-9B1F-2A8D4E6C0F17").unwrap();
+    for (displayed, json) in [
+        both(uuid),
+        both(-42_i64),
+        both(u64::MAX),
+        both(7_u8),
+        both(i32::MIN),
+        both(true),
+        both(false),
+    ] {
+        assert_eq!(displayed, json);
+    }
+    assert_eq!(both(uuid).0, "6f1c2b9e-5d3a-4c7e-9b1f-2a8d4e6c0f17");
+    // A `Display` with reserved characters is percent-encoded like any value.
+    let mut path = String::from("/x/");
+    request::Displayed(&"a b/c").encode_into(&mut path);
+    assert_eq!(path, "/x/a%20b%2Fc");
+}
+
 /// A path value laid out by `style`, as sent.
 fn styled(name: &'static str, value: serde_json::Value, style: Style) -> String {
     let mut path = String::new();

@@ -196,7 +196,7 @@ fn path_parts(operation: &Operation) -> (Vec<TokenStream>, TokenStream, Vec<Toke
 }
 
 /// The value of path parameter `name` for `Call::method`: the field itself for strings
-/// in `simple` style, else a local (declared in `path_values`) holding its text, or for
+/// in `simple` style, the field `Displayed` for integers, booleans and UUIDs, else a local (declared in `path_values`) holding its text, or for
 /// `label` and `matrix` its value with its style.
 fn path_value(
     operation: &Operation,
@@ -226,6 +226,12 @@ fn path_value(
             (local, declaration)
         }
         (_, Some(TypeRef::String)) => return quote!(&self.#rust_name),
+        // Why not `path_text` for these: their `Display` is their JSON spelling, written
+        // straight into the path, with no JSON value and no string of their own per call
+        // (`cargo xtask bench client`).
+        (_, Some(TypeRef::Integer(_) | TypeRef::Boolean | TypeRef::Uuid)) => {
+            return quote!(&crate::request::Displayed(&self.#rust_name))
+        }
         // Anything else (numbers, UUIDs, dates, enums, unions) is spelled as its JSON
         // value, in `simple` style.
         _ => {

@@ -137,7 +137,7 @@ fn merged_reference() -> Value {
 
 fn vendored_spec() -> Value {
     let path = workspace_root().join("spec/openapi.yaml");
-    serde_yaml::from_str(&read(&path))
+    generator::load::parse_tree(&read(&path), &path)
         .unwrap_or_else(|error| panic!("{} is not valid YAML: {error}", path.display()))
 }
 

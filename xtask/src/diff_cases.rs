@@ -4,7 +4,8 @@
 //!
 //! Shared by `cargo xtask semver-audit` and `tests/tests/spec_diff.rs` (which includes
 //! this file with `#[path]`, so neither crate depends on the other). Only `std`,
-//! `serde_json` and `serde_yaml`, which both crates have.
+//! `serde_json` and the generator's own tree reader (`generator::load::parse_tree`, so
+//! YAML is read in one place), which both crates have.
 
 use std::path::Path;
 
@@ -33,7 +34,7 @@ pub fn load(dir: &Path) -> Result<Vec<Case>, String> {
         std::fs::read_to_string(&path).map_err(|error| format!("{}: {error}", path.display()))
     };
     let base = read("base.yaml")?;
-    let table: Value = serde_yaml::from_str(&read("cases.yaml")?)
+    let table = generator::load::parse_tree(&read("cases.yaml")?, &dir.join("cases.yaml"))
         .map_err(|error| format!("cases.yaml: {error}"))?;
     let rows = table.as_array().ok_or("cases.yaml is not a list")?;
     rows.iter()
@@ -87,7 +88,7 @@ pub fn edited(base: &str, edits: Option<&Value>, case: &str) -> Result<String, S
             text = text.replace(from, to);
         }
     }
-    let mut tree: Value = serde_yaml::from_str(&text)
+    let mut tree = generator::load::parse_tree(&text, Path::new("base.yaml"))
         .map_err(|error| format!("{case}: the edited spec is not YAML: {error}"))?;
     let removals = edits
         .and_then(|edits| edits.get("remove"))

@@ -392,7 +392,7 @@ fn nested_schema_refs(
                         if !found.contains_key(reference) {
                             let schema = tree
                                 .pointer(pointer)
-                                .and_then(|target| innermost::type_schema(target, reference));
+                                .and_then(|target| nested_target_schema(tree, reference, target));
                             if let Some(schema) = schema {
                                 found.insert(reference.clone(), schema);
                             }
@@ -406,4 +406,41 @@ fn nested_schema_refs(
         }
     }
     found
+}
+
+/// The schema at a nested `$ref`'s target (`reference`, found at `target`).
+///
+/// A target that is itself a Reference Object (a string `$ref`) is the schema it refers
+/// to: OpenAPI 3.0 ignores a `$ref`'s other keywords, as the normaliser does for a `$ref`
+/// read in place, so they must not be what the target is read as when it is reached by
+/// another `$ref` (they were: `{$ref: D, type: string}` made a `String`). It is written
+/// as a one-member `allOf` of that `$ref`, which the normaliser makes an alias of the
+/// type it names. A chain of such targets that comes back to itself is left out, like a
+/// target that is no schema, and the `$ref` is then reported where it is used.
+fn nested_target_schema(
+    tree: &serde_json::Value,
+    reference: &str,
+    target: &serde_json::Value,
+) -> Option<openapiv3::Schema> {
+    let Some(serde_json::Value::String(inner)) = target.get("$ref") else {
+        return innermost::type_schema(target, reference);
+    };
+    // Follow the chain of targets that are only `$ref`s, to see that it ends.
+    let mut seen = vec![reference];
+    let mut next = inner.as_str();
+    loop {
+        if seen.contains(&next) || seen.len() > 64 {
+            return None;
+        }
+        seen.push(next);
+        match next
+            .strip_prefix('#')
+            .and_then(|pointer| tree.pointer(pointer))
+            .and_then(|value| value.get("$ref"))
+        {
+            Some(serde_json::Value::String(further)) => next = further,
+            _ => break,
+        }
+    }
+    serde_json::from_value(serde_json::json!({ "allOf": [{ "$ref": inner }] })).ok()
 }

@@ -251,27 +251,19 @@ pub(crate) fn endpoint(
         parameter: "path",
         reason: format!("the template {template:?} and its values do not match"),
     };
-    // The whole URL is written into one string sized for it and parsed once: setting the
-    // path of a copy of `base` grew the copy three times for a typical path, and each
-    // growth is a `realloc`, which takes the allocator's lock (`cargo xtask bench client`).
-    let before_path = &base[..url::Position::BeforePath];
-    let after_path = &base[url::Position::AfterPath..];
     let base_path = base.path().trim_end_matches('/');
-    let mut url = String::with_capacity(
-        base.as_str().len() + template.len() + 16 * values.len() + after_path.len(),
-    );
-    url.push_str(before_path);
-    url.push_str(base_path);
-    // The segment being built: where it starts in `url`, and the first parameter in it.
-    let mut segment_start = url.len();
+    let mut path = String::with_capacity(base_path.len() + template.len() + 16 * values.len());
+    path.push_str(base_path);
+    // The segment being built: where it starts in `path`, and the first parameter in it.
+    let mut segment_start = path.len();
     let mut segment_parameter: Option<&'static str> = None;
-    let check = |url: &str, start: usize, parameter: Option<&'static str>| match parameter {
-        Some(name) if matches!(url[start..].trim_start_matches('/'), "" | "." | "..") => {
+    let check = |path: &str, start: usize, parameter: Option<&'static str>| match parameter {
+        Some(name) if matches!(path[start..].trim_start_matches('/'), "" | "." | "..") => {
             Err(InvalidRequest {
                 parameter: name,
                 reason: format!(
                     "the path segment would be {:?} as sent, which changes the URL",
-                    url[start..].trim_start_matches('/')
+                    path[start..].trim_start_matches('/')
                 ),
             })
         }
@@ -286,15 +278,15 @@ pub(crate) fn endpoint(
     while at < bytes.len() {
         match bytes[at] {
             b'/' => {
-                push_template_text(&mut url, &template[literal_start..at]);
-                check(&url, segment_start, segment_parameter)?;
-                segment_start = url.len();
+                push_template_text(&mut path, &template[literal_start..at]);
+                check(&path, segment_start, segment_parameter)?;
+                segment_start = path.len();
                 segment_parameter = None;
-                url.push('/');
+                path.push('/');
                 literal_start = at + 1;
             }
             b'{' => {
-                push_template_text(&mut url, &template[literal_start..at]);
+                push_template_text(&mut path, &template[literal_start..at]);
                 let close = bytes[at..]
                     .iter()
                     .position(|&byte| byte == b'}')
@@ -302,7 +294,7 @@ pub(crate) fn endpoint(
                     + at;
                 let value = values.next().ok_or_else(mismatch)?;
                 segment_parameter = segment_parameter.or(Some(&template[at + 1..close]));
-                value.encode_into(&mut url);
+                value.encode_into(&mut path);
                 at = close;
                 literal_start = close + 1;
             }
@@ -310,18 +302,35 @@ pub(crate) fn endpoint(
         }
         at += 1;
     }
-    push_template_text(&mut url, &template[literal_start..]);
+    push_template_text(&mut path, &template[literal_start..]);
     if values.next().is_some() {
         return Err(mismatch());
     }
-    check(&url, segment_start, segment_parameter)?;
-    url.push_str(after_path);
+    check(&path, segment_start, segment_parameter)?;
     // Every byte that would end the path or change its meaning (`?`, `#`, `\`, controls) is
-    // percent-encoded above, and the rest came from a parsed URL.
-    Url::parse(&url).map_err(|error| InvalidRequest {
+    // percent-encoded above. Why parsed, not set on a copy of `base`: the copy's text has
+    // no room to spare, and `set_path` grew it three times for a typical path, each time
+    // by a `realloc`, which takes the allocator's lock (`cargo xtask bench client`). A path
+    // that starts with one `/` is read relative to `base`, whose scheme and host are then
+    // copied rather than parsed again (a host is most of a URL's parsing). Any other path
+    // (`//...`, which would be read as a host; empty; or, from a spec that forgot it, no
+    // `/` at all) is written after `base`'s host, behind a `/` when it has none.
+    let invalid = |error: url::ParseError| InvalidRequest {
         parameter: "path",
         reason: format!("the URL is not valid: {error}"),
-    })
+    };
+    if path.starts_with('/') && !path.starts_with("//") {
+        return Url::options()
+            .base_url(Some(base))
+            .parse(&path)
+            .map_err(invalid);
+    }
+    let slash = if path.starts_with('/') { "" } else { "/" };
+    Url::parse(&format!(
+        "{}{slash}{path}",
+        &base[..url::Position::BeforePath]
+    ))
+    .map_err(invalid)
 }
 
 /// Why `value` cannot be sent as a credential in an HTTP header: it must be non-empty

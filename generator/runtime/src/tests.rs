@@ -192,6 +192,28 @@ fn segments_that_would_be_empty_or_dots_as_sent_are_refused() {
     assert_eq!(url.path(), "/v1/files/..json");
 }
 
+/// The path is read relative to the base URL when it starts with one `/`; any other path
+/// stays a path under the base's host, as it was when set on a copy of the base.
+#[test]
+fn paths_that_do_not_start_with_one_slash_stay_under_the_base_host() {
+    let bare = Url::parse("https://api.example.com").unwrap();
+    for (base, template, expected) in [
+        (&bare, "items/{id}", "https://api.example.com/items/7"),
+        (&bare, "//items/{id}", "https://api.example.com//items/7"),
+        (
+            &base(),
+            "//items/{id}",
+            "https://api.example.com/v1//items/7",
+        ),
+        (&bare, "/items/../{id}", "https://api.example.com/7"),
+    ] {
+        let url = request::endpoint(base, template, &[&"7"]).unwrap();
+        assert_eq!(url.as_str(), expected, "{template}");
+    }
+    let url = request::endpoint(&bare, "", &[]).unwrap();
+    assert_eq!(url.as_str(), "https://api.example.com/");
+}
+
 #[test]
 fn template_text_with_reserved_characters_is_percent_encoded() {
     let url = request::endpoint(&base(), "/a b/{id}/c%d\"e", &[&"1"]).unwrap();

@@ -16,11 +16,13 @@
 //!   every attempt by default (60 s), so the cost of that one feature is a figure too.
 //!
 //! Each side runs `--concurrency` tasks sharing `--requests` requests; the order of the
-//! sides turns by one each round. Why many short rounds (by default 45 of 10,000
-//! requests, a fraction of a second per side) rather than a few long ones: this
-//! machine's speed drifts from one few seconds to the next (runs of the same binary at
-//! 40,000 and at 70,000 requests/s), and the ratio of each round compares sides that ran
-//! under the same conditions; the median of many is then steady to within about 1%. Printed per round: requests/s of each, the ratios
+//! sides turns by one each round. Why many short rounds (by default 225 of 2,000
+//! requests, some 50 ms per side) rather than a few long ones: this machine's speed
+//! drifts from one moment to the next (runs of the same binary at 30,000 and at 70,000
+//! requests/s), and the ratio of each round compares sides that ran under nearly the
+//! same conditions. With 45 rounds of 10,000 the medians of runs of one binary still
+//! ranged over 0.90 to 1.03; with 225 of 2,000, over 0.95 to 0.98. Printed per round:
+//! requests/s of each, the ratios
 //! ours/plain (the goal: median >= 0.95) and ours/plain+timeout, and the CPU time the
 //! client threads spent per request (server threads excluded), a figure less disturbed
 //! by other processes on a shared machine than throughput.
@@ -80,9 +82,9 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
-        requests: 10_000,
+        requests: 2_000,
         concurrency: 64,
-        rounds: 45,
+        rounds: 225,
         memory_requests: 1_000_000,
         side: None,
     };

@@ -16,7 +16,7 @@ use std::process::{Command, ExitCode};
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// Requests per side per round.
-    #[arg(long, value_name = "N", default_value_t = 10_000,
+    #[arg(long, value_name = "N", default_value_t = 2_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     requests: u64,
     /// Concurrent tasks of each side.
@@ -24,7 +24,7 @@ pub struct Args {
           value_parser = clap::value_parser!(u64).range(1..))]
     concurrency: u64,
     /// Rounds, each timing every side, the sides taking turns to go first.
-    #[arg(long, value_name = "R", default_value_t = 45,
+    #[arg(long, value_name = "R", default_value_t = 225,
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     rounds: u64,
     /// Requests of the memory run with our client (resident set sampled every 100,000);

@@ -83,6 +83,26 @@ fn missing_ref_target_is_json_with_a_warning_at_the_ref() {
     );
 }
 
+/// A `$ref` to a property that is itself a `$ref` to nothing is reported once, where the
+/// user wrote it, and the second `$ref` reaching it is reported where it is: no warning
+/// names a place the loader made up (the one-member `allOf` that stands for a `$ref` to
+/// a `$ref`), and a chain that loops is reported the same way.
+#[test]
+fn a_ref_through_a_ref_to_nothing_is_reported_where_each_is_written() {
+    let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Nope'}\n        loop: {$ref: '#/components/schemas/A/properties/loop'}\n    D:\n      type: object\n      properties:\n        x: {$ref: '#/components/schemas/A/properties/b'}\n";
+    let output = generate(text, "chain.yaml").expect("generates with fallbacks");
+    let mut warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    warnings.sort();
+    assert_eq!(
+        warnings,
+        [
+            "warning: #/components/schemas/A/properties/b: `$ref: #/components/schemas/Nope` points at nothing; generated as `serde_json::Value`",
+            "warning: #/components/schemas/A/properties/loop: `$ref: #/components/schemas/A/properties/loop` points at nothing; generated as `serde_json::Value`",
+            "warning: #/components/schemas/D/properties/x: `$ref: #/components/schemas/A/properties/b` points at nothing; generated as `serde_json::Value`",
+        ]
+    );
+}
+
 #[test]
 fn ref_cycle_without_a_schema_is_an_error_not_a_hang() {
     let text = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/P'\n      responses:\n        '204': {description: ok}\ncomponents:\n  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n    Q: {$ref: '#/components/parameters/P'}\n";

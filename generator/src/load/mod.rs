@@ -415,8 +415,9 @@ fn nested_schema_refs(
 /// read in place, so they must not be what the target is read as when it is reached by
 /// another `$ref` (they were: `{$ref: D, type: string}` made a `String`). It is written
 /// as a one-member `allOf` of that `$ref`, which the normaliser makes an alias of the
-/// type it names. A chain of such targets that comes back to itself is left out, like a
-/// target that is no schema, and the `$ref` is then reported where it is used.
+/// type it names. A chain of such targets that comes back to itself or ends at nothing
+/// is left out, like a target that is no schema, and the `$ref` is then reported where
+/// it is used.
 fn nested_target_schema(
     tree: &serde_json::Value,
     reference: &str,
@@ -425,7 +426,9 @@ fn nested_target_schema(
     let Some(serde_json::Value::String(inner)) = target.get("$ref") else {
         return innermost::type_schema(target, reference);
     };
-    // Follow the chain of targets that are only `$ref`s, to see that it ends.
+    // Follow the chain of targets that are only `$ref`s, to see that it ends, and ends at
+    // something: a chain to nothing is left out too, so that it is reported once, where
+    // it is used, and not again at the `allOf` made here, which the user never wrote.
     let mut seen = vec![reference];
     let mut next = inner.as_str();
     loop {
@@ -433,11 +436,10 @@ fn nested_target_schema(
             return None;
         }
         seen.push(next);
-        match next
+        let target = next
             .strip_prefix('#')
-            .and_then(|pointer| tree.pointer(pointer))
-            .and_then(|value| value.get("$ref"))
-        {
+            .and_then(|pointer| tree.pointer(pointer))?;
+        match target.get("$ref") {
             Some(serde_json::Value::String(further)) => next = further,
             _ => break,
         }

@@ -258,3 +258,31 @@ fn names_that_collide_after_case_conversion_stay_distinct() {
         "schema names that collide too: {types}"
     );
 }
+
+/// Cargo hands a crate's description to every compiler run in an environment variable,
+/// and Linux refuses one over 128 KiB: a 300,000-character title made a crate that could
+/// not be built (found by `cargo xtask fuzz`). The manifest stays small and valid, and a
+/// version Cargo cannot read (too big, a leading zero) is not taken as the crate's.
+#[test]
+fn a_huge_title_and_version_make_a_small_manifest_cargo_reads() {
+    for version in [format!("1.0.{}", "9".repeat(30)), "2026.01.15".to_string()] {
+        let mut spec = document(Map::new());
+        spec["info"]["title"] = json!("名".repeat(300_000));
+        spec["info"]["version"] = json!(version);
+        let output = generate(&spec).expect("generates");
+        let manifest = file(&output, "Cargo.toml");
+        let longest = manifest.lines().map(str::len).max().unwrap_or(0);
+        assert!(longest < 2_000, "a manifest line of {longest} bytes");
+        let parsed: toml::Table = manifest.parse().expect("the manifest is TOML");
+        assert_eq!(
+            parsed["package"]["version"].as_str(),
+            Some("0.0.0"),
+            "{version}"
+        );
+        let description = parsed["package"]["description"].as_str().unwrap();
+        assert!(
+            description.contains(&format!("{}...", "名".repeat(200))),
+            "{description}"
+        );
+    }
+}

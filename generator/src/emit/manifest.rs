@@ -43,9 +43,14 @@ pub fn cargo_toml(
     // Written by the toml crate: the spec's title and version may hold quotes,
     // backslashes, line breaks or control characters, which a TOML string must escape
     // (a NUL in `info.version` made a manifest Cargo refused; found by `cargo xtask fuzz`).
+    // Title and version cut to a bounded length: Cargo hands the description to every
+    // compiler run as `CARGO_PKG_DESCRIPTION`, and Linux refuses to start a process with
+    // an environment string over 128 KiB, so a spec with a huge title made a crate that
+    // could not be built ("Argument list too long"; found by `cargo xtask fuzz`).
     let description = toml::Value::String(format!(
         "Rust client for the {} (version {}), generated from its OpenAPI document.",
-        api.title, api.version
+        shortened(&api.title, DESCRIPTION_PART_CHARS),
+        shortened(&api.version, DESCRIPTION_PART_CHARS)
     ))
     .to_string();
     let named: BTreeSet<&str> = sources
@@ -192,12 +197,28 @@ fn path_roots(source: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Longest title or version, in characters, written into the manifest's description
+/// (real titles are under 100).
+const DESCRIPTION_PART_CHARS: usize = 200;
+
+/// `text` cut to `limit` characters, `...` marking a cut.
+fn shortened(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}...", &text[..end]).into(),
+        None => text.into(),
+    }
+}
+
+/// Whether `version` can be the crate's version as it stands: `MAJOR.MINOR.PATCH`, each a
+/// number Cargo reads (it fits 64 bits and has no leading zero: Cargo refuses `1.01.0`).
 fn is_plain_semver(version: &str) -> bool {
     let parts: Vec<&str> = version.split('.').collect();
     parts.len() == 3
-        && parts
-            .iter()
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+        && parts.iter().all(|part| {
+            part.chars().all(|c| c.is_ascii_digit())
+                && part.parse::<u64>().is_ok()
+                && (*part == "0" || !part.starts_with('0'))
+        })
 }
 
 /// An optional runtime module's declaration (copied verbatim, so `rustfmt::skip`; only
@@ -618,7 +639,37 @@ fn example(api: &Api, crate_ident: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::path_roots;
+    use super::{is_plain_semver, path_roots, shortened};
+
+    #[test]
+    fn only_versions_cargo_reads_are_taken_as_the_crate_version() {
+        for version in ["0.0.0", "1.2.3", "2026.12.1", "18446744073709551615.0.0"] {
+            assert!(is_plain_semver(version), "{version}");
+        }
+        for version in [
+            "1.2",
+            "1.2.3.4",
+            "1.02.3",
+            "01.2.3",
+            "1.2.x",
+            "",
+            "1..3",
+            "v1.2.3",
+            "18446744073709551616.0.0",
+            "1.2.3-beta",
+        ] {
+            assert!(!is_plain_semver(version), "{version}");
+        }
+    }
+
+    #[test]
+    fn long_texts_are_shortened_on_a_character_boundary() {
+        assert_eq!(shortened("Petstore", 200), "Petstore");
+        assert_eq!(
+            shortened(&"名".repeat(300), 200),
+            format!("{}...", "名".repeat(200))
+        );
+    }
 
     #[test]
     fn path_roots_are_the_first_segments_of_paths() {
